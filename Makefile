@@ -1,0 +1,63 @@
+# The README's two commands are `make run` and `make test`; `make help` lists the rest.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+MANAGE := $(BIN)/python manage.py
+
+.DEFAULT_GOAL := help
+.PHONY: help run test test-postgres lint format check-deploy translations messages setup clean
+
+help: ## List the commands
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-15s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.installed $@
+
+translations: $(VENV)/.installed ## Compile the translation catalogues (.po -> .mo)
+	$(MANAGE) compiletranslations
+
+setup: translations ## Install, migrate and load the demo data
+	$(MANAGE) migrate --no-input
+	$(MANAGE) createcachetable
+	$(MANAGE) load_demo_data
+
+run: setup ## Set everything up and serve the demo site on http://127.0.0.1:$(PORT)
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl+C stops)"
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+test: $(VENV)/.installed-dev ## Install the test tools and run the whole suite
+	$(MANAGE) compiletranslations
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-postgres: ## Run the suite on PostgreSQL (DATABASE_URL, default: local server)
+	$(MAKE) test DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/training}
+
+lint: $(VENV)/.installed-dev ## Check style with ruff
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-dev ## Fix style with ruff
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+messages: $(VENV)/.installed ## Extract new UI strings into locale/*/django.po (needs GNU gettext)
+	$(MANAGE) makemessages --locale zh_Hans --no-obsolete --ignore '.venv/*' --ignore 'static_collected/*'
+
+check-deploy: $(VENV)/.installed ## Django's deployment checks under production settings
+	DJANGO_SETTINGS_MODULE=training_site.settings.production \
+	SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-value-for-the-check-only-0123456789 \
+	ALLOWED_HOSTS=training.example.gov \
+	$(MANAGE) check --deploy --fail-level WARNING
+
+clean: ## Remove the virtual environment, database and collected files
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-* static_collected media-test

@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from core.demo.people import (
+    DEMO_PASSWORD,
+    NAMED_ACCOUNTS,
+    demo_people_delete,
+    demo_people_load,
+)
+
+
+class Command(BaseCommand):
+    help = "Load the demo org tree, accounts and content. Safe to run again: nothing is duplicated."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--reset", action="store_true", help="Delete the demo data first.")
+
+    def handle(self, *args, reset=False, **options):
+        if not settings.DEMO_DATA_ALLOWED:
+            raise CommandError("Demo data is refused under these settings (production?).")
+        with transaction.atomic():
+            if reset:
+                demo_people_delete()
+            counts = demo_people_load()
+        self.stdout.write(f"Demo data ready: {counts['units']} units and {counts['users']} people created.")
+        self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD}):")
+        for employee_id, name, *_rest in NAMED_ACCOUNTS:
+            self.stdout.write(f"  {employee_id:<10} {name}")

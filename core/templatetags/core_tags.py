@@ -1,0 +1,26 @@
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def accessible_widget(bound_field):
+    """Render a field's widget tied to its help text and errors (aria-describedby, aria-invalid)."""
+    described_by = []
+    attrs = {}
+    if bound_field.help_text:
+        described_by.append(f"{bound_field.auto_id}_helptext")
+    if bound_field.errors:
+        described_by.append(f"{bound_field.auto_id}_error")
+        attrs["aria-invalid"] = "true"
+    if described_by:
+        attrs["aria-describedby"] = " ".join(described_by)
+    return bound_field.as_widget(attrs=attrs)
+
+
+@register.filter
+def minutes(duration) -> int:
+    """Whole minutes in a timedelta, rounded up, for messages such as a lockout's length."""
+    if duration is None:
+        return 0
+    return -(-int(duration.total_seconds()) // 60)

@@ -1,0 +1,9 @@
+from allauth.account.adapter import DefaultAccountAdapter
+
+from django.conf import settings
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request):
+        """Officials are provisioned; sign-up opens only when ACCOUNT_ALLOW_SIGNUP is set."""
+        return settings.ACCOUNT_ALLOW_SIGNUP

@@ -1,0 +1,22 @@
+from allauth.account.forms import LoginForm as AllauthLoginForm
+
+from django.utils.translation import gettext_lazy as _
+
+
+class LoginForm(AllauthLoginForm):
+    """Allauth's login form, labelled for our login names: an employee ID or an email."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        login = self.fields["login"]
+        login.label = _("Employee ID or email")
+        login.widget.attrs.update(
+            {
+                "placeholder": "",
+                "autocomplete": "username",
+                "autocapitalize": "none",
+                "autofocus": True,
+            }
+        )
+        self.fields["password"].widget.attrs["placeholder"] = ""
+        self.fields["password"].help_text = ""

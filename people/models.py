@@ -1,0 +1,183 @@
+from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
+
+from django.contrib.auth.models import (
+    AbstractBaseUser,
+    BaseUserManager,
+    PermissionsMixin,
+)
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+employee_id_validator = RegexValidator(
+    r"^[A-Za-z0-9_.-]+$",
+    _("An employee ID may contain only letters, digits, underscores, dots and hyphens."),
+)
+
+
+class OrgUnitQuerySet(MP_NodeQuerySet):
+    def with_descendants_of(self, units) -> "OrgUnitQuerySet":
+        """The given units and every unit below them, in one query on the materialised path."""
+        paths = [unit.path for unit in units]
+        if not paths:
+            return self.none()
+        condition = models.Q()
+        for path in paths:
+            condition |= models.Q(path__startswith=path)
+        return self.filter(condition)
+
+
+class OrgUnit(MP_Node):
+    """A unit in the organisation tree (province → bureau → section, any depth)."""
+
+    name = models.CharField(_("name"), max_length=100)
+    code = models.CharField(
+        _("unit code"),
+        max_length=32,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^[A-Za-z0-9_-]+$",
+                _("A unit code may contain only letters, digits, underscores and hyphens."),
+            )
+        ],
+        help_text=_("Used in certificate serial numbers and bulk imports, e.g. SZZB-BGS."),
+    )
+
+    node_order_by = ["code"]
+    objects = MP_NodeManager.from_queryset(OrgUnitQuerySet)()
+
+    class Meta:
+        verbose_name = _("org unit")
+        verbose_name_plural = _("org units")
+
+    def __str__(self):
+        return self.name
+
+    def path_name(self, separator: str = "/") -> str:
+        """The unit's full name from the root, e.g. 省委组织部/办公室/信息科."""
+        names = [unit.name for unit in self.get_ancestors()] + [self.name]
+        return separator.join(names)
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, employee_id, password, **extra_fields):
+        if not employee_id:
+            raise ValueError("An employee ID is required.")
+        email = self.normalize_email(extra_fields.pop("email", ""))
+        user = self.model(employee_id=employee_id, email=email, **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, employee_id, password=None, **extra_fields):
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(employee_id, password, **extra_fields)
+
+    def create_superuser(self, employee_id, password=None, **extra_fields):
+        extra_fields["is_superuser"] = True
+        return self._create_user(employee_id, password, **extra_fields)
+
+    def get_by_natural_key(self, employee_id):
+        return self.get(employee_id__iexact=employee_id)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in: an official, a trainer, HR or a site administrator."""
+
+    employee_id = models.CharField(
+        _("employee ID"),
+        max_length=32,
+        unique=True,
+        validators=[employee_id_validator],
+        error_messages={"unique": _("This employee ID is already in use.")},
+    )
+    full_name = models.CharField(_("full name"), max_length=64)
+    org_unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("org unit"),
+        on_delete=models.PROTECT,
+        related_name="members",
+        null=True,
+        blank=True,
+    )
+    position = models.CharField(_("position"), max_length=64, blank=True)
+    rank = models.CharField(_("rank"), max_length=64, blank=True)
+    phone = models.CharField(
+        _("phone"),
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9+\- ]{5,20}$", _("Enter a valid phone number."))],
+    )
+    email = models.EmailField(_("email"), blank=True)
+    is_active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_("Inactive accounts cannot sign in; their learning records are kept."),
+    )
+    managed_units = models.ManyToManyField(
+        OrgUnit,
+        verbose_name=_("managed units"),
+        related_name="managers",
+        blank=True,
+        help_text=_("HR staff see the learning records of these units and all units below them."),
+    )
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "employee_id"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            # Email is optional, but when given it must be unique: it is a login name too.
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~models.Q(email=""),
+                name="people_user_email_unique_ci",
+                violation_error_message=_("This email address is already used by another account."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.full_name}（{self.employee_id}）" if self.full_name else self.employee_id
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.full_name
+
+    @property
+    def is_staff(self) -> bool:
+        """Django's staff flag, derived: only superusers may use Django's own admin pages."""
+        return self.is_superuser
+
+
+class LoginEvent(models.Model):
+    """One attempt to sign in, successful or not, with when, who and from where."""
+
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    identifier = models.CharField(_("login name"), max_length=254)
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.SET_NULL, null=True, blank=True)
+    succeeded = models.BooleanField(_("succeeded"))
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
+    path = models.CharField(_("login path"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("login event")
+        verbose_name_plural = _("login events")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["identifier", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.identifier} {self.created_at:%Y-%m-%d %H:%M:%S}"

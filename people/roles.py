@@ -1,0 +1,91 @@
+"""The four roles, as Django groups, and the permissions each one holds.
+
+Group names are what administrators see in the Wagtail admin, so they are Chinese; code
+refers to them only through the constants below.
+"""
+
+from django.contrib.auth.models import Group, Permission
+
+OFFICIAL = "学员"
+TRAINER = "培训管理员"
+HR = "组织人事"
+SITE_ADMIN = "系统管理员"
+
+ALL_ROLES = (OFFICIAL, TRAINER, HR, SITE_ADMIN)
+
+# (app_label, codename) pairs. Page-level permissions on the course tree are granted to
+# trainers where the course tree is created, since they attach to a page.
+ROLE_PERMISSIONS: dict[str, set[tuple[str, str]]] = {
+    OFFICIAL: set(),
+    TRAINER: {
+        ("wagtailadmin", "access_admin"),
+        ("wagtailimages", "add_image"),
+        ("wagtailimages", "change_image"),
+        ("wagtailimages", "choose_image"),
+        ("wagtaildocs", "add_document"),
+        ("wagtaildocs", "change_document"),
+        ("wagtaildocs", "choose_document"),
+    },
+    HR: {
+        ("people", "view_user"),
+        ("people", "view_orgunit"),
+    },
+    SITE_ADMIN: {
+        ("wagtailadmin", "access_admin"),
+        ("people", "add_user"),
+        ("people", "change_user"),
+        ("people", "view_user"),
+        ("people", "add_orgunit"),
+        ("people", "change_orgunit"),
+        ("people", "view_orgunit"),
+        ("people", "view_loginevent"),
+        ("auth", "add_group"),
+        ("auth", "change_group"),
+        ("auth", "view_group"),
+    },
+}
+
+
+def roles_ensure() -> dict[str, Group]:
+    """Create the role groups if missing and give each exactly the permissions listed above."""
+    wanted = set().union(*ROLE_PERMISSIONS.values())
+    permissions = {
+        (p.content_type.app_label, p.codename): p
+        for p in Permission.objects.select_related("content_type").filter(
+            codename__in={codename for _, codename in wanted}
+        )
+    }
+    groups = {}
+    for role, needed in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        # Permissions of apps not yet migrated are skipped; the next migrate adds them.
+        group.permissions.set([permissions[key] for key in needed if key in permissions])
+        groups[role] = group
+    return groups
+
+
+def roles_ensure_after_migrate(**kwargs) -> None:
+    roles_ensure()
+
+
+def user_has_role(user, role: str) -> bool:
+    """Whether the user belongs to the role's group (cached on the user for the request)."""
+    if not user.is_authenticated:
+        return False
+    cache = getattr(user, "_role_names", None)
+    if cache is None:
+        cache = set(user.groups.values_list("name", flat=True))
+        user._role_names = cache
+    return role in cache
+
+
+def is_site_admin(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or user_has_role(user, SITE_ADMIN))
+
+
+def is_hr(user) -> bool:
+    return user_has_role(user, HR)
+
+
+def is_trainer(user) -> bool:
+    return user_has_role(user, TRAINER)
