@@ -7,3 +7,11 @@ class CoursesConfig(AppConfig):
 
     name = "courses"
     verbose_name = _("Courses")
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from .setup import course_tree_ensure_after_migrate
+
+        # The catalogue needs Wagtail's tables and the role groups, both ready after migrate.
+        post_migrate.connect(course_tree_ensure_after_migrate, sender=self)

@@ -1,8 +1,54 @@
+import json
+
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.http import HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_POST
+
+from . import search, selectors, services
+from .forms import HeartbeatForm
+from .models import LessonPage
 
 
 @login_required
 def learner_home(request):
     """我的学习: what the official must study and how far they are."""
-    return render(request, "courses/learner_home.html", {"curricula": [], "courses": []})
+    return render(request, "courses/learner_home.html", {"home": selectors.learner_home(user=request.user)})
+
+
+@login_required
+def learning_search(request):
+    """Search published courses and lessons."""
+    query = request.GET.get("q", "")
+    results = search.learning_search(query=query)
+    return render(request, "courses/search.html", {"query": query, "results": results})
+
+
+@login_required
+@require_POST
+def lesson_heartbeat(request, lesson_id: int):
+    """A study heartbeat from a visible, active lesson page; the server decides what it earns."""
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    try:
+        payload = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        return HttpResponseBadRequest("malformed JSON")
+    form = HeartbeatForm(payload if isinstance(payload, dict) else None)
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors}, status=400)
+    try:
+        progress = services.progress_heartbeat(
+            user=request.user,
+            lesson=lesson,
+            video_position=form.cleaned_data.get("video_position"),
+            video_duration=form.cleaned_data.get("video_duration"),
+        )
+    except services.LessonNotAvailable:
+        return JsonResponse({"error": "lesson not available"}, status=404)
+    return JsonResponse(
+        {
+            "active_seconds": progress.active_seconds,
+            "video_position": progress.video_position,
+            "completed": progress.completed_at is not None,
+        }
+    )

@@ -10,8 +10,10 @@ OFFICIAL = "学员"
 TRAINER = "培训管理员"
 HR = "组织人事"
 SITE_ADMIN = "系统管理员"
+# Approves trainers' courses in the review workflow; usually a senior trainer.
+REVIEWER = "课程审核人"
 
-ALL_ROLES = (OFFICIAL, TRAINER, HR, SITE_ADMIN)
+ALL_ROLES = (OFFICIAL, TRAINER, HR, SITE_ADMIN, REVIEWER)
 
 # (app_label, codename) pairs. Page-level permissions on the course tree are granted to
 # trainers where the course tree is created, since they attach to a page.
@@ -24,6 +26,15 @@ ROLE_PERMISSIONS: dict[str, set[tuple[str, str]]] = {
         ("wagtailimages", "choose_image"),
         ("wagtaildocs", "add_document"),
         ("wagtaildocs", "change_document"),
+        ("wagtaildocs", "choose_document"),
+        ("courses", "add_assignment"),
+        ("courses", "change_assignment"),
+        ("courses", "delete_assignment"),
+        ("courses", "view_assignment"),
+    },
+    REVIEWER: {
+        ("wagtailadmin", "access_admin"),
+        ("wagtailimages", "choose_image"),
         ("wagtaildocs", "choose_document"),
     },
     HR: {
@@ -42,6 +53,10 @@ ROLE_PERMISSIONS: dict[str, set[tuple[str, str]]] = {
         ("auth", "add_group"),
         ("auth", "change_group"),
         ("auth", "view_group"),
+        ("courses", "add_hoursrequirement"),
+        ("courses", "change_hoursrequirement"),
+        ("courses", "view_hoursrequirement"),
+        ("courses", "view_assignment"),
     },
 }
 
@@ -64,7 +79,18 @@ def roles_ensure() -> dict[str, Group]:
     return groups
 
 
+def permissions_create_all() -> None:
+    """Create every app's permissions now. post_migrate reaches apps in INSTALLED_APPS order,
+    so ours run before Wagtail's permissions would otherwise exist on a fresh database."""
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+
+
 def roles_ensure_after_migrate(**kwargs) -> None:
+    permissions_create_all()
     roles_ensure()
 
 

@@ -22,6 +22,6 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [
-    # Wagtail's page serving takes whatever the patterns above did not match.
-    path("", include(wagtail_urls)),
+    # Wagtail serves the course catalogue (the site's root page) and everything below it.
+    path("courses/", include(wagtail_urls)),
 ]

@@ -90,6 +90,17 @@ NAMED_ACCOUNTS = (
         False,
     ),
     (
+        "reviewer",
+        "陈立华",
+        "ZZB-GJC",
+        "处长",
+        "一级调研员",
+        "reviewer@example.com",
+        (roles.TRAINER, roles.REVIEWER),
+        (),
+        False,
+    ),
+    (
         "hr",
         "王建国",
         "ZZB-BGS",

@@ -240,6 +240,8 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "z
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 50 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_PASSWORD_RESET_ENABLED = True
+# Pages restricted to signed-in users send visitors to the site's own sign-in page.
+WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 
 # Security headers that hold in every environment.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -264,6 +266,11 @@ LOGGING = {
 }
 
 # Product settings
+
+# Learning rules
+YEARLY_CREDIT_HOURS = env.int("YEARLY_CREDIT_HOURS", default=50)  # unless set per position/rank
+# Seconds between study heartbeats; one heartbeat can never credit more than this.
+STUDY_HEARTBEAT_SECONDS = 15
 
 # The demo data command refuses to run unless a settings module allows it (never production).
 DEMO_DATA_ALLOWED = False

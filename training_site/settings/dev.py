@@ -1,5 +1,7 @@
 """Local development: debug on, a fixed throwaway key, mail printed to the console."""
 
+import warnings
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -11,3 +13,6 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 DEMO_DATA_ALLOWED = True
+
+# Static files come from the finders in development; nothing is collected.
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")

@@ -1,0 +1,8 @@
+from django import forms
+
+
+class HeartbeatForm(forms.Form):
+    """What a heartbeat may say: where the video is. Never how much time to credit."""
+
+    video_position = forms.FloatField(required=False, min_value=0, max_value=24 * 3600)
+    video_duration = forms.FloatField(required=False, min_value=0, max_value=24 * 3600)

@@ -1,0 +1,26 @@
+from .assignments import Assignment, HoursRequirement
+from .pages import (
+    Category,
+    CompletionRule,
+    CourseIndexPage,
+    CoursePage,
+    CurriculumCourse,
+    CurriculumPage,
+    LessonPage,
+)
+from .progress import CourseEnrollment, CreditHourEntry, LessonProgress
+
+__all__ = [
+    "Assignment",
+    "Category",
+    "CompletionRule",
+    "CourseEnrollment",
+    "CourseIndexPage",
+    "CoursePage",
+    "CreditHourEntry",
+    "CurriculumCourse",
+    "CurriculumPage",
+    "HoursRequirement",
+    "LessonPage",
+    "LessonProgress",
+]

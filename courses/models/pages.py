@@ -1,0 +1,212 @@
+from decimal import Decimal
+
+from modelcluster.fields import ParentalKey
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from courses.blocks import LessonBodyBlock
+
+
+class Category(models.TextChoices):
+    NEW_MEDIA = "new_media", _("Government new-media operation")
+    SPOKESPERSON = "spokesperson", _("Online spokesperson")
+    OPINION = "opinion", _("Online opinion analysis and information verification")
+    E_GOVERNMENT = "e_government", _("E-government")
+    INTERNET_LAW = "internet_law", _("Internet law")
+    SECURITY = "security", _("Network security")
+
+
+class CompletionRule(models.TextChoices):
+    READ = "read", _("Opened and studied for the minimum time")
+    VIDEO = "video", _("Video watched to at least 90%")
+    QUIZ = "quiz", _("Quiz passed")
+
+
+class CourseIndexPage(Page):
+    """The course catalogue: the root of everything trainers author."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["courses.CoursePage", "courses.CurriculumPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("course catalogue")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["courses"] = (
+            CoursePage.objects.child_of(self).live().select_related("cover_image").order_by("path")
+        )
+        return context
+
+
+class CoursePage(Page):
+    """A course: ordered lessons that earn its credit hours when all are completed."""
+
+    summary = models.TextField(_("summary"), max_length=500)
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("cover image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    objectives = models.TextField(
+        _("learning objectives"), blank=True, help_text=_("One objective per line.")
+    )
+    credit_hours = models.DecimalField(
+        _("credit hours"),
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal("1.0"),
+        validators=[MinValueValidator(Decimal("0.5"))],
+    )
+    category = models.CharField(_("category"), max_length=32, choices=Category.choices)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("cover_image"),
+        FieldPanel("objectives"),
+        FieldRowPanel([FieldPanel("category"), FieldPanel("credit_hours")]),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("objectives"),
+        index.FilterField("category"),
+    ]
+    parent_page_types = ["courses.CourseIndexPage"]
+    subpage_types = ["courses.LessonPage"]
+
+    class Meta:
+        verbose_name = _("course")
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.selectors import course_progress_map, lesson_states
+
+        context = super().get_context(request, *args, **kwargs)
+        states = lesson_states(user=request.user, course=self)
+        context["lesson_states"] = states
+        context["progress"] = course_progress_map(user=request.user, courses=[self])[self.pk]
+        context["next_lesson"] = next(
+            (state.lesson for state in states if state.status != "completed"),
+            states[0].lesson if states else None,
+        )
+        return context
+
+    def objective_list(self) -> list[str]:
+        return [line.strip() for line in self.objectives.splitlines() if line.strip()]
+
+
+class LessonPage(Page):
+    """One lesson of a course, completed by the rule its trainer picks."""
+
+    body = StreamField(LessonBodyBlock(), verbose_name=_("content"))
+    estimated_minutes = models.PositiveSmallIntegerField(
+        _("estimated study time (minutes)"), default=15, validators=[MinValueValidator(1)]
+    )
+    completion_rule = models.CharField(
+        _("completed when"), max_length=16, choices=CompletionRule.choices, default=CompletionRule.READ
+    )
+    min_study_seconds = models.PositiveIntegerField(
+        _("minimum study time (seconds)"),
+        default=120,
+        help_text=_(
+            "For “studied for the minimum time”: active time on the page, hidden tabs and idle time excluded."
+        ),
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [
+                FieldPanel("estimated_minutes"),
+                FieldPanel("completion_rule"),
+                FieldPanel("min_study_seconds"),
+            ],
+            heading=_("Study and completion"),
+        ),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("body")]
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("lesson")
+
+    def serve(self, request, *args, **kwargs):
+        from courses.services import lesson_open
+
+        if request.method == "GET" and request.user.is_authenticated:
+            request.lesson_progress = lesson_open(user=request.user, lesson=self)
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.selectors import lesson_states
+
+        context = super().get_context(request, *args, **kwargs)
+        course = self.get_parent().specific
+        states = lesson_states(user=request.user, course=course)
+        position = next((i for i, state in enumerate(states) if state.lesson.pk == self.pk), None)
+        context.update(
+            course=course,
+            lesson_states=states,
+            progress=getattr(request, "lesson_progress", None),
+            previous_lesson=states[position - 1].lesson if position else None,
+            next_lesson=states[position + 1].lesson
+            if position is not None and position + 1 < len(states)
+            else None,
+            heartbeat_seconds=settings.STUDY_HEARTBEAT_SECONDS,
+        )
+        return context
+
+
+class CurriculumPage(Page):
+    """A themed curriculum (专题班): required and elective courses, with an optional deadline."""
+
+    description = RichTextField(_("description"), blank=True, features=["bold", "italic", "ol", "ul", "link"])
+    elective_hours_required = models.DecimalField(
+        _("elective hours required"), max_digits=5, decimal_places=1, default=Decimal("0")
+    )
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("description"),
+        FieldRowPanel([FieldPanel("elective_hours_required"), FieldPanel("deadline")]),
+        InlinePanel("curriculum_courses", heading=_("Courses"), label=_("course"), min_num=1),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("description")]
+    parent_page_types = ["courses.CourseIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("curriculum")
+
+
+class CurriculumCourse(Orderable):
+    """A course in a curriculum, required or elective, in the trainer's order."""
+
+    curriculum = ParentalKey(CurriculumPage, on_delete=models.CASCADE, related_name="curriculum_courses")
+    course = models.ForeignKey(
+        CoursePage, verbose_name=_("course"), on_delete=models.PROTECT, related_name="+"
+    )
+    required = models.BooleanField(_("required"), default=True)
+
+    panels = [FieldRowPanel([FieldPanel("course"), FieldPanel("required")])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("curriculum course")
+        constraints = [
+            models.UniqueConstraint(fields=["curriculum", "course"], name="courses_curriculum_course_once")
+        ]

@@ -1,0 +1,73 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .pages import CoursePage, LessonPage
+
+
+class LessonProgress(models.Model):
+    """What one official did in one lesson: when, for how long, how far, and when completed."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_progress"
+    )
+    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="progress")
+    # Denormalised from the page tree so that course progress is one indexed query.
+    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="lesson_progress")
+    first_opened_at = models.DateTimeField(_("first opened"))
+    last_seen_at = models.DateTimeField(_("last seen"))
+    last_beat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
+    active_seconds = models.PositiveIntegerField(_("active study seconds"), default=0)
+    video_position = models.PositiveIntegerField(_("furthest video position (seconds)"), default=0)
+    video_duration = models.PositiveIntegerField(_("video duration (seconds)"), default=0)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lesson progress")
+        verbose_name_plural = _("lesson progress")
+        constraints = [models.UniqueConstraint(fields=["user", "lesson"], name="courses_progress_once")]
+        indexes = [
+            models.Index(fields=["user", "course"]),
+            models.Index(fields=["user", "-last_seen_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} · {self.lesson_id}"
+
+
+class CourseEnrollment(models.Model):
+    """An official's enrolment in a course; completed_at is set once, with the lesson that
+    completed the course, in the same transaction."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments")
+    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="enrollments")
+    enrolled_at = models.DateTimeField(_("enrolled"))
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("course enrolment")
+        constraints = [models.UniqueConstraint(fields=["user", "course"], name="courses_enrollment_once")]
+        indexes = [models.Index(fields=["course", "completed_at"])]
+
+    def __str__(self):
+        return f"{self.user_id} · {self.course_id}"
+
+
+class CreditHourEntry(models.Model):
+    """A line in an official's credit-hour ledger: a course's hours, credited once, in the
+    year the course was completed (Asia/Shanghai)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="credit_hours")
+    course = models.ForeignKey(CoursePage, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    hours = models.DecimalField(_("credit hours"), max_digits=5, decimal_places=1)
+    credited_at = models.DateTimeField(_("credited"))
+
+    class Meta:
+        verbose_name = _("credit-hour entry")
+        verbose_name_plural = _("credit-hour ledger")
+        constraints = [models.UniqueConstraint(fields=["user", "course"], name="courses_hours_once")]
+        indexes = [models.Index(fields=["user", "year"])]
+
+    def __str__(self):
+        return f"{self.user_id} {self.year}: {self.hours}"

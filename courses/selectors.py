@@ -1,0 +1,238 @@
+"""Reads for learning pages. Each returns plain data built from a fixed number of queries,
+whatever the number of courses, lessons and progress rows."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from people.models import User
+
+from .models import (
+    Assignment,
+    CourseEnrollment,
+    CoursePage,
+    CreditHourEntry,
+    CurriculumCourse,
+    HoursRequirement,
+    LessonPage,
+    LessonProgress,
+)
+
+
+@dataclass
+class LessonState:
+    lesson: LessonPage
+    status: str  # "not_started" | "in_progress" | "completed"
+    active_seconds: int = 0
+
+
+@dataclass
+class CourseProgress:
+    course: CoursePage
+    lessons_total: int
+    lessons_completed: int
+    completed: bool
+    required: bool = True
+
+    @property
+    def percent(self) -> int:
+        if self.completed:
+            return 100
+        return round(100 * self.lessons_completed / self.lessons_total) if self.lessons_total else 0
+
+
+@dataclass
+class CurriculumProgress:
+    curriculum: object
+    due_date: date | None
+    courses: list[CourseProgress] = field(default_factory=list)
+
+    @property
+    def percent(self) -> int:
+        required = [c for c in self.courses if c.required] or self.courses
+        total = sum(c.lessons_total for c in required)
+        done = sum(c.lessons_total if c.completed else c.lessons_completed for c in required)
+        return round(100 * done / total) if total else 0
+
+    @property
+    def completed(self) -> bool:
+        return all(c.completed for c in self.courses if c.required)
+
+    @property
+    def overdue(self) -> bool:
+        return bool(self.due_date and not self.completed and self.due_date < timezone.localdate())
+
+
+@dataclass
+class LearnerHome:
+    curricula: list[CurriculumProgress]
+    other_courses: list[CourseProgress]
+    hours_this_year: Decimal
+    hours_required: Decimal
+    continue_lesson: LessonPage | None
+
+    @property
+    def hours_percent(self) -> int:
+        if not self.hours_required:
+            return 100
+        return min(100, round(100 * self.hours_this_year / self.hours_required))
+
+
+def unit_paths_above(user: User) -> list[str]:
+    """Materialised paths of the user's unit and all its ancestors (treebeard steps of 4)."""
+    if user.org_unit_id is None:
+        return []
+    path = user.org_unit.path
+    return [path[:end] for end in range(4, len(path) + 1, 4)]
+
+
+def assignments_for(*, user: User) -> list[Assignment]:
+    """Assignments that reach the user through their unit (or a unit above it) and position."""
+    paths = unit_paths_above(user)
+    if not paths:
+        return []
+    candidates = (
+        Assignment.objects.filter(units__path__in=paths, curriculum__live=True)
+        .select_related("curriculum")
+        .distinct()
+        .order_by("due_date")
+    )
+    titles = {user.position, user.rank} - {""}
+    return [a for a in candidates if not a.position_list() or titles & set(a.position_list())]
+
+
+def hours_required_for(*, user: User) -> Decimal:
+    """The yearly requirement for the user's position or rank, or the site default."""
+    requirement = (
+        HoursRequirement.objects.filter(position_or_rank__in=[user.position, user.rank])
+        .order_by("-hours")
+        .values_list("hours", flat=True)
+        .first()
+    )
+    return requirement if requirement is not None else Decimal(settings.YEARLY_CREDIT_HOURS)
+
+
+def hours_earned(*, user: User, year: int) -> Decimal:
+    total = CreditHourEntry.objects.filter(user=user, year=year).aggregate(total=Sum("hours"))["total"]
+    return total or Decimal("0")
+
+
+def course_progress_map(*, user: User, courses: list[CoursePage]) -> dict[int, CourseProgress]:
+    """Progress per course in three queries: live lessons, completed lessons, completions."""
+    if not courses:
+        return {}
+    by_path = {course.path: course for course in courses}
+    totals = dict.fromkeys(by_path.values(), 0)
+    condition = Q()
+    for course in courses:
+        condition |= Q(path__startswith=course.path, depth=course.depth + 1)
+    lesson_course = {}
+    for lesson_id, path in LessonPage.objects.live().filter(condition).values_list("pk", "path"):
+        course = by_path[path[: -LessonPage.steplen]]
+        totals[course] += 1
+        lesson_course[lesson_id] = course
+    completed_counts = dict.fromkeys(courses, 0)
+    for lesson_id in LessonProgress.objects.filter(
+        user=user, lesson_id__in=lesson_course, completed_at__isnull=False
+    ).values_list("lesson_id", flat=True):
+        completed_counts[lesson_course[lesson_id]] += 1
+    completed_courses = set(
+        CourseEnrollment.objects.filter(
+            user=user, course__in=courses, completed_at__isnull=False
+        ).values_list("course_id", flat=True)
+    )
+    return {
+        course.pk: CourseProgress(
+            course=course,
+            lessons_total=totals[course],
+            lessons_completed=completed_counts[course],
+            completed=course.pk in completed_courses,
+        )
+        for course in courses
+    }
+
+
+def learner_home(*, user: User) -> LearnerHome:
+    """我的学习: assigned curricula with deadlines and progress, other enrolled courses,
+    this year's hours against the requirement, and where to continue."""
+    assignments = assignments_for(user=user)
+    due_by_curriculum = {}
+    for assignment in assignments:
+        curriculum = assignment.curriculum
+        current = due_by_curriculum.get(curriculum.pk)
+        if current is None or assignment.due_date < current[1]:
+            due_by_curriculum[curriculum.pk] = (curriculum, assignment.due_date)
+    links = list(
+        CurriculumCourse.objects.filter(curriculum_id__in=due_by_curriculum, course__live=True)
+        .select_related("course")
+        .order_by("curriculum_id", "sort_order")
+    )
+    enrolled = list(
+        CoursePage.objects.live().filter(enrollments__user=user).order_by("-enrollments__enrolled_at")
+    )
+    courses = {link.course.pk: link.course for link in links} | {c.pk: c for c in enrolled}
+    progress = course_progress_map(user=user, courses=list(courses.values()))
+
+    curricula = []
+    for curriculum_id, (curriculum, due_date) in due_by_curriculum.items():
+        item = CurriculumProgress(curriculum=curriculum, due_date=due_date or curriculum.deadline)
+        for link in links:
+            if link.curriculum_id == curriculum_id:
+                base = progress[link.course.pk]
+                item.courses.append(
+                    CourseProgress(
+                        course=base.course,
+                        lessons_total=base.lessons_total,
+                        lessons_completed=base.lessons_completed,
+                        completed=base.completed,
+                        required=link.required,
+                    )
+                )
+        curricula.append(item)
+    in_curricula = {link.course.pk for link in links}
+    return LearnerHome(
+        curricula=curricula,
+        other_courses=[progress[c.pk] for c in enrolled if c.pk not in in_curricula],
+        hours_this_year=hours_earned(user=user, year=timezone.localdate().year),
+        hours_required=hours_required_for(user=user),
+        continue_lesson=continue_lesson_for(user=user),
+    )
+
+
+def continue_lesson_for(*, user: User) -> LessonPage | None:
+    """The unfinished lesson the user saw last, if any."""
+    progress = (
+        LessonProgress.objects.filter(user=user, completed_at__isnull=True, lesson__live=True)
+        .select_related("lesson")
+        .order_by("-last_seen_at")
+        .first()
+    )
+    return progress.lesson if progress else None
+
+
+def lesson_states(*, user: User, course: CoursePage) -> list[LessonState]:
+    """The course's live lessons in order, each with the user's state."""
+    lessons = list(LessonPage.objects.child_of(course).live().order_by("path"))
+    rows = {
+        row["lesson_id"]: row
+        for row in LessonProgress.objects.filter(user=user, course=course).values(
+            "lesson_id", "completed_at", "active_seconds"
+        )
+    }
+    states = []
+    for lesson in lessons:
+        row = rows.get(lesson.pk)
+        if row is None:
+            status = "not_started"
+        elif row["completed_at"]:
+            status = "completed"
+        else:
+            status = "in_progress"
+        states.append(
+            LessonState(lesson=lesson, status=status, active_seconds=row["active_seconds"] if row else 0)
+        )
+    return states

@@ -1,0 +1,70 @@
+"""The course tree every installation needs: the catalogue as the site root, readable only
+after login, editable by trainers, published through review."""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from wagtail.models import (
+    GroupApprovalTask,
+    GroupPagePermission,
+    Page,
+    PageViewRestriction,
+    Site,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
+
+from people import roles
+
+from .models import CourseIndexPage
+
+CATALOGUE_TITLE = "课程中心"
+WORKFLOW_NAME = "课程审核"
+TRAINER_PAGE_PERMISSIONS = ("add_page", "change_page")
+REVIEWER_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page")
+
+
+def course_tree_ensure() -> CourseIndexPage:
+    """Create whatever is missing of the catalogue, its site, its restriction, its editors'
+    permissions and its review workflow. Safe to run any number of times."""
+    groups = roles.roles_ensure()
+    with transaction.atomic():
+        catalogue = CourseIndexPage.objects.first()
+        if catalogue is None:
+            root = Page.get_first_root_node()
+            # Wagtail's installation leaves a plain welcome page; the catalogue replaces it.
+            Page.objects.filter(depth=2, slug="home", content_type__model="page").delete()
+            catalogue = root.add_child(instance=CourseIndexPage(title=CATALOGUE_TITLE, slug="courses"))
+        site = Site.objects.filter(is_default_site=True).first()
+        if site is None:
+            Site.objects.create(hostname="localhost", port=80, root_page=catalogue, is_default_site=True)
+        elif site.root_page_id != catalogue.pk:
+            site.root_page = catalogue
+            site.save()
+        PageViewRestriction.objects.get_or_create(page=catalogue, restriction_type=PageViewRestriction.LOGIN)
+        _grant(groups[roles.TRAINER], catalogue, TRAINER_PAGE_PERMISSIONS)
+        _grant(groups[roles.REVIEWER], catalogue, REVIEWER_PAGE_PERMISSIONS)
+        _workflow_ensure(catalogue, groups[roles.REVIEWER])
+    return catalogue
+
+
+def _grant(group: Group, page: Page, codenames: tuple[str, ...]) -> None:
+    for permission in Permission.objects.filter(
+        content_type__app_label="wagtailcore", codename__in=codenames
+    ):
+        GroupPagePermission.objects.get_or_create(group=group, page=page, permission=permission)
+
+
+def _workflow_ensure(page: Page, reviewers: Group) -> None:
+    workflow, created = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
+    if created:
+        task = GroupApprovalTask.objects.create(name="课程审核人审核")
+        task.groups.set([reviewers])
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    WorkflowPage.objects.update_or_create(page=page, defaults={"workflow": workflow})
+
+
+def course_tree_ensure_after_migrate(**kwargs) -> None:
+    roles.permissions_create_all()
+    course_tree_ensure()

@@ -1,0 +1,81 @@
+import pytest
+
+from tests.factories.people import OrgUnitFactory, UserFactory
+
+
+@pytest.mark.django_db
+class TestLearnerHomeLanguage:
+    def test_chinese_by_default(self, official, client):
+        client.force_login(official)
+
+        response = client.get("/")
+
+        content = response.content.decode()
+        assert '<html lang="zh-hans">' in content
+        assert "我的学习" in content
+        assert "My learning" not in content
+
+    def test_english_when_the_browser_asks_for_it(self, official, client):
+        client.force_login(official)
+
+        response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
+
+        content = response.content.decode()
+        assert '<html lang="en">' in content
+        assert "My learning" in content
+        assert "我的学习" not in content
+
+    def test_english_when_the_language_cookie_says_so(self, official, client):
+        client.force_login(official)
+        client.cookies["django_language"] = "en"
+
+        response = client.get("/")
+
+        assert "My learning" in response.content.decode()
+
+    def test_language_switch_posts_to_set_language(self, official, client):
+        client.force_login(official)
+
+        page = client.get("/").content.decode()
+
+        assert 'action="/i18n/setlang/"' in page
+        assert 'name="language"' in page
+        assert 'value="en"' in page
+
+    def test_switching_to_english_sticks(self, official, client):
+        client.force_login(official)
+
+        response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+
+        assert response.status_code == 302
+        assert response["Location"] == "/"
+        assert client.cookies["django_language"].value == "en"
+        assert "My learning" in client.get("/").content.decode()
+
+    def test_sign_in_page_in_english(self, client):
+        response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en")
+
+        assert "Employee ID or email" in response.content.decode()
+
+
+# The whole learner home: user, org unit, assignments, courses, hours, progress, permissions.
+MAX_QUERIES = 10
+
+
+@pytest.mark.django_db
+def test_learner_home_query_count_is_small_and_does_not_grow_with_people(
+    client, django_assert_max_num_queries
+):
+    unit = OrgUnitFactory()
+    official = UserFactory(official=True, org_unit=OrgUnitFactory(parent=unit))
+    client.force_login(official)
+    client.get("/")  # the first request fills the session cache
+
+    with django_assert_max_num_queries(MAX_QUERIES) as few_people:
+        assert client.get("/").status_code == 200
+    for _ in range(30):
+        UserFactory(official=True, org_unit=unit)
+    with django_assert_max_num_queries(MAX_QUERIES) as many_people:
+        assert client.get("/").status_code == 200
+
+    assert len(many_people.captured_queries) == len(few_people.captured_queries)

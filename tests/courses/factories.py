@@ -1,0 +1,85 @@
+"""Builders for the course tree, through Wagtail's page API as trainers' pages are made."""
+
+import json
+from datetime import date
+from decimal import Decimal
+
+from courses.models import (
+    Assignment,
+    CompletionRule,
+    CourseIndexPage,
+    CoursePage,
+    CurriculumCourse,
+    CurriculumPage,
+    LessonPage,
+)
+from courses.setup import course_tree_ensure
+
+_counter = {"n": 0}
+
+
+def _slug(prefix: str) -> str:
+    _counter["n"] += 1
+    return f"{prefix}-{_counter['n']}"
+
+
+def catalogue() -> CourseIndexPage:
+    return course_tree_ensure()
+
+
+def course(*, title="政务微博运营", hours="2", category="new_media", publish=True, parent=None) -> CoursePage:
+    page = CoursePage(
+        title=title, slug=_slug("course"), summary="课程简介", credit_hours=Decimal(hours), category=category
+    )
+    (parent or catalogue()).add_child(instance=page)
+    if publish:
+        page.save_revision().publish()
+    else:
+        page.unpublish()
+    return CoursePage.objects.get(pk=page.pk)
+
+
+def lesson(
+    course_page: CoursePage,
+    *,
+    title="第一课",
+    text="<p>政务微博是发布权威信息的渠道，谣言面前要快报事实。</p>",
+    rule=CompletionRule.READ,
+    min_seconds=60,
+    publish=True,
+) -> LessonPage:
+    page = LessonPage(
+        title=title,
+        slug=_slug("lesson"),
+        body=json.dumps(
+            [
+                {"type": "heading", "value": {"text": title, "level": "h2"}},
+                {"type": "paragraph", "value": text},
+            ]
+        ),
+        completion_rule=rule,
+        min_study_seconds=min_seconds,
+    )
+    CoursePage.objects.get(pk=course_page.pk).add_child(instance=page)
+    if publish:
+        page.save_revision().publish()
+    else:
+        page.unpublish()
+    return LessonPage.objects.get(pk=page.pk)
+
+
+def curriculum(courses, *, electives=(), title="新媒体专题班", deadline=None) -> CurriculumPage:
+    page = CurriculumPage(title=title, slug=_slug("curriculum"), deadline=deadline)
+    for order, item in enumerate([*courses, *electives]):
+        page.curriculum_courses.add(
+            CurriculumCourse(course=item, required=item not in electives, sort_order=order)
+        )
+    catalogue().add_child(instance=page)
+    page.save_revision().publish()
+    return CurriculumPage.objects.get(pk=page.pk)
+
+
+def assignment(curriculum_page, *, units, due: date, positions="") -> Assignment:
+    item = Assignment.objects.create(curriculum=curriculum_page, due_date=due, positions=positions)
+    item.units.set(units)
+    return item

@@ -1,0 +1,57 @@
+"""Hot pages run a fixed number of queries whatever the amount of content and progress."""
+
+from datetime import timedelta
+
+import pytest
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from courses import services
+from tests.courses import factories
+from tests.factories.people import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def build(user, unit, *, courses: int, lessons: int):
+    made = []
+    for number in range(courses):
+        course = factories.course(title=f"课程{number}")
+        pages = [factories.lesson(course, title=f"课{number}-{i}") for i in range(lessons)]
+        for page in pages[: lessons // 2]:
+            services.lesson_complete(progress=services.lesson_open(user=user, lesson=page))
+        made.append((course, pages))
+    curriculum = factories.curriculum([course for course, _ in made])
+    factories.assignment(curriculum, units=[unit], due=timezone.localdate() + timedelta(days=5))
+    return made
+
+
+def count(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("page", ["home", "course", "lesson"])
+def test_query_count_does_not_grow_with_data(client, org_tree, page):
+    small_user = UserFactory(official=True, org_unit=org_tree["a1"])
+    large_user = UserFactory(official=True, org_unit=org_tree["b1"])
+    small = build(small_user, org_tree["a"], courses=1, lessons=2)
+    large = build(large_user, org_tree["b"], courses=4, lessons=6)
+
+    def url(made):
+        course, lessons = made[0]
+        return {"home": reverse("learner_home"), "course": course.url, "lesson": lessons[-1].url}[page]
+
+    client.force_login(small_user)
+    count(client, url(small))  # warm caches (site root, content types)
+    small_count = count(client, url(small))
+    client.force_login(large_user)
+    count(client, url(large))
+    large_count = count(client, url(large))
+    assert small_count == large_count
+    assert large_count <= 30

@@ -1,0 +1,105 @@
+"""Sign-in journeys in a real browser: the learner's login, the lockout, and the admin door.
+
+Every account comes from `load_demo_data` (password Training#2026). The database is set up
+before any page opens: once Playwright runs, this thread must not touch the database.
+"""
+
+from urllib.parse import urlsplit
+
+import pytest
+
+from .conftest import DESKTOP, PHONE
+
+DEMO_PASSWORD = "Training#2026"
+WRONG_PASSWORD = "not-the-password"
+LOGIN_URL = "/accounts/login/"
+
+pytestmark = pytest.mark.browser
+
+
+def site_login(page, login, password):
+    """Fill the real sign-in form and submit it; return the response the form led to."""
+    page.goto(LOGIN_URL)
+    page.fill("#id_login", login)
+    page.fill("#id_password", password)
+    with page.expect_navigation() as navigation:
+        page.click("main button[type=submit]")
+    return navigation.value
+
+
+def has_horizontal_scroll(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_official_signs_in_and_lands_on_my_learning(demo_data, new_page, viewport):
+    page = new_page(viewport)
+    page.goto(LOGIN_URL)
+    assert page.locator("#id_login").get_attribute("name") == "login"
+    assert page.locator("label[for=id_login]").inner_text().startswith("工号或邮箱")
+    button = page.locator("main button[type=submit]")
+    assert button.is_visible()
+    assert button.is_enabled()
+    assert not has_horizontal_scroll(page), "the sign-in page scrolls sideways"
+
+    response = site_login(page, "official", DEMO_PASSWORD)
+
+    assert response.status == 200
+    assert urlsplit(page.url).path == "/"
+    assert page.locator("h1").inner_text() == "我的学习"
+    assert "张晓明" in page.locator("main").inner_text()
+    assert not has_horizontal_scroll(page), "the learner home page scrolls sideways"
+
+
+def test_five_wrong_passwords_lock_the_account(demo_data, new_page):
+    page = new_page(DESKTOP)
+    for _attempt in range(4):
+        response = site_login(page, "official", WRONG_PASSWORD)
+        assert response.status == 200
+        assert page.locator("h1").inner_text() == "登录"
+
+    # The fifth failure locks the account and says so.
+    response = site_login(page, "official", WRONG_PASSWORD)
+    assert response.status == 429
+    assert page.locator("h1").inner_text() == "账号已暂时锁定"
+    assert "15 分钟后再试" in page.get_by_role("alert").inner_text()
+
+    # The right password is now refused too, still with a lockout message.
+    response = site_login(page, "official", DEMO_PASSWORD)
+    assert page.locator("h1").inner_text() != "我的学习"
+    assert "登录失败次数过多" in page.locator("main").inner_text()
+    assert response.status in (200, 429)
+
+    # Not signed in: the learner home sends the browser back to the sign-in page.
+    page.goto("/")
+    assert urlsplit(page.url).path == LOGIN_URL
+    assert page.locator("#id_login").is_visible()
+
+
+def admin_login(page, username, password):
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    with page.expect_navigation():
+        page.click("form.login-form button[type=submit]")
+
+
+def test_trainer_reaches_the_wagtail_dashboard(demo_data, new_page):
+    page = new_page(DESKTOP)
+    page.goto("/admin/login/")
+    admin_login(page, "trainer", DEMO_PASSWORD)
+
+    assert urlsplit(page.url).path == "/admin/"
+    assert page.locator(".w-dashboard").is_visible()
+    assert page.locator(".w-dashboard h1").inner_text().strip() != ""
+
+
+def test_hr_does_not_reach_the_wagtail_dashboard(demo_data, new_page):
+    page = new_page(DESKTOP)
+    page.goto("/admin/")
+    assert urlsplit(page.url).path == "/admin/login/"  # anonymous: sent to the admin sign-in
+    admin_login(page, "hr", DEMO_PASSWORD)
+
+    # Signed in, but without admin access: back at the sign-in page, never the dashboard.
+    assert urlsplit(page.url).path == "/admin/login/"
+    assert page.locator(".w-dashboard").count() == 0
+    assert page.locator("#id_username").is_visible()
