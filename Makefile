@@ -28,7 +28,6 @@ translations: $(VENV)/.installed ## Compile the translation catalogues (.po -> .
 
 setup: translations ## Install, migrate and load the demo data
 	$(MANAGE) migrate --no-input
-	$(MANAGE) createcachetable
 	$(MANAGE) load_demo_data
 
 run: setup ## Set everything up and serve the demo site on http://127.0.0.1:$(PORT)

@@ -6,6 +6,8 @@ from wagtail.users.apps import WagtailUsersAppConfig
 
 
 class PeopleConfig(AppConfig):
+    # This module also holds the Wagtail users config below, so say which one "people" means.
+    default = True
     name = "people"
     verbose_name = _("People and units")
 

@@ -29,6 +29,12 @@ class OrgUnitQuerySet(MP_NodeQuerySet):
         return self.filter(condition)
 
 
+class OrgUnitManager(MP_NodeManager.from_queryset(OrgUnitQuerySet)):
+    def get_queryset(self):
+        # Treebeard's manager builds its own queryset class; ours adds the scope filters.
+        return OrgUnitQuerySet(self.model, using=self._db).order_by("path")
+
+
 class OrgUnit(MP_Node):
     """A unit in the organisation tree (province → bureau → section, any depth)."""
 
@@ -47,7 +53,7 @@ class OrgUnit(MP_Node):
     )
 
     node_order_by = ["code"]
-    objects = MP_NodeManager.from_queryset(OrgUnitQuerySet)()
+    objects = OrgUnitManager()
 
     class Meta:
         verbose_name = _("org unit")
@@ -138,6 +144,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         constraints = [
+            # 工号 are typed by hand: GZ1001 and gz1001 must not become two accounts.
+            models.UniqueConstraint(
+                Lower("employee_id"),
+                name="people_user_employee_id_unique_ci",
+                violation_error_message=_("This employee ID is already in use."),
+            ),
             # Email is optional, but when given it must be unique: it is a login name too.
             models.UniqueConstraint(
                 Lower("email"),

@@ -82,6 +82,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='user',
+            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('employee_id'), name='people_user_employee_id_unique_ci', violation_error_message='This employee ID is already in use.'),
+        ),
+        migrations.AddConstraint(
+            model_name='user',
             constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('email'), condition=models.Q(('email', ''), _negated=True), name='people_user_email_unique_ci', violation_error_message='This email address is already used by another account.'),
         ),
     ]

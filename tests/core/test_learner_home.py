@@ -15,15 +15,13 @@ class TestLearnerHomeLanguage:
         assert "我的学习" in content
         assert "My learning" not in content
 
-    def test_english_when_the_browser_asks_for_it(self, official, client):
+    def test_browser_language_alone_does_not_switch_to_english(self, official, client):
+        # Chinese first: an English office browser is no choice of the user's (core.middleware).
         client.force_login(official)
 
         response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
 
-        content = response.content.decode()
-        assert '<html lang="en">' in content
-        assert "My learning" in content
-        assert "我的学习" not in content
+        assert "我的学习" in response.content.decode()
 
     def test_english_when_the_language_cookie_says_so(self, official, client):
         client.force_login(official)
@@ -31,7 +29,16 @@ class TestLearnerHomeLanguage:
 
         response = client.get("/")
 
-        assert "My learning" in response.content.decode()
+        content = response.content.decode()
+        assert '<html lang="en">' in content
+        assert "My learning" in content
+        assert "我的学习" not in content
+
+    def test_unknown_language_in_the_cookie_falls_back_to_chinese(self, official, client):
+        client.force_login(official)
+        client.cookies["django_language"] = "fr"
+
+        assert "我的学习" in client.get("/").content.decode()
 
     def test_language_switch_posts_to_set_language(self, official, client):
         client.force_login(official)
@@ -53,7 +60,9 @@ class TestLearnerHomeLanguage:
         assert "My learning" in client.get("/").content.decode()
 
     def test_sign_in_page_in_english(self, client):
-        response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en")
+        client.cookies["django_language"] = "en"
+
+        response = client.get("/accounts/login/")
 
         assert "Employee ID or email" in response.content.decode()
 

@@ -26,14 +26,32 @@ PHONE = {"width": 375, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}
 
 
+def chromium_candidate() -> str:
+    """Where Chromium should be. If CHROMIUM is set, only that path is tried."""
+    return os.environ.get("CHROMIUM") or DEFAULT_CHROMIUM
+
+
+def chromium_missing_reason() -> str | None:
+    path = Path(chromium_candidate())
+    if path.is_file() and os.access(path, os.X_OK):
+        return None
+    return f"Chromium not found at {path}: install Debian's chromium package or set CHROMIUM"
+
+
+def pytest_runtest_setup(item):
+    """Skip browser tests before any fixture runs, so a missing Chromium costs no database setup."""
+    if item.get_closest_marker("browser") is not None:
+        reason = chromium_missing_reason()
+        if reason:
+            pytest.skip(reason)
+
+
 @pytest.fixture(scope="package")
 def chromium_executable() -> str:
-    """The Chromium to launch. If CHROMIUM is set, only that path is tried."""
-    candidate = os.environ.get("CHROMIUM") or DEFAULT_CHROMIUM
-    path = Path(candidate)
-    if not (path.is_file() and os.access(path, os.X_OK)):
-        pytest.skip(f"Chromium not found at {candidate}: install Debian's chromium package or set CHROMIUM")
-    return str(path)
+    reason = chromium_missing_reason()
+    if reason:
+        pytest.skip(reason)
+    return chromium_candidate()
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,7 @@
 """Sign-in journeys in a real browser: the learner's login, the lockout, and the admin door.
 
-Every account comes from `load_demo_data` (password Training#2026). The database is set up
-before any page opens: once Playwright runs, this thread must not touch the database.
+Every account comes from `load_demo_data` (password Training#2026), loaded by the `new_page`
+fixture before the browser starts: once Playwright runs, the tests only look through the browser.
 """
 
 from urllib.parse import urlsplit
@@ -31,14 +31,25 @@ def has_horizontal_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
 
 
+def fits_across(page, locator) -> bool:
+    """Visible and wholly inside the viewport's width (no need to scroll sideways to reach it)."""
+    box = locator.bounding_box()
+    return (
+        locator.is_visible()
+        and box is not None
+        and box["x"] >= 0
+        and box["x"] + box["width"] <= (page.viewport_size["width"])
+    )
+
+
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
-def test_official_signs_in_and_lands_on_my_learning(demo_data, new_page, viewport):
+def test_official_signs_in_and_lands_on_my_learning(new_page, viewport):
     page = new_page(viewport)
     page.goto(LOGIN_URL)
     assert page.locator("#id_login").get_attribute("name") == "login"
     assert page.locator("label[for=id_login]").inner_text().startswith("工号或邮箱")
     button = page.locator("main button[type=submit]")
-    assert button.is_visible()
+    assert fits_across(page, button), "the sign-in button is hidden or cut off"
     assert button.is_enabled()
     assert not has_horizontal_scroll(page), "the sign-in page scrolls sideways"
 
@@ -51,7 +62,7 @@ def test_official_signs_in_and_lands_on_my_learning(demo_data, new_page, viewpor
     assert not has_horizontal_scroll(page), "the learner home page scrolls sideways"
 
 
-def test_five_wrong_passwords_lock_the_account(demo_data, new_page):
+def test_five_wrong_passwords_lock_the_account(new_page):
     page = new_page(DESKTOP)
     for _attempt in range(4):
         response = site_login(page, "official", WRONG_PASSWORD)
@@ -64,11 +75,13 @@ def test_five_wrong_passwords_lock_the_account(demo_data, new_page):
     assert page.locator("h1").inner_text() == "账号已暂时锁定"
     assert "15 分钟后再试" in page.get_by_role("alert").inner_text()
 
-    # The right password is now refused too, still with a lockout message.
+    # The right password is now refused too, with a "too many failed attempts" message. Today
+    # allauth's own limit on failed logins (five per login name) answers first, with a form error
+    # (status 200); once that lapses Axes answers with the 429 lockout page. Either must refuse.
     response = site_login(page, "official", DEMO_PASSWORD)
+    assert response.status in (200, 429)
     assert page.locator("h1").inner_text() != "我的学习"
     assert "登录失败次数过多" in page.locator("main").inner_text()
-    assert response.status in (200, 429)
 
     # Not signed in: the learner home sends the browser back to the sign-in page.
     page.goto("/")
@@ -83,7 +96,7 @@ def admin_login(page, username, password):
         page.click("form.login-form button[type=submit]")
 
 
-def test_trainer_reaches_the_wagtail_dashboard(demo_data, new_page):
+def test_trainer_reaches_the_wagtail_dashboard(new_page):
     page = new_page(DESKTOP)
     page.goto("/admin/login/")
     admin_login(page, "trainer", DEMO_PASSWORD)
@@ -93,7 +106,7 @@ def test_trainer_reaches_the_wagtail_dashboard(demo_data, new_page):
     assert page.locator(".w-dashboard h1").inner_text().strip() != ""
 
 
-def test_hr_does_not_reach_the_wagtail_dashboard(demo_data, new_page):
+def test_hr_does_not_reach_the_wagtail_dashboard(new_page):
     page = new_page(DESKTOP)
     page.goto("/admin/")
     assert urlsplit(page.url).path == "/admin/login/"  # anonymous: sent to the admin sign-in
@@ -103,3 +116,7 @@ def test_hr_does_not_reach_the_wagtail_dashboard(demo_data, new_page):
     assert urlsplit(page.url).path == "/admin/login/"
     assert page.locator(".w-dashboard").count() == 0
     assert page.locator("#id_username").is_visible()
+
+    # The sign-in itself worked (so the refusal is about permission): the learner home opens.
+    page.goto("/")
+    assert page.locator("h1").inner_text() == "我的学习"

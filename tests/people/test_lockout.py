@@ -8,10 +8,16 @@ minutes per login name) refuses further attempts on its form with a form error.
 import pytest
 
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from tests.factories.people import PASSWORD, UserFactory
 
 WRONG = "not-the-password"
+LOCKOUT_MESSAGE = (
+    "Too many failed sign-in attempts. For your security this account is locked; try again in "
+    "%(minutes)s minutes, or ask your unit's HR office to reset your password."
+)
 
 
 def template_names(response):
@@ -22,8 +28,10 @@ def assert_lockout_page(response):
     assert response.status_code == 429
     assert "account/lockout.html" in template_names(response)
     content = response.content.decode()
-    assert "账号已暂时锁定" in content
-    assert "15" in content  # minutes until the lock lifts (AXES_COOLOFF_TIME)
+    with translation.override("zh-hans"):
+        assert gettext("Account temporarily locked") in content
+        # The page says when the lock lifts: AXES_COOLOFF_TIME, 15 minutes.
+        assert gettext(LOCKOUT_MESSAGE) % {"minutes": 15} in content
 
 
 def error_codes(response):

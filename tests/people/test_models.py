@@ -8,6 +8,11 @@ from people.services import user_create
 from tests.factories.people import OrgUnitFactory, UserFactory
 
 
+def constraint_message(name):
+    constraint = next(c for c in User._meta.constraints if c.name == name)
+    return str(constraint.violation_error_message)
+
+
 @pytest.mark.django_db
 def test_employee_id_is_unique():
     UserFactory(employee_id="GZ1001")
@@ -26,7 +31,15 @@ def test_employee_id_differing_only_in_letter_case_is_refused():
     with pytest.raises(ValidationError) as error:
         user_create(employee_id="gz1001", full_name="另一人")
 
-    assert "employee_id" in error.value.message_dict
+    assert error.value.messages == [constraint_message("people_user_employee_id_unique_ci")]
+
+
+@pytest.mark.django_db
+def test_database_refuses_an_employee_id_differing_only_in_letter_case():
+    User.objects.create_user("GZ1001", password="x", full_name="甲")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.create_user("gz1001", password="x", full_name="乙")
 
 
 @pytest.mark.django_db
@@ -65,8 +78,7 @@ def test_email_in_use_is_refused_whatever_its_letter_case():
     with pytest.raises(ValidationError) as error:
         user_create(employee_id="GZ2002", full_name="张三丰", email="zhang.san@EXAMPLE.com")
 
-    constraint = next(c for c in User._meta.constraints if c.name == "people_user_email_unique_ci")
-    assert error.value.messages == [str(constraint.violation_error_message)]
+    assert error.value.messages == [constraint_message("people_user_email_unique_ci")]
 
 
 @pytest.mark.django_db

@@ -1,6 +1,6 @@
 import pytest
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 
 from people import roles
 
@@ -46,7 +46,7 @@ def test_roles_ensure_restores_permissions_taken_away_and_removes_extra_ones():
     groups = roles.roles_ensure()
     trainer = groups[roles.TRAINER]
     trainer.permissions.clear()
-    groups[roles.OFFICIAL].permissions.set(trainer.permissions.model.objects.filter(codename="add_user"))
+    groups[roles.OFFICIAL].permissions.set(Permission.objects.filter(codename="add_user"))
 
     roles.roles_ensure()
 

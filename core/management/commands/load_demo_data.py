@@ -2,12 +2,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from core.demo.people import (
-    DEMO_PASSWORD,
-    NAMED_ACCOUNTS,
-    demo_people_delete,
-    demo_people_load,
-)
+from core.demo.courses import demo_courses_delete, demo_courses_load, demo_progress_load
+from core.demo.people import DEMO_PASSWORD, NAMED_ACCOUNTS, demo_people_delete, demo_people_load
 
 
 class Command(BaseCommand):
@@ -21,9 +17,15 @@ class Command(BaseCommand):
             raise CommandError("Demo data is refused under these settings (production?).")
         with transaction.atomic():
             if reset:
+                demo_courses_delete()
                 demo_people_delete()
-            counts = demo_people_load()
-        self.stdout.write(f"Demo data ready: {counts['units']} units and {counts['users']} people created.")
+            people = demo_people_load()
+            courses = demo_courses_load()
+            demo_progress_load()
+        self.stdout.write(
+            f"Demo data ready: {people['units']} units, {people['users']} people "
+            f"and {courses['pages']} pages created."
+        )
         self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD}):")
         for employee_id, name, *_rest in NAMED_ACCOUNTS:
             self.stdout.write(f"  {employee_id:<10} {name}")
