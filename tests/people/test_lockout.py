@@ -34,10 +34,6 @@ def assert_lockout_page(response):
         assert gettext(LOCKOUT_MESSAGE) % {"minutes": 15} in content
 
 
-def error_codes(response):
-    return [error.code for error in response.context["form"].non_field_errors().as_data()]
-
-
 @pytest.mark.django_db
 class TestLockoutOnTheSiteForm:
     def test_four_failures_leave_the_account_usable(self, official, sign_in, signed_in_as):
@@ -62,10 +58,8 @@ class TestLockoutOnTheSiteForm:
         response = sign_in("GZ1001", PASSWORD)
 
         assert signed_in_as() is None
-        # allauth's own rate limit answers first on its form, with a "too many attempts" error.
-        assert response.status_code == 200
-        assert error_codes(response) == ["too_many_login_attempts"]
-        assert response.context["form"].non_field_errors()[0] in response.content.decode()
+        # The account lock answers, not allauth's looser per-name rate limit.
+        assert_lockout_page(response)
 
     def test_failures_count_across_employee_id_email_and_letter_case(self, official, sign_in, signed_in_as):
         sign_in("GZ1001", WRONG)

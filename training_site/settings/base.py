@@ -166,6 +166,11 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[网络技能培训] "
 ACCOUNT_FORMS = {"login": "people.forms.LoginForm"}
 ACCOUNT_SIGNUP_FORM_CLASS = "people.signup_forms.SignupForm"
+ACCOUNT_USER_DISPLAY = "people.adapters.user_display"
+# Failed logins: axes locks the account after LOGIN_FAILURE_LIMIT (below); allauth's own
+# per-name limit is set looser so that the lockout page, not a second message, answers first.
+# Its per-address limit still slows one address trying many accounts.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,20/15m/key"}
 # Officials are provisioned by HR; public sign-up stays off unless a deployment opts in.
 ACCOUNT_ALLOW_SIGNUP = env.bool("ACCOUNT_ALLOW_SIGNUP", default=False)
 
