@@ -2,6 +2,7 @@ import logging
 
 from axes.helpers import get_client_ip_address
 
+from django.contrib.auth.models import Group
 from django.db import transaction
 
 from .backends import user_for_login_name
@@ -61,8 +62,6 @@ def user_create(
     is_superuser: bool = False,
 ) -> User:
     """Create a person with their roles (groups) and, for HR, the units they manage."""
-    from django.contrib.auth.models import Group
-
     with transaction.atomic():
         user = User(
             employee_id=employee_id,

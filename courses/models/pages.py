@@ -168,6 +168,8 @@ class LessonPage(Page):
             if position is not None and position + 1 < len(states)
             else None,
             heartbeat_seconds=settings.STUDY_HEARTBEAT_SECONDS,
+            # Trainers' previews show the lesson as learners see it but record no study time.
+            record_study=not getattr(request, "is_preview", False) and self.pk is not None,
         )
         return context
 

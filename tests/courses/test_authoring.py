@@ -97,3 +97,35 @@ def test_trainer_cannot_publish_directly(catalogue):
 def test_hr_and_officials_cannot_author(client, catalogue):
     for user in (UserFactory(hr=True), UserFactory(official=True)):
         assert not catalogue.permissions_for_user(user).can_add_subpage()
+
+
+def test_trainer_previews_a_new_lesson_before_saving(client):
+    from tests.courses import factories
+
+    course = factories.course(title="预览课程")
+    client.force_login(UserFactory(trainer=True))
+    preview_url = reverse("wagtailadmin_pages:preview_on_add", args=["courses", "lessonpage", course.pk])
+    data = nested_form_data(
+        {
+            "title": "预览中的课时",
+            "slug": "preview-lesson",
+            "body": streamfield([("paragraph", rich_text("<p>预览正文：政务微博。</p>"))]),
+            "estimated_minutes": "10",
+            "completion_rule": "read",
+            "min_study_seconds": "60",
+        }
+    )
+    assert client.post(preview_url, data).json()["is_valid"]
+    html = client.get(preview_url).content.decode()
+    assert "预览正文：政务微博。" in html
+
+
+def test_trainer_previews_a_course_draft(client):
+    from tests.courses import factories
+
+    course = factories.course(title="草稿课程", publish=False)
+    factories.lesson(course, title="草稿课时", publish=False)
+    client.force_login(UserFactory(trainer=True))
+    response = client.get(reverse("wagtailadmin_pages:view_draft", args=[course.pk]))
+    assert response.status_code == 200
+    assert "草稿课程" in response.content.decode()
