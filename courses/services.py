@@ -103,8 +103,20 @@ def lesson_complete(*, progress: LessonProgress, now: datetime | None = None) ->
     return progress
 
 
+def lesson_complete_by_quiz(*, user: User, lesson: LessonPage, now: datetime | None = None) -> LessonProgress:
+    """A passed quiz completes its lesson when the lesson's rule is "quiz passed"."""
+    now = now or timezone.now()
+    progress = lesson_open(user=user, lesson=lesson, now=now)
+    if lesson.completion_rule == CompletionRule.QUIZ:
+        lesson_complete(progress=progress, now=now)
+    return progress
+
+
 def course_complete_if_done(*, user: User, course: CoursePage, now: datetime | None = None) -> bool:
-    """Complete the course and credit its hours when every live lesson is completed."""
+    """Complete the course and credit its hours when every live lesson is completed and the
+    course's final exam, if it has one, is passed."""
+    from quizzes.selectors import final_quiz_passed
+
     now = now or timezone.now()
     lesson_ids = set(LessonPage.objects.child_of(course).live().values_list("pk", flat=True))
     if not lesson_ids:
@@ -114,7 +126,7 @@ def course_complete_if_done(*, user: User, course: CoursePage, now: datetime | N
             user=user, lesson_id__in=lesson_ids, completed_at__isnull=False
         ).values_list("lesson_id", flat=True)
     )
-    if done != lesson_ids:
+    if done != lesson_ids or not final_quiz_passed(user=user, course=course):
         return False
     with transaction.atomic():
         enrollment = enrollment_ensure(user=user, course=course, now=now)

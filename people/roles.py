@@ -31,6 +31,11 @@ ROLE_PERMISSIONS: dict[str, set[tuple[str, str]]] = {
         ("courses", "change_assignment"),
         ("courses", "delete_assignment"),
         ("courses", "view_assignment"),
+        *(
+            ("quizzes", f"{action}_{model}")
+            for model in ("questionbank", "question", "quiz")
+            for action in ("add", "change", "delete", "view")
+        ),
     },
     REVIEWER: {
         ("wagtailadmin", "access_admin"),

@@ -30,6 +30,13 @@ class CompletionRule(models.TextChoices):
     QUIZ = "quiz", _("Quiz passed")
 
 
+def quiz_for(**lookup):
+    """The quiz on a lesson or course page, if any (quizzes depend on courses, not the reverse)."""
+    from quizzes.models import Quiz
+
+    return Quiz.objects.filter(**lookup).first()
+
+
 class CourseIndexPage(Page):
     """The course catalogue: the root of everything trainers author."""
 
@@ -103,6 +110,7 @@ class CoursePage(Page):
             (state.lesson for state in states if state.status != "completed"),
             states[0].lesson if states else None,
         )
+        context["final_quiz"] = quiz_for(course=self)
         return context
 
     def objective_list(self) -> list[str]:
@@ -170,6 +178,7 @@ class LessonPage(Page):
             heartbeat_seconds=settings.STUDY_HEARTBEAT_SECONDS,
             # Trainers' previews show the lesson as learners see it but record no study time.
             record_study=not getattr(request, "is_preview", False) and self.pk is not None,
+            quiz=quiz_for(lesson=self) if self.pk else None,
         )
         return context
 

@@ -278,6 +278,8 @@ LOGGING = {
 YEARLY_CREDIT_HOURS = env.int("YEARLY_CREDIT_HOURS", default=50)  # unless set per position/rank
 # Seconds between study heartbeats; one heartbeat can never credit more than this.
 STUDY_HEARTBEAT_SECONDS = 15
+# Seconds a quiz answer may arrive after the attempt's deadline (network lag).
+QUIZ_GRACE_SECONDS = 30
 
 # The demo data command refuses to run unless a settings module allows it (never production).
 DEMO_DATA_ALLOWED = False

@@ -4,6 +4,7 @@ from django.db import transaction
 
 from core.demo.courses import demo_courses_delete, demo_courses_load, demo_progress_load
 from core.demo.people import DEMO_PASSWORD, NAMED_ACCOUNTS, demo_people_delete, demo_people_load
+from core.demo.quizzes import demo_attempts_load, demo_quizzes_delete, demo_quizzes_load
 
 
 class Command(BaseCommand):
@@ -17,14 +18,17 @@ class Command(BaseCommand):
             raise CommandError("Demo data is refused under these settings (production?).")
         with transaction.atomic():
             if reset:
+                demo_quizzes_delete()
                 demo_courses_delete()
                 demo_people_delete()
             people = demo_people_load()
             courses = demo_courses_load()
             demo_progress_load()
+            quizzes = demo_quizzes_load()
+            demo_attempts_load()
         self.stdout.write(
-            f"Demo data ready: {people['units']} units, {people['users']} people "
-            f"and {courses['pages']} pages created."
+            f"Demo data ready: {people['units']} units, {people['users']} people, "
+            f"{courses['pages']} pages and {quizzes} quizzes created."
         )
         self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD}):")
         for employee_id, name, *_rest in NAMED_ACCOUNTS:

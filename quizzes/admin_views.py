@@ -1,0 +1,117 @@
+"""Trainer screens in the Wagtail admin: bank import (dry run, then confirm), export,
+templates, and quiz statistics."""
+
+import secrets
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .importing import write
+from .importing.parse import parse_question_file
+from .models import QuestionBank, Quiz
+from .selectors import quiz_statistics
+from .services import question_bank_as_parsed, question_bank_import
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+PENDING_SECONDS = 30 * 60
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Question file"),
+        help_text=gettext_lazy("XLSX or CSV (our template), or Moodle GIFT / Aiken text (.txt, .gift)."),
+    )
+
+
+def _download(data: bytes, filename: str) -> HttpResponse:
+    content_type = XLSX_TYPE if filename.endswith(".xlsx") else "text/csv; charset=utf-8"
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
+@permission_required("quizzes.add_question", raise_exception=True)
+def bank_import(request, bank_id: int):
+    """Upload → dry run listing every error (nothing written) → confirm → all questions written."""
+    bank = get_object_or_404(QuestionBank, pk=bank_id)
+    context = {
+        "bank": bank,
+        "page_title": _("Import questions into %(bank)s") % {"bank": bank},
+        "header_icon": "upload",
+    }
+    if request.method == "POST" and "token" in request.POST:
+        return _bank_import_confirm(request, bank)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            form.add_error("file", _("The file is larger than 5 MB."))
+        else:
+            data = upload.read()
+            questions, errors = parse_question_file(filename=upload.name, data=data)
+            context.update(questions=questions, errors=errors, filename=upload.name)
+            if not errors and questions:
+                token = secrets.token_urlsafe(16)
+                cache.set(f"bank-import:{bank.pk}:{token}", (upload.name, data), PENDING_SECONDS)
+                context["token"] = token
+            elif not errors:
+                context["errors"] = [_("The file contains no questions.")]
+    context["form"] = form
+    return render(request, "quizzes/admin/bank_import.html", context)
+
+
+def _bank_import_confirm(request, bank: QuestionBank):
+    key = f"bank-import:{bank.pk}:{request.POST['token']}"
+    pending = cache.get(key)
+    # Only the request that removes the pending file imports it: a double click imports once.
+    if pending is None or not cache.delete(key):
+        messages.warning(request, _("This import was already done or has expired; upload the file again."))
+        return redirect("quizzes_bank_import", bank_id=bank.pk)
+    filename, data = pending
+    questions, errors = parse_question_file(filename=filename, data=data)
+    if errors:
+        messages.error(request, _("The file is no longer valid; upload it again."))
+        return redirect("quizzes_bank_import", bank_id=bank.pk)
+    created = question_bank_import(bank=bank, questions=questions)
+    messages.success(
+        request, _("%(count)s questions imported into %(bank)s.") % {"count": len(created), "bank": bank}
+    )
+    return redirect("question:index")
+
+
+@permission_required("quizzes.view_question", raise_exception=True)
+def bank_export(request, bank_id: int, file_format: str):
+    bank = get_object_or_404(QuestionBank, pk=bank_id)
+    questions = question_bank_as_parsed(bank=bank)
+    if file_format == "xlsx":
+        return _download(write.export_xlsx(questions), f"{bank.name}.xlsx")
+    return _download(write.export_csv(questions), f"{bank.name}.csv")
+
+
+@permission_required("quizzes.view_question", raise_exception=True)
+def question_template(request, file_format: str):
+    if file_format == "xlsx":
+        return _download(write.template_xlsx(), "题库导入模板.xlsx")
+    return _download(write.template_csv(), "题库导入模板.csv")
+
+
+@permission_required("quizzes.view_quiz", raise_exception=True)
+def quiz_stats(request, quiz_id: int):
+    quiz = get_object_or_404(Quiz, pk=quiz_id)
+    stats = quiz_statistics(quiz=quiz)
+    peak = max((count for _label, count in stats.distribution), default=0) or 1
+    context = {
+        "quiz": quiz,
+        "stats": stats,
+        "bars": [(label, count, round(100 * count / peak)) for label, count in stats.distribution],
+        "page_title": _("Statistics: %(quiz)s") % {"quiz": quiz},
+        "header_icon": "table",
+    }
+    return render(request, "quizzes/admin/quiz_stats.html", context)

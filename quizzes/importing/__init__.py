@@ -1,0 +1,1 @@
+"""Question-bank files: parse XLSX/CSV templates and Moodle GIFT/Aiken text, and write them back."""

@@ -1,0 +1,33 @@
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+SINGLE = "single"
+MULTIPLE = "multiple"
+TRUE_FALSE = "true_false"
+FILL = "fill"
+QUESTION_TYPES = (SINGLE, MULTIPLE, TRUE_FALSE, FILL)
+
+
+@dataclass
+class ParsedQuestion:
+    """One question read from a file, before it is written to a bank."""
+
+    line: int  # row (spreadsheets) or line (text formats) where the question starts, 1-based
+    type: str  # one of QUESTION_TYPES
+    stem: str  # plain text
+    options: list[str] = field(default_factory=list)  # single and multiple choice only
+    correct: list[int] = field(default_factory=list)  # indexes into options
+    true_false_answer: bool | None = None  # true/false only
+    accepted_answers: list[str] = field(default_factory=list)  # fill-in only
+    score: Decimal = Decimal("1")
+    explanation: str = ""
+    difficulty: int = 2  # 1 easy, 2 medium, 3 hard
+    tags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RowError:
+    """A problem found in a file, with the row or line a trainer can find it at."""
+
+    line: int
+    message: str  # translated, complete sentence, e.g. "第 12 行：正确答案 E 不在选项中"

@@ -1,0 +1,343 @@
+import html
+from decimal import Decimal
+
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from taggit.models import TaggedItemBase
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable
+
+from .importing.types import FILL, MULTIPLE, SINGLE, TRUE_FALSE
+
+
+class QuestionType(models.TextChoices):
+    SINGLE = SINGLE, _("Single choice")
+    MULTIPLE = MULTIPLE, _("Multiple choice")
+    TRUE_FALSE = TRUE_FALSE, _("True or false")
+    FILL = FILL, _("Fill in the blank")
+
+
+class Difficulty(models.IntegerChoices):
+    EASY = 1, _("Easy")
+    MEDIUM = 2, _("Medium")
+    HARD = 3, _("Hard")
+
+
+class QuestionBank(models.Model):
+    """A reusable set of questions, usually one per course or topic."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    panels = [FieldPanel("name"), FieldPanel("description")]
+
+    class Meta:
+        verbose_name = _("question bank")
+        verbose_name_plural = _("question banks")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class QuestionTag(TaggedItemBase):
+    content_object = ParentalKey("quizzes.Question", on_delete=models.CASCADE, related_name="tagged_items")
+
+
+class Question(ClusterableModel):
+    """A question with its options, correct answer(s), score and explanation."""
+
+    bank = models.ForeignKey(
+        QuestionBank, verbose_name=_("bank"), on_delete=models.CASCADE, related_name="questions"
+    )
+    type = models.CharField(
+        _("type"), max_length=16, choices=QuestionType.choices, default=QuestionType.SINGLE
+    )
+    stem = RichTextField(_("question"), features=["bold", "italic", "ol", "ul"])
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    accepted_answers = models.TextField(
+        _("accepted answers"),
+        blank=True,
+        help_text=_(
+            "Fill in the blank only: one accepted answer per line. "
+            "Case, spaces and full-width forms are ignored."
+        ),
+    )
+    score = models.DecimalField(
+        _("score"),
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("100"))],
+    )
+    explanation = models.TextField(_("explanation"), blank=True, help_text=_("Shown in the review."))
+    difficulty = models.PositiveSmallIntegerField(
+        _("difficulty"), choices=Difficulty.choices, default=Difficulty.MEDIUM
+    )
+    tags = ClusterTaggableManager(verbose_name=_("tags"), through=QuestionTag, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    panels = [
+        FieldPanel("bank"),
+        FieldRowPanel([FieldPanel("type"), FieldPanel("score"), FieldPanel("difficulty")]),
+        FieldPanel("stem"),
+        FieldPanel("image"),
+        # Six options at most: the spreadsheet template has columns A to F.
+        InlinePanel("choices", heading=_("Options"), label=_("option"), max_num=6),
+        FieldPanel("accepted_answers"),
+        FieldPanel("explanation"),
+        FieldPanel("tags"),
+    ]
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        indexes = [models.Index(fields=["bank", "difficulty"])]
+
+    def __str__(self):
+        return html.unescape(strip_tags(self.stem))[:60]
+
+    def accepted_answer_list(self) -> list[str]:
+        return [line.strip() for line in self.accepted_answers.splitlines() if line.strip()]
+
+
+class Choice(Orderable):
+    """An option of a choice or true/false question."""
+
+    question = ParentalKey(Question, on_delete=models.CASCADE, related_name="choices")
+    text = models.CharField(_("option"), max_length=500)
+    is_correct = models.BooleanField(_("correct"), default=False)
+
+    panels = [FieldRowPanel([FieldPanel("text"), FieldPanel("is_correct")])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("option")
+
+    def __str__(self):
+        return self.text
+
+
+class ReviewPolicy(models.TextChoices):
+    AFTER_EACH = "after_each", _("After each attempt")
+    ONCE_PASSED = "once_passed", _("Once passed")
+    NEVER = "never", _("Never")
+
+
+class ScorePolicy(models.TextChoices):
+    BEST = "best", _("Best attempt")
+    LAST = "last", _("Last attempt")
+
+
+class Quiz(ClusterableModel):
+    """A quiz on a lesson, or a course's final exam, with the rules of its attempts."""
+
+    title = models.CharField(_("title"), max_length=120)
+    lesson = models.OneToOneField(
+        "courses.LessonPage",
+        verbose_name=_("lesson"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="quiz",
+    )
+    course = models.OneToOneField(
+        "courses.CoursePage",
+        verbose_name=_("course (final exam)"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="final_quiz",
+    )
+    random_draw = models.BooleanField(
+        _("draw questions at random"),
+        default=False,
+        help_text=_("Otherwise the fixed questions below are used."),
+    )
+    shuffle_questions = models.BooleanField(_("shuffle questions"), default=True)
+    shuffle_options = models.BooleanField(_("shuffle options"), default=True)
+    pass_mark = models.PositiveSmallIntegerField(
+        _("pass mark (%)"), default=60, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    max_attempts = models.PositiveSmallIntegerField(
+        _("attempts allowed"), null=True, blank=True, help_text=_("Empty for unlimited.")
+    )
+    time_limit_minutes = models.PositiveSmallIntegerField(
+        _("time limit (minutes)"), null=True, blank=True, help_text=_("Empty for no limit.")
+    )
+    cooldown_minutes = models.PositiveSmallIntegerField(_("cool-down between attempts (minutes)"), default=0)
+    review_policy = models.CharField(
+        _("show answers and explanations"),
+        max_length=16,
+        choices=ReviewPolicy.choices,
+        default=ReviewPolicy.AFTER_EACH,
+    )
+    score_policy = models.CharField(
+        _("score reported"), max_length=8, choices=ScorePolicy.choices, default=ScorePolicy.BEST
+    )
+    partial_credit = models.BooleanField(
+        _("partial credit for multiple choice"),
+        default=False,
+        help_text=_("Otherwise only exactly the correct set of options earns the score."),
+    )
+
+    panels = [
+        FieldPanel("title"),
+        FieldRowPanel([FieldPanel("lesson"), FieldPanel("course")]),
+        MultiFieldPanel(
+            [
+                FieldPanel("random_draw"),
+                InlinePanel("fixed_questions", heading=_("Fixed questions"), label=_("question")),
+                InlinePanel("draw_rules", heading=_("Random draw"), label=_("draw rule")),
+            ],
+            heading=_("Questions"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("shuffle_questions"), FieldPanel("shuffle_options")]),
+                FieldRowPanel(
+                    [FieldPanel("pass_mark"), FieldPanel("max_attempts"), FieldPanel("time_limit_minutes")]
+                ),
+                FieldRowPanel(
+                    [FieldPanel("cooldown_minutes"), FieldPanel("review_policy"), FieldPanel("score_policy")]
+                ),
+                FieldPanel("partial_credit"),
+            ],
+            heading=_("Rules"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("quiz")
+        verbose_name_plural = _("quizzes")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(lesson__isnull=False, course__isnull=True)
+                | models.Q(lesson__isnull=True, course__isnull=False),
+                name="quizzes_quiz_on_lesson_or_course",
+                violation_error_message=_("A quiz belongs either to a lesson or to a course, not both."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class QuizQuestion(Orderable):
+    """A fixed question of a quiz, in the trainer's order."""
+
+    quiz = ParentalKey(Quiz, on_delete=models.CASCADE, related_name="fixed_questions")
+    question = models.ForeignKey(
+        Question, verbose_name=_("question"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    panels = [FieldPanel("question")]
+
+    class Meta(Orderable.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["quiz", "question"], name="quizzes_fixed_question_once")
+        ]
+
+
+class DrawRule(Orderable):
+    """Draw N questions at random from a bank, optionally of one tag and/or difficulty."""
+
+    quiz = ParentalKey(Quiz, on_delete=models.CASCADE, related_name="draw_rules")
+    bank = models.ForeignKey(QuestionBank, verbose_name=_("bank"), on_delete=models.PROTECT, related_name="+")
+    tag = models.CharField(_("tag"), max_length=100, blank=True)
+    difficulty = models.PositiveSmallIntegerField(
+        _("difficulty"), choices=Difficulty.choices, null=True, blank=True
+    )
+    count = models.PositiveSmallIntegerField(
+        _("number of questions"), default=5, validators=[MinValueValidator(1)]
+    )
+
+    panels = [
+        FieldRowPanel([FieldPanel("bank"), FieldPanel("tag"), FieldPanel("difficulty"), FieldPanel("count")])
+    ]
+
+
+class AttemptStatus(models.TextChoices):
+    OPEN = "open", _("In progress")
+    GRADED = "graded", _("Graded")
+
+
+class Attempt(models.Model):
+    """One sitting of a quiz by one official: the drawn questions are frozen at the start."""
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts")
+    number = models.PositiveSmallIntegerField(_("attempt"))
+    status = models.CharField(
+        _("status"), max_length=8, choices=AttemptStatus.choices, default=AttemptStatus.OPEN
+    )
+    started_at = models.DateTimeField(_("started"))
+    deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    score = models.DecimalField(_("score"), max_digits=7, decimal_places=2, null=True, blank=True)
+    max_score = models.DecimalField(_("maximum score"), max_digits=7, decimal_places=2, default=Decimal("0"))
+    percent = models.DecimalField(_("percent"), max_digits=5, decimal_places=2, null=True, blank=True)
+    passed = models.BooleanField(_("passed"), default=False)
+    closed_by_deadline = models.BooleanField(_("closed at the deadline"), default=False)
+
+    class Meta:
+        verbose_name = _("attempt")
+        verbose_name_plural = _("attempts")
+        constraints = [
+            # Concurrent starts cannot both become attempt N, so the attempt limit holds.
+            models.UniqueConstraint(fields=["quiz", "user", "number"], name="quizzes_attempt_number_once"),
+            # At most one open attempt per official and quiz: a second tab resumes it.
+            models.UniqueConstraint(
+                fields=["quiz", "user"],
+                condition=models.Q(status="open"),
+                name="quizzes_one_open_attempt",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["user", "quiz", "-started_at"]),
+            models.Index(fields=["status", "deadline"]),
+        ]
+
+    def __str__(self):
+        return f"{self.quiz} #{self.number} ({self.user_id})"
+
+
+class AttemptQuestion(models.Model):
+    """A question as drawn into an attempt: its position, option order, the answer key at the
+    time of the draw, and the official's saved response."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="questions")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField()
+    option_order = models.JSONField(default=list)  # choice ids in the order shown
+    correct = models.JSONField(default=list)  # choice ids, or accepted answers for fill-in
+    max_score = models.DecimalField(max_digits=5, decimal_places=1)
+    response = models.JSONField(null=True, blank=True)  # choice ids, or the typed text
+    answered_at = models.DateTimeField(null=True, blank=True)
+    awarded = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "position"], name="quizzes_attempt_position_once"),
+            models.UniqueConstraint(fields=["attempt", "question"], name="quizzes_attempt_question_once"),
+        ]
+        ordering = ["position"]
+
+    def __str__(self):
+        return f"{self.attempt_id} #{self.position}"

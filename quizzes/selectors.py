@@ -1,0 +1,119 @@
+"""Reads for quizzes: results as reported, review rights, statistics."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Q
+
+from courses.models import CoursePage
+from people.models import User
+
+from .models import Attempt, AttemptQuestion, AttemptStatus, Choice, Quiz, ReviewPolicy, ScorePolicy
+
+
+def final_quiz_passed(*, user: User, course: CoursePage) -> bool:
+    """True when the course has no final exam, or the official passed it."""
+    quiz_id = Quiz.objects.filter(course=course).values_list("pk", flat=True).first()
+    if quiz_id is None:
+        return True
+    return Attempt.objects.filter(quiz_id=quiz_id, user=user, passed=True).exists()
+
+
+def reported_attempt(*, user: User, quiz: Quiz) -> Attempt | None:
+    """The attempt whose score counts: the best or the last graded one, as the quiz says."""
+    graded = Attempt.objects.filter(quiz=quiz, user=user, status=AttemptStatus.GRADED)
+    if quiz.score_policy == ScorePolicy.LAST:
+        return graded.order_by("-number").first()
+    return graded.order_by("-percent", "number").first()
+
+
+def review_allowed(*, attempt: Attempt) -> bool:
+    """Whether correct answers and explanations may be shown for this attempt."""
+    if attempt.status != AttemptStatus.GRADED:
+        return False
+    policy = attempt.quiz.review_policy
+    if policy == ReviewPolicy.AFTER_EACH:
+        return True
+    if policy == ReviewPolicy.ONCE_PASSED:
+        return Attempt.objects.filter(quiz_id=attempt.quiz_id, user_id=attempt.user_id, passed=True).exists()
+    return False
+
+
+@dataclass
+class QuestionStats:
+    question_id: int
+    stem: str
+    answered: int
+    correct_share: float
+    top_wrong_option: str | None
+    top_wrong_count: int
+
+
+@dataclass
+class QuizStats:
+    attempts: int
+    officials: int
+    passed: int
+    pass_rate: float
+    average_percent: Decimal | None
+    distribution: list[tuple[str, int]]  # ("0-9", n) ... ("90-100", n)
+    questions: list[QuestionStats]
+
+
+def quiz_statistics(*, quiz: Quiz) -> QuizStats:
+    """Attempts, pass rate, score distribution and per-question results, in a few queries."""
+    graded = Attempt.objects.filter(quiz=quiz, status=AttemptStatus.GRADED)
+    totals = graded.aggregate(
+        attempts=Count("pk"),
+        officials=Count("user", distinct=True),
+        passed=Count("pk", filter=Q(passed=True)),
+    )
+    buckets = [0] * 10
+    percents = [p for p in graded.values_list("percent", flat=True) if p is not None]
+    for percent in percents:
+        buckets[min(int(percent) // 10, 9)] += 1
+    distribution = [(f"{i * 10}-{i * 10 + 9 if i < 9 else 100}", n) for i, n in enumerate(buckets)]
+    average = (sum(percents) / len(percents)).quantize(Decimal("0.1")) if percents else None
+
+    rows = AttemptQuestion.objects.filter(attempt__in=graded).select_related("question")
+    per_question: dict[int, dict] = {}
+    wrong_choice_counts: dict[int, dict[int, int]] = {}
+    for item in rows.iterator():
+        entry = per_question.setdefault(
+            item.question_id, {"stem": str(item.question), "answered": 0, "correct": 0}
+        )
+        if item.response is None:
+            continue
+        entry["answered"] += 1
+        if item.awarded is not None and item.awarded >= item.max_score:
+            entry["correct"] += 1
+        elif isinstance(item.response, list):
+            counts = wrong_choice_counts.setdefault(item.question_id, {})
+            for choice_id in set(item.response) - set(item.correct):
+                counts[choice_id] = counts.get(choice_id, 0) + 1
+    wrong_ids = {cid for counts in wrong_choice_counts.values() for cid in counts}
+    choice_text = dict(Choice.objects.filter(pk__in=wrong_ids).values_list("pk", "text"))
+    questions = []
+    for question_id, entry in per_question.items():
+        counts = wrong_choice_counts.get(question_id, {})
+        top = max(counts.items(), key=lambda pair: pair[1]) if counts else None
+        questions.append(
+            QuestionStats(
+                question_id=question_id,
+                stem=entry["stem"],
+                answered=entry["answered"],
+                correct_share=entry["correct"] / entry["answered"] if entry["answered"] else 0.0,
+                top_wrong_option=choice_text.get(top[0]) if top else None,
+                top_wrong_count=top[1] if top else 0,
+            )
+        )
+    questions.sort(key=lambda q: q.correct_share)
+    return QuizStats(
+        attempts=totals["attempts"],
+        officials=totals["officials"],
+        passed=totals["passed"],
+        pass_rate=totals["passed"] / totals["attempts"] if totals["attempts"] else 0.0,
+        average_percent=average,
+        distribution=distribution,
+        questions=questions,
+    )

@@ -1,0 +1,280 @@
+"""Writes for quizzes: starting, answering, submitting and closing attempts.
+
+Every rule is enforced here on the server's clock; the browser only shows what these allow.
+Completion flows on by explicit calls: a passed quiz completes its lesson, and through it the
+course (courses.services).
+"""
+
+import random
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from courses import services as course_services
+from people.models import User
+
+from ..grading import grade
+from ..importing.types import FILL, SINGLE, TRUE_FALSE
+from ..models import Attempt, AttemptQuestion, AttemptStatus, Question, Quiz
+
+_random = random.SystemRandom()
+MAX_FILL_LENGTH = 200
+
+
+class QuizError(Exception):
+    """A rule of the quiz refuses the request; `message` says why, for the official."""
+
+    message = _("This quiz cannot be taken now.")
+
+    def __init__(self, message=None):
+        if message is not None:
+            self.message = message
+        super().__init__(str(self.message))
+
+
+class AttemptLimitReached(QuizError):
+    message = _("You have used all the attempts this quiz allows.")
+
+
+class CooldownActive(QuizError):
+    message = _("Please wait before trying this quiz again.")
+
+
+class AttemptClosed(QuizError):
+    message = _("This attempt is closed; answers can no longer be changed.")
+
+
+class InvalidAnswer(QuizError):
+    message = _("That answer does not belong to this attempt.")
+
+
+class NoQuestions(QuizError):
+    message = _("This quiz has no questions yet.")
+
+
+def grace() -> timedelta:
+    """Network lag allowed after the deadline before answers stop being accepted."""
+    return timedelta(seconds=settings.QUIZ_GRACE_SECONDS)
+
+
+def attempt_start(*, user: User, quiz: Quiz, now: datetime | None = None) -> Attempt:
+    """Resume the official's open attempt, or start a new one within the attempt limit and
+    cool-down, freezing the drawn questions, their option order and the answer key."""
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            # One official's starts queue on their own row, so the count below stays true.
+            User.objects.select_for_update().filter(pk=user.pk).exists()
+            attempts_close_expired(now=now, quiz=quiz, user=user)
+            open_attempt = Attempt.objects.filter(quiz=quiz, user=user, status=AttemptStatus.OPEN).first()
+            if open_attempt is not None:
+                return open_attempt
+            previous = list(Attempt.objects.filter(quiz=quiz, user=user).order_by("-number")[:1])
+            used = previous[0].number if previous else 0
+            if quiz.max_attempts and used >= quiz.max_attempts:
+                raise AttemptLimitReached
+            if previous and quiz.cooldown_minutes and previous[0].submitted_at:
+                ready_at = previous[0].submitted_at + timedelta(minutes=quiz.cooldown_minutes)
+                if now < ready_at:
+                    raise CooldownActive
+            questions = draw_questions(quiz=quiz)
+            if not questions:
+                raise NoQuestions
+            attempt = Attempt.objects.create(
+                quiz=quiz,
+                user=user,
+                number=used + 1,
+                started_at=now,
+                deadline=now + timedelta(minutes=quiz.time_limit_minutes)
+                if quiz.time_limit_minutes
+                else None,
+            )
+            AttemptQuestion.objects.bulk_create(
+                [_frozen(attempt, question, position, quiz) for position, question in enumerate(questions, 1)]
+            )
+            attempt.max_score = sum((q.score for q in questions), Decimal("0"))
+            attempt.save(update_fields=["max_score"])
+            return attempt
+    except IntegrityError:
+        # A concurrent start won the race (the unique constraints); answer as it would have.
+        open_attempt = Attempt.objects.filter(quiz=quiz, user=user, status=AttemptStatus.OPEN).first()
+        if open_attempt is not None:
+            return open_attempt
+        raise AttemptLimitReached from None
+
+
+def draw_questions(*, quiz: Quiz) -> list[Question]:
+    """The fixed questions in order, or a random draw per rule; shuffled if the quiz says so."""
+    if quiz.random_draw:
+        chosen: list[Question] = []
+        for rule in quiz.draw_rules.all().order_by("sort_order"):
+            pool = Question.objects.filter(bank_id=rule.bank_id).exclude(pk__in=[q.pk for q in chosen])
+            if rule.tag:
+                pool = pool.filter(tags__name=rule.tag)
+            if rule.difficulty:
+                pool = pool.filter(difficulty=rule.difficulty)
+            ids = list(pool.values_list("pk", flat=True).distinct())
+            picked = _random.sample(ids, min(rule.count, len(ids)))
+            chosen += list(Question.objects.filter(pk__in=picked).prefetch_related("choices"))
+    else:
+        links = quiz.fixed_questions.select_related("question").order_by("sort_order")
+        chosen = [link.question for link in links]
+    if quiz.shuffle_questions:
+        _random.shuffle(chosen)
+    return chosen
+
+
+def _frozen(attempt: Attempt, question: Question, position: int, quiz: Quiz) -> AttemptQuestion:
+    choices = list(question.choices.all())
+    order = [choice.pk for choice in choices]
+    if quiz.shuffle_options and question.type != TRUE_FALSE:
+        _random.shuffle(order)
+    if question.type == FILL:
+        correct = question.accepted_answer_list()
+    else:
+        correct = [choice.pk for choice in choices if choice.is_correct]
+    return AttemptQuestion(
+        attempt=attempt,
+        question=question,
+        position=position,
+        option_order=order,
+        correct=correct,
+        max_score=question.score,
+    )
+
+
+def attempt_answer_save(
+    *, attempt: Attempt, question_id: int, response, now: datetime | None = None
+) -> AttemptQuestion:
+    """Save one answer while the attempt is open and within its deadline (plus grace)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        if attempt.status != AttemptStatus.OPEN:
+            raise AttemptClosed
+        expired = _past_deadline(attempt, now)
+        if expired:
+            # Graded in this transaction; the refusal is raised only after it commits.
+            _grade(attempt, now=now, by_deadline=True)
+    if expired:
+        raise AttemptClosed(
+            _("Time is up: the attempt was submitted with the answers saved before the deadline.")
+        )
+    with transaction.atomic():
+        attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        if attempt.status != AttemptStatus.OPEN:
+            raise AttemptClosed
+        item = (
+            AttemptQuestion.objects.select_related("question")
+            .filter(attempt=attempt, question_id=question_id)
+            .first()
+        )
+        if item is None:
+            raise InvalidAnswer
+        item.response = _clean_response(item, response)
+        item.answered_at = now
+        item.save(update_fields=["response", "answered_at"])
+    return item
+
+
+def _clean_response(item: AttemptQuestion, response):
+    question_type = item.question.type
+    if response in (None, "", []):
+        return None
+    if question_type == FILL:
+        if not isinstance(response, str) or len(response) > MAX_FILL_LENGTH:
+            raise InvalidAnswer(_("The answer is too long."))
+        return response.strip()
+    if isinstance(response, int | str):
+        response = [response]
+    try:
+        chosen = sorted({int(value) for value in response})
+    except (TypeError, ValueError):
+        raise InvalidAnswer from None
+    if not set(chosen) <= set(item.option_order):
+        raise InvalidAnswer
+    if question_type in (SINGLE, TRUE_FALSE) and len(chosen) > 1:
+        raise InvalidAnswer(_("Choose only one option."))
+    return chosen
+
+
+def attempt_submit(*, attempt: Attempt, now: datetime | None = None) -> Attempt:
+    """Grade the attempt once. Submitting again (double click, second tab, back button)
+    returns the graded attempt unchanged."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        if attempt.status == AttemptStatus.GRADED:
+            return attempt
+        return _grade(attempt, now=now, by_deadline=_past_deadline(attempt, now))
+
+
+def attempts_close_expired(
+    *, now: datetime | None = None, quiz: Quiz | None = None, user: User | None = None
+) -> int:
+    """Grade open attempts whose deadline (plus grace) has passed; returns how many."""
+    now = now or timezone.now()
+    expired = Attempt.objects.filter(status=AttemptStatus.OPEN, deadline__lt=now - grace())
+    if quiz is not None:
+        expired = expired.filter(quiz=quiz)
+    if user is not None:
+        expired = expired.filter(user=user)
+    closed = 0
+    for attempt_id in expired.values_list("pk", flat=True):
+        with transaction.atomic():
+            attempt = Attempt.objects.select_for_update().get(pk=attempt_id)
+            if attempt.status == AttemptStatus.OPEN:
+                _grade(attempt, now=now, by_deadline=True)
+                closed += 1
+    return closed
+
+
+def attempt_close_if_expired(*, attempt: Attempt, now: datetime | None = None) -> Attempt:
+    """Touching an attempt left open past its deadline closes and grades it."""
+    now = now or timezone.now()
+    if attempt.status == AttemptStatus.OPEN and _past_deadline(attempt, now):
+        return attempt_submit(attempt=attempt, now=now)
+    return attempt
+
+
+def _past_deadline(attempt: Attempt, now: datetime) -> bool:
+    return attempt.deadline is not None and now > attempt.deadline + grace()
+
+
+def _grade(attempt: Attempt, *, now: datetime, by_deadline: bool) -> Attempt:
+    quiz = attempt.quiz
+    items = list(AttemptQuestion.objects.filter(attempt=attempt).select_related("question"))
+    for item in items:
+        item.awarded = grade(
+            question_type=item.question.type,
+            correct=item.correct,
+            response=item.response,
+            max_score=item.max_score,
+            partial_credit=quiz.partial_credit,
+        )
+    AttemptQuestion.objects.bulk_update(items, ["awarded"])
+    score = sum((item.awarded for item in items), Decimal("0"))
+    attempt.score = score
+    attempt.percent = (
+        (score * 100 / attempt.max_score).quantize(Decimal("0.01")) if attempt.max_score else Decimal("0")
+    )
+    attempt.passed = attempt.percent >= quiz.pass_mark
+    attempt.status = AttemptStatus.GRADED
+    attempt.submitted_at = now
+    attempt.closed_by_deadline = by_deadline
+    attempt.save()
+    if attempt.passed:
+        _progress_after_pass(attempt, now)
+    return attempt
+
+
+def _progress_after_pass(attempt: Attempt, now: datetime) -> None:
+    quiz = attempt.quiz
+    if quiz.lesson_id is not None:
+        course_services.lesson_complete_by_quiz(user=attempt.user, lesson=quiz.lesson, now=now)
+    elif quiz.course_id is not None:
+        course_services.course_complete_if_done(user=attempt.user, course=quiz.course, now=now)

@@ -1,0 +1,138 @@
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .models import Attempt, AttemptStatus, Quiz
+
+
+def _own_attempt(request, attempt_id: int) -> Attempt:
+    """The attempt if it is the requester's own; anyone else's is a 404, never a 403."""
+    return get_object_or_404(Attempt.objects.select_related("quiz"), pk=attempt_id, user=request.user)
+
+
+def _visible_quiz(quiz_id: int) -> Quiz:
+    quiz = get_object_or_404(Quiz.objects.select_related("lesson", "course"), pk=quiz_id)
+    page = quiz.lesson or quiz.course
+    if page is None or not page.live:
+        raise Http404
+    return quiz
+
+
+@login_required
+def quiz_detail(request, quiz_id: int):
+    """The quiz's rules, the official's attempts so far, and a start (or resume) button."""
+    quiz = _visible_quiz(quiz_id)
+    services.attempts_close_expired(quiz=quiz, user=request.user)
+    attempts = list(Attempt.objects.filter(quiz=quiz, user=request.user).order_by("number"))
+    context = {
+        "quiz": quiz,
+        "attempts": attempts,
+        "open_attempt": next((a for a in attempts if a.status == AttemptStatus.OPEN), None),
+        "reported": selectors.reported_attempt(user=request.user, quiz=quiz),
+        "attempts_left": None if quiz.max_attempts is None else max(quiz.max_attempts - len(attempts), 0),
+        "page": quiz.lesson or quiz.course,
+    }
+    return render(request, "quizzes/quiz_detail.html", context)
+
+
+@login_required
+@require_POST
+def attempt_start(request, quiz_id: int):
+    quiz = _visible_quiz(quiz_id)
+    try:
+        attempt = services.attempt_start(user=request.user, quiz=quiz)
+    except services.QuizError as error:
+        messages.error(request, error.message)
+        return redirect("quiz_detail", quiz_id=quiz.pk)
+    return redirect("attempt_take", attempt_id=attempt.pk)
+
+
+@login_required
+def attempt_take(request, attempt_id: int):
+    """The questions with the answers saved so far; an attempt past its deadline is closed."""
+    attempt = services.attempt_close_if_expired(attempt=_own_attempt(request, attempt_id))
+    if attempt.status != AttemptStatus.OPEN:
+        return redirect("attempt_result", attempt_id=attempt.pk)
+    items = list(attempt.questions.select_related("question__image").prefetch_related("question__choices"))
+    for item in items:
+        choices = {choice.pk: choice for choice in item.question.choices.all()}
+        item.shown_options = [choices[pk] for pk in item.option_order if pk in choices]
+        item.chosen = set(item.response) if isinstance(item.response, list) else set()
+    remaining = None
+    if attempt.deadline:
+        remaining = max(int((attempt.deadline - timezone.now()).total_seconds()), 0)
+    return render(
+        request,
+        "quizzes/attempt_take.html",
+        {"attempt": attempt, "quiz": attempt.quiz, "items": items, "remaining_seconds": remaining},
+    )
+
+
+@login_required
+@require_POST
+def attempt_answer(request, attempt_id: int):
+    """Autosave of one answer: {"question": id, "response": [option ids] | "text"}."""
+    attempt = _own_attempt(request, attempt_id)
+    try:
+        payload = json.loads(request.body or b"")
+        question_id = int(payload["question"])
+        response = payload.get("response")
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        return JsonResponse({"error": "malformed"}, status=400)
+    try:
+        item = services.attempt_answer_save(attempt=attempt, question_id=question_id, response=response)
+    except services.AttemptClosed as error:
+        return JsonResponse({"error": str(error.message), "closed": True}, status=409)
+    except services.InvalidAnswer as error:
+        return JsonResponse({"error": str(error.message)}, status=400)
+    return JsonResponse({"saved": True, "answered_at": item.answered_at.isoformat()})
+
+
+@login_required
+@require_POST
+def attempt_submit(request, attempt_id: int):
+    """Save the answers posted with the form (for browsers without the autosave script), then
+    grade once; a repeated submit lands on the same result."""
+    attempt = _own_attempt(request, attempt_id)
+    if attempt.status == AttemptStatus.OPEN:
+        for item in attempt.questions.select_related("question"):
+            field = f"q{item.question_id}"
+            if field not in request.POST:
+                continue
+            value = request.POST.get(field) if item.question.type == "fill" else request.POST.getlist(field)
+            try:
+                services.attempt_answer_save(attempt=attempt, question_id=item.question_id, response=value)
+            except services.AttemptClosed:
+                break
+            except services.InvalidAnswer:
+                continue
+    services.attempt_submit(attempt=attempt)
+    return redirect("attempt_result", attempt_id=attempt.pk)
+
+
+@login_required
+def attempt_result(request, attempt_id: int):
+    """Score, pass or fail, and the review when the quiz's policy allows it."""
+    attempt = services.attempt_close_if_expired(attempt=_own_attempt(request, attempt_id))
+    if attempt.status == AttemptStatus.OPEN:
+        return redirect("attempt_take", attempt_id=attempt.pk)
+    review = selectors.review_allowed(attempt=attempt)
+    items = []
+    if review:
+        items = list(attempt.questions.select_related("question").prefetch_related("question__choices"))
+        for item in items:
+            choices = {choice.pk: choice for choice in item.question.choices.all()}
+            item.shown_options = [choices[pk] for pk in item.option_order if pk in choices]
+            item.chosen = set(item.response) if isinstance(item.response, list) else set()
+            item.key = set(item.correct) if item.question.type != "fill" else set()
+    return render(
+        request,
+        "quizzes/attempt_result.html",
+        {"attempt": attempt, "quiz": attempt.quiz, "review": review, "items": items},
+    )

@@ -1,0 +1,95 @@
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from wagtail import hooks
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from . import admin_views
+from .models import Question, QuestionBank, Quiz
+
+
+class LinksColumn(Column):
+    """A column of admin links built per row by `links(instance)`."""
+
+    def __init__(self, name, label, links):
+        super().__init__(name, label=label)
+        self.links = links
+
+    def get_value(self, instance):
+        links = self.links(instance)
+        template = " · ".join('<a href="{}">{}</a>' for _link in links)
+        return format_html(template, *[part for url, text in links for part in (url, text)])
+
+
+def bank_links(bank):
+    return [
+        (reverse("quizzes_bank_import", args=[bank.pk]), _("Import")),
+        (reverse("quizzes_bank_export", args=[bank.pk, "xlsx"]), "XLSX"),
+        (reverse("quizzes_bank_export", args=[bank.pk, "csv"]), "CSV"),
+        (reverse("question:index") + f"?bank={bank.pk}", _("Questions")),
+    ]
+
+
+def quiz_links(quiz):
+    return [(reverse("quizzes_quiz_stats", args=[quiz.pk]), _("Statistics"))]
+
+
+class QuestionBankViewSet(ModelViewSet):
+    model = QuestionBank
+    url_prefix = "question-banks"
+    icon = "folder-inverse"
+    menu_label = _("Question banks")
+    list_display = ["name", LinksColumn("links", _("Actions"), bank_links)]
+    search_fields = ["name"]
+
+
+class QuestionViewSet(ModelViewSet):
+    model = Question
+    url_prefix = "questions"
+    icon = "help"
+    menu_label = _("Questions")
+    list_display = ["__str__", "bank", "type", "difficulty", "score"]
+    list_filter = ["bank", "type", "difficulty"]
+    search_fields = ["stem", "explanation"]
+
+
+class QuizViewSet(ModelViewSet):
+    model = Quiz
+    url_prefix = "quizzes"
+    icon = "tasks"
+    menu_label = _("Quizzes")
+    list_display = ["title", "lesson", "course", "pass_mark", LinksColumn("links", _("Actions"), quiz_links)]
+    search_fields = ["title"]
+
+
+class QuizzesViewSetGroup(ViewSetGroup):
+    menu_label = _("Quizzes")
+    menu_icon = "tasks"
+    menu_order = 300
+    items = (QuestionBankViewSet, QuestionViewSet, QuizViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_quiz_viewsets():
+    return QuizzesViewSetGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_quiz_admin_urls():
+    return [
+        path("question-banks/<int:bank_id>/import/", admin_views.bank_import, name="quizzes_bank_import"),
+        path(
+            "question-banks/<int:bank_id>/export.<str:file_format>",
+            admin_views.bank_export,
+            name="quizzes_bank_export",
+        ),
+        path(
+            "question-template.<str:file_format>",
+            admin_views.question_template,
+            name="quizzes_question_template",
+        ),
+        path("quizzes/<int:quiz_id>/statistics/", admin_views.quiz_stats, name="quizzes_quiz_stats"),
+    ]

@@ -1,0 +1,53 @@
+"""Builders for banks, questions and quizzes."""
+
+from decimal import Decimal
+
+from quizzes.models import Choice, Question, QuestionBank, Quiz, QuizQuestion
+from tests.courses import factories as course_factories
+
+_count = {"n": 0}
+
+
+def bank(name=None) -> QuestionBank:
+    _count["n"] += 1
+    return QuestionBank.objects.create(name=name or f"题库{_count['n']}")
+
+
+def question(
+    bank_obj,
+    *,
+    type="single",
+    options=("正确做法", "错误做法一", "错误做法二"),
+    correct=(0,),
+    accepted=(),
+    score="10",
+    tags=(),
+    difficulty=2,
+    stem="政务微博遇到谣言时首先应当：",
+) -> Question:
+    item = Question.objects.create(
+        bank=bank_obj,
+        type=type,
+        stem=f"<p>{stem}</p>",
+        accepted_answers="\n".join(accepted),
+        score=Decimal(score),
+        explanation="依据课程第一课。",
+        difficulty=difficulty,
+    )
+    if tags:
+        item.tags.add(*tags)
+        item.save()
+    if type == "true_false":
+        options = ("正确", "错误")
+    for index, text in enumerate(options if type != "fill" else ()):
+        Choice.objects.create(question=item, text=text, is_correct=index in correct, sort_order=index)
+    return item
+
+
+def quiz(*, questions=(), lesson=None, course=None, **rules) -> Quiz:
+    if lesson is None and course is None:
+        course = course_factories.course()
+    item = Quiz.objects.create(title="结业测验", lesson=lesson, course=course, **rules)
+    for order, q in enumerate(questions):
+        QuizQuestion.objects.create(quiz=item, question=q, sort_order=order)
+    return item

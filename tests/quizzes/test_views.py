@@ -1,0 +1,134 @@
+import json
+from datetime import timedelta
+
+import pytest
+
+from django.urls import reverse
+from django.utils import timezone
+
+from quizzes import services
+from quizzes.models import AttemptQuestion, AttemptStatus, ReviewPolicy
+from tests.factories.people import UserFactory
+from tests.quizzes import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def learner(client):
+    user = UserFactory(official=True)
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def quiz():
+    bank = factories.bank()
+    questions = [
+        factories.question(bank, options=("先核实再发布", "立即转发", "不予理睬"), correct=(0,)),
+        factories.question(
+            bank, type="fill", accepted=("网络安全法",), stem="我国网络安全领域的基础性法律是《____》。"
+        ),
+    ]
+    return factories.quiz(questions=questions, time_limit_minutes=15, max_attempts=2, shuffle_options=False)
+
+
+def save(client, attempt, question_id, response):
+    url = reverse("attempt_answer", args=[attempt.pk])
+    return client.post(
+        url, json.dumps({"question": question_id, "response": response}), content_type="application/json"
+    )
+
+
+def start(client, quiz):
+    response = client.post(reverse("attempt_start", args=[quiz.pk]))
+    assert response.status_code == 302
+    return response
+
+
+def test_the_take_page_never_reveals_the_answers(client, learner, quiz):
+    start(client, quiz)
+    attempt = learner.quiz_attempts.get()
+    html = client.get(reverse("attempt_take", args=[attempt.pk])).content.decode()
+    assert "先核实再发布" in html and "立即转发" in html
+    # The fill-in key and any marking of the right option are absent.
+    assert "网络安全法" not in html
+    assert "is-correct" not in html and "data-correct" not in html
+
+
+def test_answers_are_kept_across_reloads_and_graded(client, learner, quiz):
+    start(client, quiz)
+    attempt = learner.quiz_attempts.get()
+    items = {item.question.type: item for item in attempt.questions.select_related("question")}
+    assert save(client, attempt, items["single"].question_id, items["single"].correct).status_code == 200
+    assert save(client, attempt, items["fill"].question_id, "网络安全法").status_code == 200
+    html = client.get(reverse("attempt_take", args=[attempt.pk])).content.decode()
+    assert 'value="网络安全法"' in html and " checked" in html
+    response = client.post(reverse("attempt_submit", args=[attempt.pk]), follow=True)
+    assert "100%" in response.content.decode()
+    # A second submit (back button, second tab) lands on the same result.
+    client.post(reverse("attempt_submit", args=[attempt.pk]))
+    attempt.refresh_from_db()
+    assert attempt.status == AttemptStatus.GRADED and attempt.percent == 100
+
+
+def test_malformed_and_foreign_answers_get_4xx_and_write_nothing(client, learner, quiz):
+    start(client, quiz)
+    attempt = learner.quiz_attempts.get()
+    url = reverse("attempt_answer", args=[attempt.pk])
+    assert client.post(url, "not json", content_type="application/json").status_code == 400
+    assert client.post(url, json.dumps({"response": [1]}), content_type="application/json").status_code == 400
+    assert save(client, attempt, 999_999, [1]).status_code == 400
+    single = attempt.questions.get(question__type="single")
+    assert save(client, attempt, single.question_id, ["abc"]).status_code == 400
+    assert not AttemptQuestion.objects.filter(response__isnull=False).exists()
+
+
+def test_another_officials_attempt_is_not_found(client, learner, quiz):
+    other = UserFactory(official=True)
+    attempt = services.attempt_start(user=other, quiz=quiz)
+    for name in ("attempt_take", "attempt_result"):
+        assert client.get(reverse(name, args=[attempt.pk])).status_code == 404
+    assert save(client, attempt, attempt.questions.first().question_id, [1]).status_code == 404
+    assert client.post(reverse("attempt_submit", args=[attempt.pk])).status_code == 404
+    attempt.refresh_from_db()
+    assert attempt.status == AttemptStatus.OPEN
+
+
+def test_an_expired_attempt_is_closed_when_opened(client, learner, quiz):
+    attempt = services.attempt_start(user=learner, quiz=quiz, now=timezone.now() - timedelta(hours=1))
+    response = client.get(reverse("attempt_take", args=[attempt.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("attempt_result", args=[attempt.pk])
+    attempt.refresh_from_db()
+    assert attempt.closed_by_deadline
+    assert save(client, attempt, attempt.questions.first().question_id, [1]).status_code == 409
+
+
+def test_attempt_limit_shows_a_clear_message(client, learner, quiz):
+    for _ in range(2):
+        services.attempt_submit(attempt=services.attempt_start(user=learner, quiz=quiz))
+    response = client.post(reverse("attempt_start", args=[quiz.pk]), follow=True)
+    html = response.content.decode()
+    assert "次数已用完" in html or "all the attempts" in html
+
+
+def test_review_policy_hides_answers_until_passed(client, learner, quiz):
+    quiz.review_policy = ReviewPolicy.ONCE_PASSED
+    quiz.save()
+    attempt = services.attempt_submit(attempt=services.attempt_start(user=learner, quiz=quiz))
+    html = client.get(reverse("attempt_result", args=[attempt.pk])).content.decode()
+    assert "先核实再发布" not in html and "网络安全法" not in html
+    quiz.review_policy = ReviewPolicy.AFTER_EACH
+    quiz.save()
+    html = client.get(reverse("attempt_result", args=[attempt.pk])).content.decode()
+    assert "先核实再发布" in html and "网络安全法" in html
+
+
+def test_quiz_on_a_draft_course_is_not_found(client, learner):
+    from tests.courses import factories as course_factories
+
+    bank = factories.bank()
+    quiz = factories.quiz(questions=[factories.question(bank)], course=course_factories.course(publish=False))
+    assert client.get(reverse("quiz_detail", args=[quiz.pk])).status_code == 404
+    assert client.post(reverse("attempt_start", args=[quiz.pk])).status_code == 404
