@@ -19,6 +19,7 @@ import pytest
 
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connections
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -89,6 +90,9 @@ def browser(chromium_executable, demo_data, live_server, monkeypatch):
         )
         yield browser
         browser.close()
+        # Close the connections opened while Playwright's loop ran (they belong to its
+        # context), or PostgreSQL refuses to drop the test database at the end.
+        connections.close_all()
 
 
 @pytest.fixture

@@ -176,3 +176,16 @@ def test_a_final_exam_must_be_passed_before_the_course_completes(learner, bank_q
     services.attempt_submit(attempt=attempt, now=T0 + timedelta(minutes=5))
     assert CourseEnrollment.objects.get(user=learner, course=course).completed_at == T0 + timedelta(minutes=5)
     assert CreditHourEntry.objects.filter(user=learner, course=course).count() == 1
+
+
+def test_the_periodic_command_grades_expired_attempts(learner, bank_questions):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    quiz = factories.quiz(questions=bank_questions, time_limit_minutes=1)
+    services.attempt_start(user=learner, quiz=quiz, now=T0 - timedelta(hours=2))
+    output = StringIO()
+    call_command("close_expired_attempts", stdout=output)
+    assert output.getvalue().startswith("1 expired")
+    assert Attempt.objects.get().status == AttemptStatus.GRADED
