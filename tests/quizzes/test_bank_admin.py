@@ -109,3 +109,66 @@ def test_officials_and_hr_cannot_import(client):
         client.force_login(user)
         assert upload(client, bank, HEADER).status_code in (302, 403)
     assert not Question.objects.exists()
+
+
+def test_trainer_builds_a_random_draw_quiz_on_a_lesson_in_the_admin(trainer_client):
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data
+
+    from courses.models import CompletionRule
+    from quizzes.models import Quiz
+    from tests.courses import factories as course_factories
+
+    bank = factories.bank()
+    for _ in range(3):
+        factories.question(bank, tags=["谣言"])
+    lesson = course_factories.lesson(course_factories.course(), rule=CompletionRule.QUIZ)
+    data = nested_form_data(
+        {
+            "title": "辟谣小测",
+            "lesson": lesson.pk,
+            "course": "",
+            "random_draw": "on",
+            "fixed_questions": inline_formset([]),
+            "draw_rules": inline_formset([{"bank": bank.pk, "tag": "谣言", "difficulty": "", "count": 2}]),
+            "shuffle_questions": "on",
+            "shuffle_options": "on",
+            "pass_mark": 60,
+            "max_attempts": 2,
+            "time_limit_minutes": 10,
+            "cooldown_minutes": 0,
+            "review_policy": "after_each",
+            "score_policy": "best",
+        }
+    )
+    response = trainer_client.post(reverse("quiz:add"), data)
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    quiz = Quiz.objects.get(title="辟谣小测")
+    assert quiz.lesson_id == lesson.pk and quiz.draw_rules.get().count == 2
+    attempt = attempt_start(user=UserFactory(official=True), quiz=quiz)
+    assert attempt.questions.count() == 2
+
+
+def test_a_quiz_on_both_a_lesson_and_a_course_is_refused(trainer_client):
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data
+
+    from quizzes.models import Quiz
+    from tests.courses import factories as course_factories
+
+    course = course_factories.course()
+    lesson = course_factories.lesson(course)
+    data = nested_form_data(
+        {
+            "title": "双重归属",
+            "lesson": lesson.pk,
+            "course": course.pk,
+            "fixed_questions": inline_formset([]),
+            "draw_rules": inline_formset([]),
+            "pass_mark": 60,
+            "cooldown_minutes": 0,
+            "review_policy": "after_each",
+            "score_policy": "best",
+        }
+    )
+    response = trainer_client.post(reverse("quiz:add"), data)
+    assert response.status_code == 200
+    assert not Quiz.objects.exists()
