@@ -24,6 +24,16 @@ def _visible_quiz(quiz_id: int) -> Quiz:
     return quiz
 
 
+def _with_options(attempt_questions) -> list:
+    """The attempt's questions with their options in the frozen order and the chosen ones."""
+    items = list(attempt_questions.prefetch_related("question__choices"))
+    for item in items:
+        choices = {choice.pk: choice for choice in item.question.choices.all()}
+        item.shown_options = [choices[pk] for pk in item.option_order if pk in choices]
+        item.chosen = set(item.response) if isinstance(item.response, list) else set()
+    return items
+
+
 @login_required
 def quiz_detail(request, quiz_id: int):
     """The quiz's rules, the official's attempts so far, and a start (or resume) button."""
@@ -59,11 +69,7 @@ def attempt_take(request, attempt_id: int):
     attempt = services.attempt_close_if_expired(attempt=_own_attempt(request, attempt_id))
     if attempt.status != AttemptStatus.OPEN:
         return redirect("attempt_result", attempt_id=attempt.pk)
-    items = list(attempt.questions.select_related("question__image").prefetch_related("question__choices"))
-    for item in items:
-        choices = {choice.pk: choice for choice in item.question.choices.all()}
-        item.shown_options = [choices[pk] for pk in item.option_order if pk in choices]
-        item.chosen = set(item.response) if isinstance(item.response, list) else set()
+    items = _with_options(attempt.questions.select_related("question__image"))
     remaining = None
     if attempt.deadline:
         remaining = max(int((attempt.deadline - timezone.now()).total_seconds()), 0)
@@ -125,11 +131,8 @@ def attempt_result(request, attempt_id: int):
     review = selectors.review_allowed(attempt=attempt)
     items = []
     if review:
-        items = list(attempt.questions.select_related("question").prefetch_related("question__choices"))
+        items = _with_options(attempt.questions.select_related("question"))
         for item in items:
-            choices = {choice.pk: choice for choice in item.question.choices.all()}
-            item.shown_options = [choices[pk] for pk in item.option_order if pk in choices]
-            item.chosen = set(item.response) if isinstance(item.response, list) else set()
             item.key = set(item.correct) if item.question.type != "fill" else set()
     return render(
         request,
