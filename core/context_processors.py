@@ -15,4 +15,7 @@ def site(request):
         "nav_is_hr": lambda: bool(user and (is_hr(user) or is_site_admin(user))),
         "nav_is_trainer": lambda: bool(user and is_trainer(user)),
         "signup_open": settings.ACCOUNT_ALLOW_SIGNUP,
+        "nav_unread_count": lambda: (
+            user.notifications.filter(read_at__isnull=True).count() if user and user.is_authenticated else 0
+        ),
     }

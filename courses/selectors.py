@@ -236,3 +236,29 @@ def lesson_states(*, user: User, course: CoursePage) -> list[LessonState]:
             LessonState(lesson=lesson, status=status, active_seconds=row["active_seconds"] if row else 0)
         )
     return states
+
+
+def curriculum_completed(*, user: User, curriculum) -> bool:
+    """All required courses completed (final exams included) and enough elective hours."""
+    links = list(CurriculumCourse.objects.filter(curriculum=curriculum).select_related("course"))
+    if not links:
+        return False
+    completed = set(
+        CourseEnrollment.objects.filter(
+            user=user, course_id__in=[link.course_id for link in links], completed_at__isnull=False
+        ).values_list("course_id", flat=True)
+    )
+    if any(link.required and link.course_id not in completed for link in links):
+        return False
+    elective_hours = sum(
+        (link.course.credit_hours for link in links if not link.required and link.course_id in completed),
+        Decimal("0"),
+    )
+    return elective_hours >= curriculum.elective_hours_required
+
+
+def curricula_containing(*, course: CoursePage) -> list:
+    """Live curricula that list the course, required or elective."""
+    from .models import CurriculumPage
+
+    return list(CurriculumPage.objects.live().filter(curriculum_courses__course=course).distinct())

@@ -114,34 +114,34 @@ def lesson_complete_by_quiz(*, user: User, lesson: LessonPage, now: datetime | N
 
 def course_complete_if_done(*, user: User, course: CoursePage, now: datetime | None = None) -> bool:
     """Complete the course and credit its hours when every live lesson is completed and the
-    course's final exam, if it has one, is passed."""
+    course's final exam, if it has one, is passed; then see whether a curriculum completed."""
+    from certificates.services import curricula_check_after_course
     from quizzes.selectors import final_quiz_passed
 
     now = now or timezone.now()
-    lesson_ids = set(LessonPage.objects.child_of(course).live().values_list("pk", flat=True))
-    if not lesson_ids:
-        return False
-    done = set(
-        LessonProgress.objects.filter(
-            user=user, lesson_id__in=lesson_ids, completed_at__isnull=False
-        ).values_list("lesson_id", flat=True)
-    )
-    if done != lesson_ids or not final_quiz_passed(user=user, course=course):
-        return False
     with transaction.atomic():
         enrollment = enrollment_ensure(user=user, course=course, now=now)
-        if CourseEnrollment.objects.filter(pk=enrollment.pk, completed_at__isnull=True).update(
-            completed_at=now
-        ):
-            CreditHourEntry.objects.get_or_create(
-                user=user,
-                course=course,
-                defaults={
-                    "year": timezone.localtime(now).year,
-                    "hours": course.credit_hours,
-                    "credited_at": now,
-                },
-            )
+        # Lock the enrolment before looking: when the last two lessons complete at the same
+        # moment, the second to take the lock sees the first one's committed completion.
+        enrollment = CourseEnrollment.objects.select_for_update().get(pk=enrollment.pk)
+        if enrollment.completed_at is not None:
+            return True
+        lesson_ids = set(LessonPage.objects.child_of(course).live().values_list("pk", flat=True))
+        done = set(
+            LessonProgress.objects.filter(
+                user=user, lesson_id__in=lesson_ids, completed_at__isnull=False
+            ).values_list("lesson_id", flat=True)
+        )
+        if not lesson_ids or done != lesson_ids or not final_quiz_passed(user=user, course=course):
+            return False
+        enrollment.completed_at = now
+        enrollment.save(update_fields=["completed_at"])
+        CreditHourEntry.objects.get_or_create(
+            user=user,
+            course=course,
+            defaults={"year": timezone.localtime(now).year, "hours": course.credit_hours, "credited_at": now},
+        )
+        curricula_check_after_course(user=user, course=course, now=now)
     return True
 
 

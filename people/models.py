@@ -193,3 +193,23 @@ class LoginEvent(models.Model):
 
     def __str__(self):
         return f"{self.identifier} {self.created_at:%Y-%m-%d %H:%M:%S}"
+
+
+class Notification(models.Model):
+    """An on-site message to one person (for example: your certificate was issued)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self):
+        return self.title

@@ -43,6 +43,7 @@ ROLE_PERMISSIONS: dict[str, set[tuple[str, str]]] = {
         ("wagtaildocs", "choose_document"),
     },
     HR: {
+        ("certificates", "view_certificate"),
         ("people", "view_user"),
         ("people", "view_orgunit"),
     },

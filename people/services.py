@@ -2,11 +2,14 @@ import logging
 
 from axes.helpers import get_client_ip_address
 
+from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.mail import send_mail
 from django.db import transaction
+from django.utils import timezone
 
 from .backends import user_for_login_name
-from .models import LoginEvent, OrgUnit, User
+from .models import LoginEvent, Notification, OrgUnit, User
 
 auth_log = logging.getLogger("training.auth")
 
@@ -100,3 +103,20 @@ def org_unit_update(*, unit: OrgUnit, name: str, code: str, parent: OrgUnit | No
                 unit.move(parent, "sorted-child")
             unit.refresh_from_db()
     return unit
+
+
+def notification_send(
+    *, user: User, title: str, body: str = "", url: str = "", email: bool = True
+) -> Notification:
+    """An on-site message, and the same by email when the person has an address. The email
+    leaves only once the surrounding transaction commits."""
+    notification = Notification.objects.create(user=user, title=title, body=body, url=url)
+    if email and user.email:
+        link = f"{settings.WAGTAILADMIN_BASE_URL}{url}" if url else ""
+        message = "\n\n".join(part for part in (body, link) if part)
+        transaction.on_commit(lambda: send_mail(title, message, None, [user.email], fail_silently=False))
+    return notification
+
+
+def notifications_mark_read(*, user: User) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())

@@ -14,6 +14,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("documents/", include(wagtaildocs_urls)),
     path("quizzes/", include("quizzes.urls")),
+    path("certificates/", include("certificates.urls")),
+    path("messages/", include("people.urls")),
     path("", include("courses.urls")),
 ]
 

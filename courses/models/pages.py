@@ -191,10 +191,20 @@ class CurriculumPage(Page):
         _("elective hours required"), max_digits=5, decimal_places=1, default=Decimal("0")
     )
     deadline = models.DateField(_("deadline"), null=True, blank=True)
+    certificate_template = models.ForeignKey(
+        "certificates.CertificateTemplate",
+        verbose_name=_("certificate template"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Empty: the default template is used."),
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("description"),
         FieldRowPanel([FieldPanel("elective_hours_required"), FieldPanel("deadline")]),
+        FieldPanel("certificate_template"),
         InlinePanel("curriculum_courses", heading=_("Courses"), label=_("course"), min_num=1),
     ]
     search_fields = Page.search_fields + [index.SearchField("description")]

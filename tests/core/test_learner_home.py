@@ -67,8 +67,9 @@ class TestLearnerHomeLanguage:
         assert "Employee ID or email" in response.content.decode()
 
 
-# The whole learner home: user, org unit, assignments, courses, hours, progress, permissions.
-MAX_QUERIES = 10
+# The whole learner home: session, user, org unit, assignments, courses, hours, progress,
+# role flags and the unread-messages count in the header.
+MAX_QUERIES = 12
 
 
 @pytest.mark.django_db

@@ -1,7 +1,10 @@
 """The official takes a course's final quiz in a real browser: answers are saved as they go,
 survive a reload, and the submitted attempt shows its score and review."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from quizzes.models import Attempt, AttemptStatus, Quiz
 
@@ -35,7 +38,8 @@ def test_official_takes_the_quiz_reloads_and_submits(exam, new_page):
             question.locator("input[type=text]").blur()
         else:
             question.locator("input").first.check()
-        page.locator("[data-save-status]").get_by_text("所有答案已保存").wait_for()
+        # The failure message shows the status text actually on the page.
+        expect(page.locator("[data-save-status]")).to_have_text(re.compile("所有答案已保存"), timeout=15_000)
 
     page.reload()
     kept = 0

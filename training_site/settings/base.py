@@ -278,6 +278,10 @@ LOGGING = {
 YEARLY_CREDIT_HOURS = env.int("YEARLY_CREDIT_HOURS", default=50)  # unless set per position/rank
 # Seconds between study heartbeats; one heartbeat can never credit more than this.
 STUDY_HEARTBEAT_SECONDS = 15
+# A unit's own TrueType font for certificates (宋体/仿宋); default: Debian's WenQuanYi font.
+CERTIFICATE_FONT_PATH = env.str("CERTIFICATE_FONT_PATH", default="")
+# Public certificate lookups allowed per client address.
+VERIFY_RATE = env.str("VERIFY_RATE", default="20/m")
 # Seconds a quiz answer may arrive after the attempt's deadline (network lag).
 QUIZ_GRACE_SECONDS = 30
 

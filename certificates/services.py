@@ -1,0 +1,221 @@
+"""Writes for certificates: issue exactly once, render and store the PDF, revoke, re-issue."""
+
+import hashlib
+import logging
+from datetime import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from courses.models import CoursePage, CurriculumPage
+from courses.selectors import curricula_containing, curriculum_completed
+from people.models import User
+from people.services import notification_send
+
+from .codes import serial_format, verification_code_new
+from .models import Certificate, CertificateStatus, CertificateTemplate, SerialCounter
+from .pdf import CertificateText, render_certificate
+
+log = logging.getLogger("training.certificates")
+DEFAULT_TEMPLATE_NAME = "默认模板"
+
+
+def curricula_check_after_course(*, user: User, course: CoursePage, now: datetime) -> list[Certificate]:
+    """After a course completes: issue a certificate for every curriculum it completed."""
+    issued = []
+    for curriculum in curricula_containing(course=course):
+        if curriculum_completed(user=user, curriculum=curriculum):
+            issued.append(certificate_issue(user=user, curriculum=curriculum, now=now))
+    return issued
+
+
+def certificate_issue(*, user: User, curriculum: CurriculumPage, now: datetime | None = None) -> Certificate:
+    """Issue the official's certificate for the curriculum, or return the one already issued.
+
+    The official's row is locked and a unique constraint backs it up, so two completions at
+    the same moment still make one certificate. The PDF is rendered by a task once the
+    transaction commits.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).exists()
+        existing = _current(user, curriculum)
+        if existing is not None:
+            return existing
+        try:
+            with transaction.atomic():
+                certificate = _create(user=user, curriculum=curriculum, now=now)
+        except IntegrityError:
+            return _current(user, curriculum)
+        url = reverse("my_certificates")
+        notification_send(
+            user=user,
+            title=_("Certificate issued: %(curriculum)s") % {"curriculum": certificate.curriculum_title},
+            body=_("Congratulations on completing %(curriculum)s. Certificate number %(serial)s.")
+            % {"curriculum": certificate.curriculum_title, "serial": certificate.serial},
+            url=url,
+        )
+        transaction.on_commit(lambda: _enqueue_render(certificate.pk))
+    log.info(
+        "certificate issued serial=%s user_id=%s curriculum_id=%s", certificate.serial, user.pk, curriculum.pk
+    )
+    return certificate
+
+
+def _current(user: User, curriculum: CurriculumPage) -> Certificate | None:
+    return (
+        Certificate.objects.filter(user=user, curriculum=curriculum)
+        .exclude(status=CertificateStatus.SUPERSEDED)
+        .first()
+    )
+
+
+def _create(*, user: User, curriculum: CurriculumPage, now: datetime, replaces: Certificate | None = None):
+    template = curriculum.certificate_template or default_template()
+    local = timezone.localtime(now)
+    unit_code = user.org_unit.code if user.org_unit_id else "ZZ"
+    completed_on = replaces.completed_on if replaces else local.date()
+    return Certificate.objects.create(
+        serial=_next_serial(year=local.year, unit_code=unit_code),
+        verification_code=verification_code_new(),
+        user=user,
+        curriculum=curriculum,
+        template=template,
+        holder_name=user.full_name or user.employee_id,
+        unit_name=user.org_unit.path_name() if user.org_unit_id else "",
+        curriculum_title=curriculum.title,
+        credit_hours=_curriculum_hours(user, curriculum),
+        completed_on=completed_on,
+        issued_at=now,
+    )
+
+
+def _next_serial(*, year: int, unit_code: str) -> str:
+    SerialCounter.objects.get_or_create(year=year, unit_code=unit_code)
+    counter = SerialCounter.objects.select_for_update().get(year=year, unit_code=unit_code)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return serial_format(year=year, unit_code=unit_code, number=counter.last)
+
+
+def _curriculum_hours(user: User, curriculum: CurriculumPage):
+    from courses.models import CreditHourEntry
+
+    course_ids = curriculum.curriculum_courses.values_list("course_id", flat=True)
+    hours = CreditHourEntry.objects.filter(user=user, course_id__in=course_ids).values_list(
+        "hours", flat=True
+    )
+    return sum(hours, start=Decimal("0"))
+
+
+def default_template() -> CertificateTemplate:
+    template = CertificateTemplate.objects.filter(is_default=True).first()
+    if template is None:
+        template, _ = CertificateTemplate.objects.get_or_create(
+            name=DEFAULT_TEMPLATE_NAME, defaults={"is_default": True}
+        )
+    return template
+
+
+def _enqueue_render(certificate_id: int) -> None:
+    from .tasks import certificate_render_task
+
+    certificate_render_task.enqueue(certificate_id)
+
+
+def certificate_text(certificate: Certificate) -> CertificateText:
+    """What the PDF prints, from the record alone (so it can always be rebuilt)."""
+    issued = timezone.localtime(certificate.issued_at)
+    return CertificateText(
+        name=certificate.holder_name,
+        unit=certificate.unit_name,
+        curriculum=certificate.curriculum_title,
+        hours=f"{certificate.credit_hours.normalize():f}",
+        date=_chinese_date(certificate.completed_on),
+        serial=certificate.serial,
+        code=certificate.verification_code,
+        issue_date=_chinese_date(issued.date()),
+        verify_url=verify_url(certificate.verification_code),
+    )
+
+
+def verify_url(code: str) -> str:
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("certificate_verify", args=[code])
+
+
+def _chinese_date(day) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def certificate_pdf(*, certificate: Certificate) -> bytes:
+    """The stored PDF, rendered (again) from the record when the file is missing. The first
+    rendering records its SHA-256."""
+    if certificate.pdf:
+        try:
+            with certificate.pdf.open("rb") as handle:
+                return handle.read()
+        except FileNotFoundError:
+            log.warning("certificate PDF missing, regenerating serial=%s", certificate.serial)
+    data = render_certificate(template=certificate.template, text=certificate_text(certificate))
+    digest = hashlib.sha256(data).hexdigest()
+    if certificate.pdf_sha256 and certificate.pdf_sha256 != digest:
+        log.warning("regenerated PDF differs from the recorded hash serial=%s", certificate.serial)
+    certificate.pdf.save(f"{certificate.serial}.pdf", ContentFile(data), save=False)
+    fields = ["pdf"]
+    if not certificate.pdf_sha256:
+        certificate.pdf_sha256 = digest
+        fields.append("pdf_sha256")
+    Certificate.objects.filter(pk=certificate.pk).update(
+        **{field: getattr(certificate, field) for field in fields}
+    )
+    return data
+
+
+class CertificateError(Exception):
+    def __init__(self, message):
+        self.message = message
+        super().__init__(message)
+
+
+def certificate_revoke(
+    *, certificate: Certificate, by: User, reason: str, now: datetime | None = None
+) -> Certificate:
+    """Revoke a valid certificate with a reason; the row and its history stay."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise CertificateError(_("Give the reason for revoking the certificate."))
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if certificate.status != CertificateStatus.VALID:
+            raise CertificateError(_("Only a valid certificate can be revoked."))
+        certificate.status = CertificateStatus.REVOKED
+        certificate.revoked_at = now or timezone.now()
+        certificate.revoked_reason = reason
+        certificate.revoked_by = by
+        certificate.save(update_fields=["status", "revoked_at", "revoked_reason", "revoked_by"])
+    log.info("certificate revoked serial=%s by_user_id=%s", certificate.serial, by.pk)
+    return certificate
+
+
+def certificate_reissue(*, certificate: Certificate, by: User, now: datetime | None = None) -> Certificate:
+    """Replace a valid certificate with a new one carrying the official's current name and
+    unit (after a correction); the old one is marked superseded and points to the new."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        old = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if old.status != CertificateStatus.VALID:
+            raise CertificateError(_("Only a valid certificate can be re-issued."))
+        old.status = CertificateStatus.SUPERSEDED
+        old.save(update_fields=["status"])
+        user = User.objects.select_related("org_unit").get(pk=old.user_id)
+        new = _create(user=user, curriculum=old.curriculum, now=now, replaces=old)
+        old.superseded_by = new
+        old.save(update_fields=["superseded_by"])
+        transaction.on_commit(lambda: _enqueue_render(new.pk))
+    log.info("certificate reissued old=%s new=%s by_user_id=%s", old.serial, new.serial, by.pk)
+    return new

@@ -1,0 +1,47 @@
+"""Twenty completions of the last lesson at the same instant make one certificate (PostgreSQL)."""
+
+import pytest
+
+from django.db import connection
+
+from certificates.models import Certificate
+from courses.models import CreditHourEntry
+from tests.certificates.conftest import finish
+from tests.quizzes.test_concurrency import run_together
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (set DATABASE_URL)"),
+]
+
+
+def test_twenty_threads_finishing_the_last_lesson_issue_one_certificate(curriculum_setup):
+    official = curriculum_setup["official"]
+    lesson = curriculum_setup["last_lesson"]
+    _results, errors = run_together(lambda: finish(official, lesson), count=20)
+    assert not errors
+    assert Certificate.objects.filter(user=official).count() == 1
+    assert CreditHourEntry.objects.filter(user=official).count() == 2
+    assert Certificate.objects.get(user=official).serial.endswith("000001")
+
+
+def test_the_last_two_lessons_completed_at_once_still_complete_the_course(curriculum_setup):
+    from tests.courses import factories as course_factories
+
+    official = curriculum_setup["official"]
+    course = course_factories.course(title="两课时课程", hours="1")
+    first, second = course_factories.lesson(course), course_factories.lesson(course)
+    lessons = iter([first, second])
+    import threading
+
+    lock = threading.Lock()
+
+    def finish_next():
+        with lock:
+            lesson = next(lessons)
+        return finish(official, lesson)
+
+    _results, errors = run_together(finish_next, count=2)
+    assert not errors
+    assert CreditHourEntry.objects.filter(user=official, course=course).count() == 1

@@ -1,0 +1,47 @@
+import io
+
+import pypdfium2
+import pytest
+import zxingcpp
+from pypdf import PdfReader
+
+from certificates import services
+from certificates.codes import verification_code_display
+
+pytestmark = pytest.mark.django_db
+
+
+def embedded_font_names(reader):
+    names = []
+    for font in reader.pages[0]["/Resources"]["/Font"].values():
+        font = font.get_object()
+        for descendant in font.get("/DescendantFonts", [font]):
+            descriptor = descendant.get_object().get("/FontDescriptor")
+            if descriptor is not None and "/FontFile2" in descriptor.get_object():
+                names.append(str(font["/BaseFont"]))
+    return names
+
+
+def test_the_pdf_reads_back_with_chinese_text_an_embedded_font_and_a_working_qr(curriculum_setup):
+    certificate = services.certificate_issue(
+        user=curriculum_setup["official"], curriculum=curriculum_setup["curriculum"]
+    )
+    data = services.certificate_pdf(certificate=certificate)
+    reader = PdfReader(io.BytesIO(data))
+    text = reader.pages[0].extract_text().replace("\n", "")
+    for expected in (
+        "张晓明",
+        "新媒体专题班",
+        certificate.serial,
+        verification_code_display(certificate.verification_code),
+    ):
+        assert expected in text
+    assert reader.pages[0].mediabox.width > reader.pages[0].mediabox.height  # A4 landscape
+    fonts = embedded_font_names(reader)
+    assert fonts and all("+" in name for name in fonts)  # subset-embedded TrueType
+
+    page = pypdfium2.PdfDocument(data)[0]
+    image = page.render(scale=2).to_pil()
+    decoded = [result.text for result in zxingcpp.read_barcodes(image)]
+    assert decoded == [services.verify_url(certificate.verification_code)]
+    assert decoded[0].endswith(f"/certificates/verify/{certificate.verification_code}/")
