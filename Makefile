@@ -8,7 +8,7 @@ export SITE_URL ?= http://127.0.0.1:$(PORT)
 MANAGE := $(BIN)/python manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-postgres lint format check-deploy translations messages setup clean
+.PHONY: help run test test-postgres lint format check-deploy translations messages setup fonts clean
 
 help: ## List the commands
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-15s %s\n", $$1, $$2}'
@@ -25,10 +25,21 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.installed $@
 
+fonts: ## Make sure a CJK TrueType font is installed (certificate and transcript PDFs embed it)
+	@if [ -n "$$CERTIFICATE_FONT_PATH" ] || ls /usr/share/fonts/truetype/wqy/wqy-*.ttc >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Debian's fonts-wqy-microhei for certificate PDFs"; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null 2>&1 || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null; }; \
+	else \
+		echo "Missing CJK font: run 'sudo apt-get install fonts-wqy-microhei' or set CERTIFICATE_FONT_PATH to a .ttf/.ttc file."; \
+		exit 1; \
+	fi
+
 translations: $(VENV)/.installed ## Compile the translation catalogues (.po -> .mo)
 	$(MANAGE) compiletranslations
 
-setup: translations ## Install, migrate and load the demo data
+setup: fonts translations ## Install, migrate and load the demo data
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_demo_data
 
@@ -36,7 +47,7 @@ run: setup ## Set everything up and serve the demo site on http://127.0.0.1:$(PO
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl+C stops)"
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
-test: $(VENV)/.installed-dev ## Install the test tools and run the whole suite
+test: fonts $(VENV)/.installed-dev ## Install the test tools and run the whole suite
 	$(MANAGE) compiletranslations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -57,7 +68,7 @@ messages: $(VENV)/.installed ## Extract new UI strings into locale/*/django.po (
 check-deploy: $(VENV)/.installed ## Django's deployment checks under production settings
 	DJANGO_SETTINGS_MODULE=training_site.settings.production \
 	SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-value-for-the-check-only-0123456789 \
-	ALLOWED_HOSTS=training.example.gov \
+	ALLOWED_HOSTS=training.example.gov SITE_URL=https://training.example.gov \
 	$(MANAGE) check --deploy --fail-level WARNING
 
 clean: ## Remove the virtual environment, database and collected files

@@ -40,7 +40,7 @@ def test_production_settings_refuse_an_empty_secret_key():
     assert "ImproperlyConfigured" in result.stderr
 
 
-def test_deployment_checks_pass_with_a_secret_key_and_allowed_hosts():
+def test_deployment_checks_pass_with_the_required_variables():
     result = run(
         "manage.py",
         "check",
@@ -49,7 +49,21 @@ def test_deployment_checks_pass_with_a_secret_key_and_allowed_hosts():
         "WARNING",
         SECRET_KEY="check-deploy-a-long-random-value-for-the-test-only-0123456789-abcdefghijklmnop",
         ALLOWED_HOSTS="training.example.gov",
+        SITE_URL="https://training.example.gov",
     )
 
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.skipif((PROJECT / ".env").exists(), reason="a local .env may supply SITE_URL")
+def test_production_settings_require_the_public_address():
+    result = run(
+        "-c",
+        "import training_site.settings.production",
+        SECRET_KEY="a-long-random-value-for-the-test-only-0123456789",
+        ALLOWED_HOSTS="training.example.gov",
+    )
+
+    assert result.returncode != 0
+    assert "SITE_URL" in result.stderr

@@ -7,8 +7,10 @@ from .base import env
 
 SECRET_KEY = env.str("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
-if not SECRET_KEY or not ALLOWED_HOSTS:
-    raise ImproperlyConfigured("SECRET_KEY and ALLOWED_HOSTS must be set in production.")
+# The public address: printed in certificate QR codes and email links, so never a default.
+WAGTAILADMIN_BASE_URL = env.str("SITE_URL")
+if not SECRET_KEY or not ALLOWED_HOSTS or not WAGTAILADMIN_BASE_URL:
+    raise ImproperlyConfigured("SECRET_KEY, ALLOWED_HOSTS and SITE_URL must be set in production.")
 
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
