@@ -16,6 +16,7 @@ from courses.models import CoursePage, CurriculumPage
 from courses.selectors import curricula_containing, curriculum_completed
 from people.models import User
 from people.services import notification_send
+from records.services import record_refresh
 
 from .codes import serial_format, verification_code_new
 from .models import Certificate, CertificateStatus, CertificateTemplate, SerialCounter
@@ -198,6 +199,7 @@ def certificate_revoke(
         certificate.revoked_reason = reason
         certificate.revoked_by = by
         certificate.save(update_fields=["status", "revoked_at", "revoked_reason", "revoked_by"])
+        record_refresh(user=certificate.user, curriculum=certificate.curriculum)
     log.info("certificate revoked serial=%s by_user_id=%s", certificate.serial, by.pk)
     return certificate
 
@@ -217,5 +219,6 @@ def certificate_reissue(*, certificate: Certificate, by: User, now: datetime | N
         old.superseded_by = new
         old.save(update_fields=["superseded_by"])
         transaction.on_commit(lambda: _enqueue_render(new.pk))
+        record_refresh(user=user, curriculum=old.curriculum)
     log.info("certificate reissued old=%s new=%s by_user_id=%s", old.serial, new.serial, by.pk)
     return new

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from people.models import User
+from records.services import records_refresh_for_course
 
 from .models import CompletionRule, CourseEnrollment, CoursePage, CreditHourEntry, LessonPage, LessonProgress
 
@@ -34,7 +35,9 @@ def lesson_open(*, user: User, lesson: LessonPage, now: datetime | None = None) 
             lesson=lesson,
             defaults={"course": course, "first_opened_at": now, "last_seen_at": now},
         )
-        if not created:
+        if created:
+            records_refresh_for_course(user=user, course_id=course.pk)
+        else:
             LessonProgress.objects.filter(pk=progress.pk).update(last_seen_at=now)
             progress.last_seen_at = now
     return progress
@@ -142,6 +145,7 @@ def course_complete_if_done(*, user: User, course: CoursePage, now: datetime | N
             defaults={"year": timezone.localtime(now).year, "hours": course.credit_hours, "credited_at": now},
         )
         curricula_check_after_course(user=user, course=course, now=now)
+        records_refresh_for_course(user=user, course_id=course.pk)
     return True
 
 

@@ -1,14 +1,33 @@
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
+from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+
+from records.services import assignment_records_create
 
 from .models import Assignment, HoursRequirement
 
 
+class AssignmentCreateView(generic.CreateView):
+    def save_instance(self):
+        assignment = super().save_instance()
+        assignment_records_create(assignment=assignment)
+        return assignment
+
+
+class AssignmentEditView(generic.EditView):
+    def save_instance(self):
+        assignment = super().save_instance()
+        assignment_records_create(assignment=assignment)
+        return assignment
+
+
 class AssignmentViewSet(ModelViewSet):
     model = Assignment
+    add_view_class = AssignmentCreateView
+    edit_view_class = AssignmentEditView
     url_prefix = "assignments"
     icon = "date"
     menu_label = _("Assignments")

@@ -56,6 +56,7 @@ ROLE_PERMISSIONS: dict[str, set[tuple[str, str]]] = {
         ("people", "change_orgunit"),
         ("people", "view_orgunit"),
         ("people", "view_loginevent"),
+        ("records", "view_auditevent"),
         ("auth", "add_group"),
         ("auth", "change_group"),
         ("auth", "view_group"),

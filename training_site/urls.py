@@ -16,6 +16,7 @@ urlpatterns = [
     path("quizzes/", include("quizzes.urls")),
     path("certificates/", include("certificates.urls")),
     path("messages/", include("people.urls")),
+    path("records/", include("records.urls")),
     path("", include("courses.urls")),
 ]
 

@@ -15,8 +15,16 @@ from wagtail.images.models import Image
 from certificates.fonts import font_path
 from certificates.models import CertificateTemplate
 from courses import services as course_services
-from courses.models import CourseIndexPage, CoursePage, CurriculumCourse, CurriculumPage, LessonPage
-from people.models import User
+from courses.models import (
+    Assignment,
+    CourseIndexPage,
+    CoursePage,
+    CurriculumCourse,
+    CurriculumPage,
+    LessonPage,
+)
+from people.models import OrgUnit, User
+from records.services import assignment_records_create
 
 TEMPLATE_NAME = "新媒体专题班结业证书"
 SEAL_TITLE = "演示公章（网络技能培训中心）"
@@ -100,6 +108,13 @@ def _short_curriculum(template) -> CurriculumPage | None:
     curriculum.curriculum_courses.add(CurriculumCourse(course=course, required=True, sort_order=0))
     catalogue.add_child(instance=curriculum)
     curriculum.save_revision().publish()
+    unit = OrgUnit.objects.filter(code="WXB").first()
+    if unit is not None:
+        assignment = Assignment.objects.create(
+            curriculum=curriculum, due_date=timezone.localdate() + timedelta(days=30)
+        )
+        assignment.units.set([unit])
+        assignment_records_create(assignment=assignment)
     return curriculum
 
 

@@ -21,6 +21,7 @@ from courses.models import (
 )
 from courses.setup import course_tree_ensure
 from people.models import OrgUnit, User
+from records.services import assignment_records_create
 
 CURRICULUM_SLUG = "xinmeiti-qunzhong-gongzuo"
 # The first lesson of the first course teaches with the demo video and completes by watching it.
@@ -187,3 +188,4 @@ def _assignments_ensure(curriculum: CurriculumPage) -> None:
             continue
         assignment = Assignment.objects.create(curriculum=curriculum, due_date=today + timedelta(days=days))
         assignment.units.set([unit])
+        assignment_records_create(assignment=assignment)

@@ -24,3 +24,9 @@ def minutes(duration) -> int:
     if duration is None:
         return 0
     return -(-int(duration.total_seconds()) // 60)
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key] in a template, or an empty string."""
+    return mapping.get(key, "") if mapping else ""

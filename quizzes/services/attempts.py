@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from courses import services as course_services
 from people.models import User
+from records.services import records_refresh_for_course
 
 from ..grading import grade
 from ..importing.types import FILL, SINGLE, TRUE_FALSE
@@ -269,6 +270,8 @@ def _grade(attempt: Attempt, *, now: datetime, by_deadline: bool) -> Attempt:
     attempt.save()
     if attempt.passed:
         _progress_after_pass(attempt, now)
+    if quiz.course_id is not None:
+        records_refresh_for_course(user=attempt.user, course_id=quiz.course_id)
     return attempt
 
 

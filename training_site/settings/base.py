@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "courses",
     "quizzes",
     "certificates",
+    "records",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -15,7 +15,9 @@ class Command(BaseCommand):
         for locale_dir in settings.LOCALE_PATHS:
             for po_path in sorted(Path(locale_dir).glob("*/LC_MESSAGES/*.po")):
                 catalogue = polib.pofile(str(po_path))
-                bad = [entry.msgid for entry in catalogue if entry.msgstr and not _placeholders_match(entry)]
+                bad = [
+                    entry.msgid for entry in catalogue.translated_entries() if not _placeholders_match(entry)
+                ]
                 if bad:
                     raise CommandError(f"{po_path}: placeholders differ in {bad[:3]}")
                 catalogue.save_as_mofile(str(po_path.with_suffix(".mo")))
@@ -29,5 +31,8 @@ PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w+\}")
 
 
 def _placeholders_match(entry) -> bool:
-    """A translation must keep the msgid's %(name)s and {{ name }} placeholders."""
-    return sorted(PLACEHOLDER.findall(entry.msgid)) == sorted(PLACEHOLDER.findall(entry.msgstr))
+    """A translation must keep the msgid's %(name)s and {name} placeholders."""
+    source = entry.msgid_plural or entry.msgid
+    targets = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
+    expected = sorted(PLACEHOLDER.findall(source))
+    return all(sorted(PLACEHOLDER.findall(target)) == expected for target in targets)

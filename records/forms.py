@@ -1,0 +1,57 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import CoursePage, CurriculumPage
+from people.models import OrgUnit
+from people.selectors import units_in_scope
+
+from .models import RecordStatus
+from .selectors import OVERDUE, SORTS, RecordFilter
+
+STATUS_CHOICES = [("", _("Any status")), *RecordStatus.choices, (OVERDUE, _("Overdue"))]
+
+
+class RecordFilterForm(forms.Form):
+    unit = forms.ModelChoiceField(
+        queryset=OrgUnit.objects.none(), required=False, label=_("Unit (with its sub-units)")
+    )
+    curriculum = forms.ModelChoiceField(
+        queryset=CurriculumPage.objects.none(), required=False, label=_("Curriculum")
+    )
+    course = forms.ModelChoiceField(queryset=CoursePage.objects.none(), required=False, label=_("Course"))
+    status = forms.ChoiceField(choices=STATUS_CHOICES, required=False, label=_("Status"))
+    completed_from = forms.DateField(
+        required=False, label=_("Completed from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    completed_to = forms.DateField(
+        required=False, label=_("Completed until"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    position = forms.CharField(required=False, max_length=64, label=_("Position"))
+    sort = forms.ChoiceField(choices=[(key, key) for key in SORTS], required=False, widget=forms.HiddenInput)
+    desc = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, viewer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units_in_scope(user=viewer).order_by("path")
+        self.fields["curriculum"].queryset = CurriculumPage.objects.live().order_by("title")
+        self.fields["course"].queryset = CoursePage.objects.live().order_by("title")
+
+    def to_filter(self) -> RecordFilter:
+        data = self.cleaned_data if self.is_valid() else {}
+        chosen = {
+            key: (value.pk if hasattr(value, "pk") else str(value))
+            for key, value in data.items()
+            if value not in (None, "", False)
+        }
+        return RecordFilter(
+            unit=data.get("unit"),
+            curriculum_id=data["curriculum"].pk if data.get("curriculum") else None,
+            course_id=data["course"].pk if data.get("course") else None,
+            status=data.get("status", ""),
+            completed_from=data.get("completed_from"),
+            completed_to=data.get("completed_to"),
+            position=data.get("position", "").strip(),
+            sort=data.get("sort") or "unit",
+            descending=bool(data.get("desc")),
+            as_dict=chosen,
+        )

@@ -1,0 +1,1 @@
+"""Files HR uploads to create or update officials and units in bulk."""

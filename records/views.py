@@ -1,0 +1,163 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from people.models import OrgUnit, User
+from people.roles import is_hr, is_site_admin
+from people.selectors import people_in_scope
+
+from . import exports, selectors, services, transcripts
+from .forms import RecordFilterForm
+from .models import AuditAction
+
+PAGE_SIZE = 50
+
+
+def _hr_only(request):
+    if not (is_hr(request.user) or is_site_admin(request.user)):
+        services.audit_record(request=request, action=AuditAction.DENIED, result="denied")
+        raise PermissionDenied
+
+
+def _filtered(request):
+    form = RecordFilterForm(request.GET or None, viewer=request.user)
+    filters = form.to_filter()
+    return form, filters, selectors.records_in_scope(viewer=request.user, filters=filters)
+
+
+@login_required
+def records_list(request):
+    """Completion records of the viewer's units: filter, sort, page, download."""
+    _hr_only(request)
+    form, filters, records = _filtered(request)
+    page = Paginator(records.select_related("user", "curriculum"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    services.audit_record(
+        request=request,
+        action=AuditAction.VIEW_RECORDS,
+        filters=filters.as_dict,
+        row_count=page.paginator.count,
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    sort_query = query.copy()
+    for key in ("sort", "desc"):
+        sort_query.pop(key, None)
+    return render(
+        request,
+        "records/records_list.html",
+        {
+            "form": form,
+            "page": page,
+            "names": selectors.unit_names(),
+            "query": query.urlencode(),
+            "sort_query": sort_query.urlencode(),
+            "sort": filters.sort,
+            "descending": filters.descending,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def records_csv(request):
+    _hr_only(request)
+    _form, filters, records = _filtered(request)
+    count = records.count()
+    services.audit_record(
+        request=request, action=AuditAction.EXPORT_CSV, filters=filters.as_dict, row_count=count
+    )
+    rows = exports.export_rows(records, selectors.unit_names())
+    response = StreamingHttpResponse(exports.csv_stream(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_filename('csv')}"
+    return response
+
+
+@login_required
+def records_xlsx(request):
+    _hr_only(request)
+    _form, filters, records = _filtered(request)
+    count = records.count()
+    services.audit_record(
+        request=request, action=AuditAction.EXPORT_XLSX, filters=filters.as_dict, row_count=count
+    )
+    handle = exports.xlsx_file(exports.export_rows(records, selectors.unit_names()))
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=_filename("xlsx"),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def _filename(extension: str) -> str:
+    return f"学习记录-{timezone.localtime():%Y%m%d-%H%M}.{extension}"
+
+
+@login_required
+def unit_summary(request, unit_id: int | None = None):
+    """Completion per unit, as numbers and a chart; each unit drills down to its own units."""
+    _hr_only(request)
+    parent = get_object_or_404(OrgUnit, pk=unit_id) if unit_id else None
+    form = RecordFilterForm(request.GET or None, viewer=request.user)
+    filters = form.to_filter()
+    summaries = selectors.unit_summaries(
+        viewer=request.user, parent=parent, curriculum_id=filters.curriculum_id
+    )
+    if parent is not None and not summaries and not parent.is_leaf():
+        raise Http404
+    services.audit_record(
+        request=request,
+        action=AuditAction.VIEW_SUMMARY,
+        filters={"unit": unit_id, **filters.as_dict},
+        row_count=len(summaries),
+    )
+    return render(
+        request,
+        "records/unit_summary.html",
+        {
+            "parent": parent,
+            "ancestors": parent.get_ancestors() if parent else [],
+            "summaries": summaries,
+            "form": form,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def _official_in_scope(request, user_id: int) -> User:
+    official = people_in_scope(user=request.user).filter(pk=user_id).select_related("org_unit").first()
+    if official is None:
+        services.audit_record(
+            request=request, action=AuditAction.DENIED, result="denied", detail=f"user {user_id}"
+        )
+        raise Http404
+    return official
+
+
+@login_required
+def transcript(request, user_id: int):
+    """学习档案: one official's courses, hours by year, quiz results and certificates."""
+    _hr_only(request)
+    official = _official_in_scope(request, user_id)
+    services.audit_record(request=request, action=AuditAction.VIEW_TRANSCRIPT, detail=official.employee_id)
+    return render(
+        request,
+        "records/transcript.html",
+        {"official": official, "data": transcripts.transcript_data(user=official)},
+    )
+
+
+@login_required
+def transcript_pdf(request, user_id: int):
+    _hr_only(request)
+    official = _official_in_scope(request, user_id)
+    services.audit_record(request=request, action=AuditAction.EXPORT_TRANSCRIPT, detail=official.employee_id)
+    data = transcripts.transcript_pdf(user=official)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="transcript-{official.employee_id}.pdf"'
+    return response
