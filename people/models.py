@@ -133,6 +133,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("HR staff see the learning records of these units and all units below them."),
     )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    must_change_password = models.BooleanField(
+        _("must change password"),
+        default=False,
+        help_text=_("Set for accounts created with an initial password."),
+    )
 
     objects = UserManager()
 

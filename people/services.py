@@ -120,3 +120,10 @@ def notification_send(
 
 def notifications_mark_read(*, user: User) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def password_chosen(*, user: User) -> None:
+    """The person chose their own password: the initial one no longer has to be changed."""
+    if user.must_change_password:
+        User.objects.filter(pk=user.pk).update(must_change_password=False)
+        user.must_change_password = False

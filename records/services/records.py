@@ -3,8 +3,6 @@ the audit log."""
 
 from decimal import Decimal
 
-from axes.helpers import get_client_ip_address
-
 from django.db import transaction
 from django.db.models import Min, Sum
 
@@ -18,7 +16,7 @@ from courses.models import (
 )
 from people.models import OrgUnit, User
 
-from .models import AuditEvent, CurriculumRecord, RecordStatus
+from ..models import CurriculumRecord, RecordStatus
 
 
 def record_refresh(*, user: User, curriculum: CurriculumPage) -> CurriculumRecord | None:
@@ -127,27 +125,3 @@ def assigned_officials(*, assignment: Assignment):
 
         people = people.filter(Q(position__in=positions) | Q(rank__in=positions))
     return people
-
-
-def audit_record(
-    *,
-    request,
-    action: str,
-    filters: dict | None = None,
-    row_count: int | None = None,
-    result: str = "ok",
-    detail: str = "",
-) -> AuditEvent:
-    """Write one audit row: who, when (UTC), from where, which filter, how many rows, result."""
-    user = request.user if request.user.is_authenticated else None
-    return AuditEvent.objects.create(
-        user=user,
-        employee_id=user.employee_id if user else "",
-        ip_address=get_client_ip_address(request) or None,
-        action=action,
-        path=request.get_full_path()[:300],
-        filters={key: value for key, value in (filters or {}).items() if value not in (None, "", [])},
-        row_count=row_count,
-        result=result,
-        detail=detail[:300],
-    )
