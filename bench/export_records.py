@@ -163,6 +163,9 @@ def main():
     if not options.keep:
         CurriculumRecord.objects.filter(unit_path__startswith=root.path).delete()
         User.objects.filter(org_unit=root).delete()
+        for page in CurriculumPage.objects.filter(slug__startswith="bench-"):
+            page.delete()
+        root.delete()
 
 
 if __name__ == "__main__":
