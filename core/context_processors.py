@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from people.roles import is_hr, is_site_admin, is_trainer
+from people.roles import is_hr, is_site_admin
 
 
 def site(request):
@@ -13,7 +13,6 @@ def site(request):
     return {
         "nav_can_use_admin": can_use_admin,
         "nav_is_hr": lambda: bool(user and (is_hr(user) or is_site_admin(user))),
-        "nav_is_trainer": lambda: bool(user and is_trainer(user)),
         "signup_open": settings.ACCOUNT_ALLOW_SIGNUP,
         "nav_unread_count": lambda: (
             user.notifications.filter(read_at__isnull=True).count() if user and user.is_authenticated else 0

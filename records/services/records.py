@@ -4,7 +4,7 @@ the audit log."""
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Min, Sum
+from django.db.models import Min, Q, Sum
 
 from courses.models import (
     Assignment,
@@ -63,14 +63,19 @@ def record_refresh(*, user: User, curriculum: CurriculumPage) -> CurriculumRecor
 
 
 def _average_final_score(user: User, course_ids: list[int]) -> Decimal | None:
-    from quizzes.models import Quiz
-    from quizzes.selectors import reported_attempt
+    """The mean of the reported final-exam scores (best or last attempt, per quiz), in one query."""
+    from quizzes.models import Attempt, AttemptStatus, ScorePolicy
 
-    scores = []
-    for quiz in Quiz.objects.filter(course_id__in=course_ids):
-        attempt = reported_attempt(user=user, quiz=quiz)
-        if attempt is not None and attempt.percent is not None:
-            scores.append(attempt.percent)
+    reported: dict[int, tuple[int, Decimal]] = {}
+    attempts = Attempt.objects.filter(
+        user=user, quiz__course_id__in=course_ids, status=AttemptStatus.GRADED, percent__isnull=False
+    ).values_list("quiz_id", "quiz__score_policy", "number", "percent")
+    for quiz_id, policy, number, percent in attempts:
+        current = reported.get(quiz_id)
+        key = number if policy == ScorePolicy.LAST else percent
+        if current is None or key > current[0]:
+            reported[quiz_id] = (key, percent)
+    scores = [percent for _key, percent in reported.values()]
     return (sum(scores) / len(scores)).quantize(Decimal("0.01")) if scores else None
 
 
@@ -108,9 +113,14 @@ def assignment_records_create(*, assignment: Assignment) -> int:
         CurriculumRecord.objects.filter(
             curriculum=assignment.curriculum, user__in=officials, due_date__gt=assignment.due_date
         ).update(due_date=assignment.due_date)
-        for record in CurriculumRecord.objects.filter(pk__in=[r.pk for r in new if r.pk]).select_related(
-            "user"
-        ):
+        # Only officials who already studied one of the curriculum's courses have anything to
+        # fill in; everyone else starts as "not started", which is what was just written.
+        course_ids = CurriculumCourse.objects.filter(curriculum=assignment.curriculum).values("course_id")
+        learners = LessonProgress.objects.filter(course_id__in=course_ids).values("user_id")
+        unstarted = CurriculumRecord.objects.filter(
+            curriculum=assignment.curriculum, started_at__isnull=True, user__in=learners
+        ).select_related("user")
+        for record in unstarted:
             record_refresh(user=record.user, curriculum=assignment.curriculum)
     return len(new)
 
@@ -121,7 +131,5 @@ def assigned_officials(*, assignment: Assignment):
     people = User.objects.filter(is_active=True, org_unit__in=units)
     positions = assignment.position_list()
     if positions:
-        from django.db.models import Q
-
         people = people.filter(Q(position__in=positions) | Q(rank__in=positions))
     return people
