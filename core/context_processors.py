@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.contrib.auth.models import Permission
+from django.db.models import Q
 
 from people.roles import is_hr, is_site_admin
 
@@ -8,7 +10,7 @@ def site(request):
     user = getattr(request, "user", None)
 
     def can_use_admin():
-        return bool(user and user.is_authenticated and user.has_perm("wagtailadmin.access_admin"))
+        return bool(user and user.is_authenticated and _can_access_admin(user))
 
     return {
         "nav_can_use_admin": can_use_admin,
@@ -18,3 +20,17 @@ def site(request):
             user.notifications.filter(read_at__isnull=True).count() if user and user.is_authenticated else 0
         ),
     }
+
+
+def _can_access_admin(user) -> bool:
+    """user.has_perm("wagtailadmin.access_admin") in one query: has_perm loads every permission
+    the user holds, directly and through groups, on each page view."""
+    if not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return (
+        Permission.objects.filter(content_type__app_label="wagtailadmin", codename="access_admin")
+        .filter(Q(user=user) | Q(group__user=user))
+        .exists()
+    )

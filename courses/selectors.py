@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from people.models import User
@@ -23,9 +24,19 @@ from .models import (
 )
 
 
+@dataclass(frozen=True)
+class LessonLink:
+    """What navigation shows of a lesson, read without loading the page and its body."""
+
+    pk: int
+    title: str
+    url: str
+    estimated_minutes: int
+
+
 @dataclass
 class LessonState:
-    lesson: LessonPage
+    lesson: LessonLink
     status: str  # "not_started" | "in_progress" | "completed"
     active_seconds: int = 0
 
@@ -39,6 +50,10 @@ class CourseProgress:
     required: bool = True
 
     @property
+    def url(self) -> str:
+        return page_url(self.course.url_path)
+
+    @property
     def percent(self) -> int:
         if self.completed:
             return 100
@@ -50,6 +65,10 @@ class CurriculumProgress:
     curriculum: object
     due_date: date | None
     courses: list[CourseProgress] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return page_url(self.curriculum.url_path)
 
     @property
     def percent(self) -> int:
@@ -73,7 +92,7 @@ class LearnerHome:
     other_courses: list[CourseProgress]
     hours_this_year: Decimal
     hours_required: Decimal
-    continue_lesson: LessonPage | None
+    continue_lesson: LessonLink | None
 
     @property
     def hours_percent(self) -> int:
@@ -203,39 +222,68 @@ def learner_home(*, user: User) -> LearnerHome:
     )
 
 
-def continue_lesson_for(*, user: User) -> LessonPage | None:
+def page_url(url_path: str) -> str:
+    """The URL of a page in the course tree, whose catalogue is the site root (courses.setup)."""
+    return reverse("wagtail_serve", args=[url_path.split("/", 2)[2]])
+
+
+def continue_lesson_for(*, user: User) -> LessonLink | None:
     """The unfinished lesson the user saw last, if any."""
-    progress = (
+    row = (
         LessonProgress.objects.filter(user=user, completed_at__isnull=True, lesson__live=True)
-        .select_related("lesson")
         .order_by("-last_seen_at")
+        .values_list("lesson_id", "lesson__title", "lesson__url_path", "lesson__estimated_minutes")
         .first()
     )
-    return progress.lesson if progress else None
+    return _link(row) if row else None
+
+
+def course_lessons(*, course: CoursePage) -> list[LessonLink]:
+    """The course's live lessons in order."""
+    rows = (
+        LessonPage.objects.child_of(course)
+        .live()
+        .order_by("path")
+        .values_list("pk", "title", "url_path", "estimated_minutes")
+    )
+    return [_link(row) for row in rows]
 
 
 def lesson_states(*, user: User, course: CoursePage) -> list[LessonState]:
-    """The course's live lessons in order, each with the user's state."""
-    lessons = list(LessonPage.objects.child_of(course).live().order_by("path"))
+    """The course's live lessons in order, each with the user's state (two queries)."""
     rows = {
-        row["lesson_id"]: row
-        for row in LessonProgress.objects.filter(user=user, course=course).values(
-            "lesson_id", "completed_at", "active_seconds"
-        )
+        lesson_id: (completed_at, active_seconds)
+        for lesson_id, completed_at, active_seconds in LessonProgress.objects.filter(
+            user=user, course=course
+        ).values_list("lesson_id", "completed_at", "active_seconds")
     }
     states = []
-    for lesson in lessons:
+    for lesson in course_lessons(course=course):
         row = rows.get(lesson.pk)
         if row is None:
             status = "not_started"
-        elif row["completed_at"]:
+        elif row[0]:
             status = "completed"
         else:
             status = "in_progress"
-        states.append(
-            LessonState(lesson=lesson, status=status, active_seconds=row["active_seconds"] if row else 0)
-        )
+        states.append(LessonState(lesson=lesson, status=status, active_seconds=row[1] if row else 0))
     return states
+
+
+def course_progress(*, user: User, course: CoursePage, states: list[LessonState]) -> CourseProgress:
+    """The course's progress from the user's lesson states and their enrolment."""
+    completed = CourseEnrollment.objects.filter(user=user, course=course, completed_at__isnull=False).exists()
+    return CourseProgress(
+        course=course,
+        lessons_total=len(states),
+        lessons_completed=sum(state.status == "completed" for state in states),
+        completed=completed,
+    )
+
+
+def _link(row) -> LessonLink:
+    pk, title, url_path, minutes = row
+    return LessonLink(pk=pk, title=title, url=page_url(url_path), estimated_minutes=minutes)
 
 
 def curriculum_completed(*, user: User, curriculum) -> bool:

@@ -43,6 +43,16 @@ def lesson_open(*, user: User, lesson: LessonPage, now: datetime | None = None) 
     return progress
 
 
+def lesson_seen(*, user: User, lesson_id: int, now: datetime | None = None) -> bool:
+    """Move "last seen" on a lesson the official opened before (one UPDATE); False on a first visit,
+    which needs `lesson_open`. The caller has checked that the lesson and its course are live."""
+    return bool(
+        LessonProgress.objects.filter(user=user, lesson_id=lesson_id).update(
+            last_seen_at=now or timezone.now()
+        )
+    )
+
+
 def enrollment_ensure(*, user: User, course: CoursePage, now: datetime | None = None) -> CourseEnrollment:
     """Enrol the official in the course unless already enrolled."""
     enrollment, _ = CourseEnrollment.objects.get_or_create(

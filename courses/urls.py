@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -6,4 +6,6 @@ urlpatterns = [
     path("", views.learner_home, name="learner_home"),
     path("search/", views.learning_search, name="learning_search"),
     path("learn/lessons/<int:lesson_id>/heartbeat", views.lesson_heartbeat, name="lesson_heartbeat"),
+    # Ahead of Wagtail's own pattern for the same paths (training_site.urls, "wagtail_serve").
+    re_path(r"^courses/((?:[\w\-]+/)*)$", views.page_serve, name="course_page_serve"),
 ]

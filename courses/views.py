@@ -5,9 +5,12 @@ from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
-from . import search, selectors, services
+from wagtail.url_routing import RouteResult
+from wagtail.views import serve as wagtail_serve
+
+from . import routing, search, selectors, services
 from .forms import HeartbeatForm
-from .models import LessonPage
+from .models import CourseIndexPage, CoursePage, LessonPage
 
 
 @login_required
@@ -52,3 +55,19 @@ def lesson_heartbeat(request, lesson_id: int):
             "completed": progress.completed_at is not None,
         }
     )
+
+
+def page_serve(request, path: str):
+    """Wagtail's page serving, with course and lesson pages found without walking the tree.
+
+    Everything else (the catalogue, curricula, unknown paths) goes through Wagtail's routing;
+    Wagtail's hooks (view restrictions) and the page's own serve() run either way.
+    """
+    site = routing.site_for(request)
+    components = [component for component in path.split("/") if component]
+    if site is not None and isinstance(site.root_page, CourseIndexPage):
+        page = routing.page_at(site.root_page, components, (CoursePage, LessonPage))
+        if page is not None:
+            request._wagtail_site = site
+            request._wagtail_route_for_request = RouteResult(page)
+    return wagtail_serve(request, path)

@@ -4,6 +4,8 @@ from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 from django.urls import reverse
 
+from courses.fragments import fragments_clear_local
+from courses.routing import routing_clear
 from people import roles
 from people.models import OrgUnit
 from tests.factories.people import OrgUnitFactory, UserFactory
@@ -11,10 +13,15 @@ from tests.factories.people import OrgUnitFactory, UserFactory
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Lockout counters and allauth's rate limits live in the cache: start every test clean."""
+    """Lockout counters, allauth's rate limits and rendered pages live in caches: start every
+    test clean."""
     cache.clear()
+    fragments_clear_local()
+    routing_clear()
     yield
     cache.clear()
+    fragments_clear_local()
+    routing_clear()
 
 
 @pytest.fixture

@@ -5,14 +5,19 @@ from modelcluster.fields import ParentalKey
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.http import Http404
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
+from wagtail.url_routing import RouteResult
 
+from courses import routing
 from courses.blocks import LessonBodyBlock
+from courses.fragments import cached_fragment, fingerprint
 
 
 class Category(models.TextChoices):
@@ -49,6 +54,12 @@ class CourseIndexPage(Page):
 
     class Meta:
         verbose_name = _("course catalogue")
+
+    def route(self, request, path_components):
+        page = routing.page_at(self, path_components, (CoursePage, LessonPage))
+        if page is not None:
+            return RouteResult(page)
+        return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -99,19 +110,30 @@ class CoursePage(Page):
     class Meta:
         verbose_name = _("course")
 
+    def get_view_restrictions(self):
+        return routing.view_restrictions(self)
+
     def get_context(self, request, *args, **kwargs):
-        from courses.selectors import course_progress_map, lesson_states
+        from courses.selectors import course_progress, lesson_states
 
         context = super().get_context(request, *args, **kwargs)
         states = lesson_states(user=request.user, course=self)
         context["lesson_states"] = states
-        context["progress"] = course_progress_map(user=request.user, courses=[self])[self.pk]
+        context["progress"] = course_progress(user=request.user, course=self, states=states)
         context["next_lesson"] = next(
             (state.lesson for state in states if state.status != "completed"),
             states[0].lesson if states else None,
         )
-        context["final_quiz"] = quiz_for(course=self)
+        context["final_quiz"] = quiz_for(course=self) if self.pk else None
+        context["cover_html"] = self.cover_html() if self.cover_image_id else ""
         return context
+
+    def cover_html(self) -> str:
+        return cached_fragment(
+            "course-cover",
+            fingerprint(self.cover_image_id),
+            lambda: render_to_string("courses/includes/course_cover.html", {"page": self}),
+        )
 
     def objective_list(self) -> list[str]:
         return [line.strip() for line in self.objectives.splitlines() if line.strip()]
@@ -153,34 +175,58 @@ class LessonPage(Page):
     class Meta:
         verbose_name = _("lesson")
 
-    def serve(self, request, *args, **kwargs):
-        from courses.services import lesson_open
+    def get_view_restrictions(self):
+        return routing.view_restrictions(self)
 
-        if request.method == "GET" and request.user.is_authenticated:
-            request.lesson_progress = lesson_open(user=request.user, lesson=self)
+    def serve(self, request, *args, **kwargs):
+        from courses.services import lesson_open, lesson_seen
+
+        course = CoursePage.objects.filter(path=self.path[: -self.steplen], live=True).first()
+        if course is None:
+            raise Http404
+        request.lesson_course = course
+        if (
+            request.method == "GET"
+            and request.user.is_authenticated
+            and not lesson_seen(user=request.user, lesson_id=self.pk)
+        ):
+            lesson_open(user=request.user, lesson=self)
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
-        from courses.selectors import lesson_states
+        from courses.selectors import lesson_states, page_url
 
         context = super().get_context(request, *args, **kwargs)
-        course = self.get_parent().specific
+        course = getattr(request, "lesson_course", None) or self.get_parent().specific
         states = lesson_states(user=request.user, course=course)
         position = next((i for i, state in enumerate(states) if state.lesson.pk == self.pk), None)
+        is_preview = getattr(request, "is_preview", False)
         context.update(
             course=course,
+            course_url=page_url(course.url_path),
             lesson_states=states,
-            progress=getattr(request, "lesson_progress", None),
+            lesson_completed=position is not None and states[position].status == "completed",
             previous_lesson=states[position - 1].lesson if position else None,
             next_lesson=states[position + 1].lesson
             if position is not None and position + 1 < len(states)
             else None,
             heartbeat_seconds=settings.STUDY_HEARTBEAT_SECONDS,
             # Trainers' previews show the lesson as learners see it but record no study time.
-            record_study=not getattr(request, "is_preview", False) and self.pk is not None,
+            record_study=not is_preview and self.pk is not None,
             quiz=quiz_for(lesson=self) if self.pk else None,
+            body_html=self.body_html(cache=not is_preview),
         )
         return context
+
+    def body_html(self, *, cache: bool = True) -> str:
+        """The rendered body, the same for every official; cached by its content and language."""
+
+        def render():
+            return render_to_string("courses/includes/lesson_body.html", {"page": self})
+
+        if not cache:
+            return render()
+        return cached_fragment("lesson-body", fingerprint(list(self.body.raw_data)), render)
 
 
 class CurriculumPage(Page):
