@@ -46,7 +46,7 @@ class RecordFilterForm(forms.Form):
         return RecordFilter(
             unit=data.get("unit"),
             curriculum_id=data["curriculum"].pk if data.get("curriculum") else None,
-            course_id=data["course"].pk if data.get("course") else None,
+            course=data.get("course"),
             status=data.get("status", ""),
             completed_from=data.get("completed_from"),
             completed_to=data.get("completed_to"),

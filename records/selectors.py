@@ -1,31 +1,58 @@
 """Reads for HR: every query is narrowed to the viewer's units inside the query itself."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
-from django.db.models import Avg, Count, Q, QuerySet, Sum
-from django.db.models.functions import Substr
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Avg,
+    Case,
+    CharField,
+    Count,
+    DecimalField,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
-from courses.models import CreditHourEntry
+from courses.models import (
+    CourseEnrollment,
+    CoursePage,
+    CreditHourEntry,
+    CurriculumPage,
+    LessonPage,
+    LessonProgress,
+)
 from people.models import OrgUnit, User
 from people.roles import is_site_admin
 from people.selectors import units_in_scope
+from quizzes.models import Attempt, AttemptStatus, Quiz, ScorePolicy
 
 from .models import CurriculumRecord, RecordStatus
 
 OVERDUE = "overdue"
+# The user's sort key: the row value it orders by (the same names whether rows are per
+# curriculum or per course).
 SORTS = {
     "employee_id": "user__employee_id",
     "name": "user__full_name",
     "unit": "unit_path",
-    "status": "status",
+    "status": "row_status",
     "due": "due_date",
-    "completed": "completed_at",
-    "hours": "hours",
-    "score": "score",
+    "completed": "row_completed",
+    "hours": "row_hours",
+    "score": "row_score",
 }
 
 
@@ -33,7 +60,7 @@ SORTS = {
 class RecordFilter:
     unit: OrgUnit | None = None
     curriculum_id: int | None = None
-    course_id: int | None = None
+    course: CoursePage | None = None
     status: str = ""
     completed_from: date | None = None
     completed_to: date | None = None
@@ -63,7 +90,9 @@ def _path_condition(paths: list[str], field_name: str = "unit_path") -> Q:
 
 
 def records_in_scope(*, viewer: User, filters: RecordFilter) -> QuerySet[CurriculumRecord]:
-    """The records the viewer may see that match the filter, sorted; nothing outside scope."""
+    """The curriculum records the viewer may see in the filter's unit, curriculum, course and
+    position, by unit; nothing outside scope. record_rows() adds status, completion dates and
+    the viewer's sort."""
     records = CurriculumRecord.objects.all()
     paths = scope_paths(viewer=viewer)
     if paths is not None:
@@ -74,21 +103,158 @@ def records_in_scope(*, viewer: User, filters: RecordFilter) -> QuerySet[Curricu
         records = records.filter(unit_path__startswith=filters.unit.path)
     if filters.curriculum_id:
         records = records.filter(curriculum_id=filters.curriculum_id)
-    if filters.course_id:
-        records = records.filter(curriculum__curriculum_courses__course_id=filters.course_id)
-    today = timezone.localdate()
-    if filters.status == OVERDUE:
-        records = records.exclude(status=RecordStatus.COMPLETED).filter(due_date__lt=today)
-    elif filters.status:
-        records = records.filter(status=filters.status)
-    if filters.completed_from:
-        records = records.filter(completed_at__date__gte=filters.completed_from)
-    if filters.completed_to:
-        records = records.filter(completed_at__date__lte=filters.completed_to)
+    if filters.course is not None:
+        records = records.filter(curriculum__curriculum_courses__course=filters.course)
     if filters.position:
         records = records.filter(position=filters.position)
+    return records.order_by("unit_path", "pk")
+
+
+def record_rows(*, viewer: User, filters: RecordFilter) -> QuerySet[CurriculumRecord]:
+    """HR's rows for the filter, sorted: one per official and assigned curriculum; with a course
+    chosen, one per official and assigned curriculum listing it, showing that course alone.
+
+    Each row's values are the `row_*` annotations (status, progress, score, hours, started,
+    completed, certificate serial) and `state`: the status, or "overdue" when not completed by
+    the assignment's due date. Page, CSV and XLSX all read them, so they always agree.
+    """
+    records = records_in_scope(viewer=viewer, filters=filters)
+    if filters.course is not None:
+        records = _with_course_values(records, filters.course)
+    else:
+        records = records.annotate(
+            row_status=F("status"),
+            row_progress=F("progress_percent"),
+            row_score=F("score"),
+            row_hours=F("hours"),
+            row_started=F("started_at"),
+            row_completed=F("completed_at"),
+            row_serial=F("certificate_serial"),
+        )
+    today = timezone.localdate()
+    records = records.annotate(
+        state=Case(
+            When(row_status=RecordStatus.COMPLETED, then=Value(RecordStatus.COMPLETED.value)),
+            When(due_date__lt=today, then=Value(OVERDUE)),
+            default=F("row_status"),
+            output_field=CharField(),
+        )
+    )
+    if filters.status == OVERDUE:
+        records = records.exclude(row_status=RecordStatus.COMPLETED).filter(due_date__lt=today)
+    elif filters.status:
+        records = records.filter(row_status=filters.status)
+    if filters.completed_from:
+        records = records.filter(row_completed__date__gte=filters.completed_from)
+    if filters.completed_to:
+        records = records.filter(row_completed__date__lte=filters.completed_to)
     order = SORTS.get(filters.sort, "unit_path")
     return records.order_by(f"-{order}" if filters.descending else order, "pk")
+
+
+def _with_course_values(records: QuerySet[CurriculumRecord], course: CoursePage) -> QuerySet:
+    """The official's standing in one course, from the learning events themselves (enrolment,
+    lesson progress, hours ledger, final exam): one correlated subquery per value, each on an
+    index keyed by (official, course), so a page or a download is still one query."""
+    user = OuterRef("user_id")
+    lesson_ids = list(LessonPage.objects.child_of(course).live().values_list("pk", flat=True))
+    progress = LessonProgress.objects.filter(user=user, course=course).order_by()
+    lessons_done = (
+        progress.filter(lesson_id__in=lesson_ids, completed_at__isnull=False)
+        .values("user")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    records = records.annotate(
+        row_started=Subquery(progress.order_by("first_opened_at").values("first_opened_at")[:1]),
+        row_completed=Subquery(
+            CourseEnrollment.objects.filter(user=user, course=course).values("completed_at")[:1]
+        ),
+        row_hours=Coalesce(
+            Subquery(CreditHourEntry.objects.filter(user=user, course=course).values("hours")[:1]),
+            Value(Decimal("0")),
+            output_field=DecimalField(max_digits=5, decimal_places=1),
+        ),
+        row_score=_final_exam_score(course),
+        row_serial=Value("", output_field=CharField()),  # certificates are per curriculum
+        lessons_done=Coalesce(Subquery(lessons_done), 0),
+    )
+    count = len(lesson_ids)
+    # Completed lessons as a percentage of the live ones, rounded, in integer arithmetic.
+    share = (F("lessons_done") * 200 + count) / (2 * count) if count else Value(0)
+    return records.annotate(
+        row_status=Case(
+            When(row_completed__isnull=False, then=Value(RecordStatus.COMPLETED.value)),
+            When(row_started__isnull=False, then=Value(RecordStatus.IN_PROGRESS.value)),
+            default=Value(RecordStatus.NOT_STARTED.value),
+        ),
+        row_progress=Case(
+            When(row_completed__isnull=False, then=Value(100)),
+            default=share,
+            output_field=IntegerField(),
+        ),
+    )
+
+
+def _final_exam_score(course: CoursePage):
+    """The course's final-exam percent as reported: the best or the last graded attempt, as the
+    quiz says (quizzes.selectors.reported_attempt's rule)."""
+    exam = Quiz.objects.filter(course=course).values_list("pk", "score_policy").first()
+    if exam is None:
+        return Value(None, output_field=DecimalField(max_digits=5, decimal_places=2))
+    quiz_id, policy = exam
+    order = ["-number"] if policy == ScorePolicy.LAST else ["-percent", "number"]
+    graded = Attempt.objects.filter(
+        quiz_id=quiz_id, user=OuterRef("user_id"), status=AttemptStatus.GRADED, percent__isnull=False
+    )
+    return Subquery(graded.order_by(*order).values("percent")[:1])
+
+
+class RecordRow(NamedTuple):
+    """One line of HR's list as the page shows it."""
+
+    user_id: int
+    employee_id: str
+    full_name: str
+    unit_path: str
+    position: str
+    curriculum: str
+    state: str
+    progress: int
+    score: Decimal | None
+    hours: Decimal
+    due_date: date | None
+    completed_at: datetime | None
+    certificate_serial: str
+
+
+PAGE_COLUMNS = (
+    "user_id",
+    "user__employee_id",
+    "user__full_name",
+    "unit_path",
+    "position",
+    "curriculum__title",
+    "state",
+    "row_progress",
+    "row_score",
+    "row_hours",
+    "due_date",
+    "row_completed",
+    "row_serial",
+)
+
+
+def record_page(rows: QuerySet[CurriculumRecord], number, *, per_page: int) -> Page:
+    """One page of record_rows() as RecordRow tuples: a count and one query, whatever the page."""
+    page = Paginator(rows.values_list(*PAGE_COLUMNS), per_page).get_page(number)
+    page.object_list = [RecordRow._make(values) for values in page.object_list]
+    return page
+
+
+def curriculum_titles() -> dict[int, str]:
+    """Every curriculum's title by its id (one query; there are tens, not thousands)."""
+    return dict(CurriculumPage.objects.values_list("pk", "title"))
 
 
 def unit_names() -> dict[str, str]:

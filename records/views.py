@@ -1,6 +1,5 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -25,17 +24,16 @@ def _hr_only(request):
 def _filtered(request):
     form = RecordFilterForm(request.GET or None, viewer=request.user)
     filters = form.to_filter()
-    return form, filters, selectors.records_in_scope(viewer=request.user, filters=filters)
+    return form, filters, selectors.record_rows(viewer=request.user, filters=filters)
 
 
 @login_required
 def records_list(request):
-    """Completion records of the viewer's units: filter, sort, page, download."""
+    """Completion records of the viewer's units: filter, sort, page, download. With a course
+    chosen, each row shows that course (per official and curriculum listing it)."""
     _hr_only(request)
-    form, filters, records = _filtered(request)
-    page = Paginator(records.select_related("user", "curriculum"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    form, filters, rows = _filtered(request)
+    page = selectors.record_page(rows, request.GET.get("page"), per_page=PAGE_SIZE)
     services.audit_record(
         request=request,
         action=AuditAction.VIEW_RECORDS,
@@ -58,21 +56,30 @@ def records_list(request):
             "sort_query": sort_query.urlencode(),
             "sort": filters.sort,
             "descending": filters.descending,
-            "today": timezone.localdate(),
+            "course": filters.course,
         },
     )
+
+
+def _export(filters, rows):
+    """The rows as export chunks, and their headers (with a course column for course rows)."""
+    course_title = filters.course.title if filters.course else ""
+    chunks = exports.export_rows(rows, selectors.unit_names(), course_title=course_title)
+    return chunks, exports.export_headers(course_title=course_title)
 
 
 @login_required
 def records_csv(request):
     _hr_only(request)
-    _form, filters, records = _filtered(request)
-    count = records.count()
+    _form, filters, rows = _filtered(request)
+    count = rows.count()
     services.audit_record(
         request=request, action=AuditAction.EXPORT_CSV, filters=filters.as_dict, row_count=count
     )
-    rows = exports.export_rows(records, selectors.unit_names())
-    response = StreamingHttpResponse(exports.csv_stream(rows), content_type="text/csv; charset=utf-8")
+    chunks, headers = _export(filters, rows)
+    response = StreamingHttpResponse(
+        exports.csv_stream(chunks, headers), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_filename('csv')}"
     return response
 
@@ -80,12 +87,13 @@ def records_csv(request):
 @login_required
 def records_xlsx(request):
     _hr_only(request)
-    _form, filters, records = _filtered(request)
-    count = records.count()
+    _form, filters, rows = _filtered(request)
+    count = rows.count()
     services.audit_record(
         request=request, action=AuditAction.EXPORT_XLSX, filters=filters.as_dict, row_count=count
     )
-    handle = exports.xlsx_file(exports.export_rows(records, selectors.unit_names()))
+    chunks, headers = _export(filters, rows)
+    handle = exports.xlsx_file(chunks, headers)
     return FileResponse(
         handle,
         as_attachment=True,

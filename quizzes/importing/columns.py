@@ -1,5 +1,10 @@
 """The spreadsheet template: its columns, the words trainers type in them, and formula-safe cells."""
 
+# Formula-safe cells live in core.spreadsheets (shared with HR's exports); write.py and table.py
+# reach them through this module.
+from core.spreadsheets import neutralise as neutralise
+from core.spreadsheets import unneutralise as unneutralise
+
 from .types import FILL, MULTIPLE, SINGLE, TRUE_FALSE
 
 TYPE = "题型"
@@ -43,16 +48,3 @@ FALSE_WORDS = frozenset({FALSE_LABEL, "错", "f", "false", "×", "✗", "✘"})
 
 FILL_SEPARATOR = "|"
 TAG_SEPARATOR = ","
-
-# Spreadsheet programs run a cell starting with one of these as a formula (CSV injection).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(text: str) -> str:
-    """Prefix a quote to text a spreadsheet would otherwise run as a formula."""
-    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
-
-
-def unneutralise(text: str) -> str:
-    """Undo neutralise(): drop the quote it added, and only that quote."""
-    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_TRIGGERS) else text

@@ -9,7 +9,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from quizzes.importing.columns import neutralise
+from core.spreadsheets import neutralise
 
 from . import columns
 
