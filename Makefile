@@ -8,7 +8,7 @@ export SITE_URL ?= http://127.0.0.1:$(PORT)
 MANAGE := $(BIN)/python manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-postgres lint format check-deploy translations messages setup fonts clean
+.PHONY: help run test test-postgres bench lint format check-deploy translations messages setup fonts clean
 
 help: ## List the commands
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-15s %s\n", $$1, $$2}'
@@ -53,6 +53,17 @@ test: fonts $(VENV)/.installed-dev ## Install the test tools and run the whole s
 
 test-postgres: ## Run the suite on PostgreSQL (DATABASE_URL, default: local server)
 	$(MAKE) test DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/training}
+
+SCALE ?= small
+BENCH_SECONDS ?= 15
+bench: fonts translations ## Load-test the production server at SCALE=small|province (docs/benchmarks.md)
+	@command -v wrk >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "Installing Debian's wrk (the load generator)"; \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 || \
+			{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }; \
+		else echo "Missing wrk: run 'sudo apt-get install wrk'."; exit 1; fi; }
+	$(BIN)/python bench/run.py --scale $(SCALE) --seconds $(BENCH_SECONDS) $(BENCH_ARGS)
 
 lint: $(VENV)/.installed-dev ## Check style with ruff
 	$(BIN)/ruff check .

@@ -1,7 +1,15 @@
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+
+@never_cache
+@require_GET
+def liveness(request):
+    """200 while the process serves requests, touching nothing else: for process supervisors,
+    and the benchmark's floor (the cheapest request through the full middleware stack)."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 @never_cache

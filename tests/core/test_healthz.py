@@ -37,3 +37,13 @@ def test_healthz_answers_503_when_the_database_fails(client, monkeypatch):
 @pytest.mark.django_db
 def test_healthz_accepts_only_get(client):
     assert client.post("/healthz").status_code == 405
+
+
+@pytest.mark.django_db
+def test_liveness_answers_without_touching_the_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/healthz/live")
+
+    assert response.status_code == 200
+    assert response.content == b"ok"
+    assert "no-cache" in response["Cache-Control"]

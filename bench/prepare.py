@@ -1,0 +1,177 @@
+"""Prepares a load-test run on a database built by `manage.py build_scale_data`: a session for
+each of N officials (and for HR and a site administrator), an open final-exam attempt for the
+quiz scenario, and one file of requests per scenario for wrk (see wrk/scenario.lua).
+
+Runs under the same settings and SECRET_KEY as the server, so the sessions are valid there.
+"""
+
+import json
+import os
+import sys
+from importlib import import_module
+from pathlib import Path
+from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import django
+
+django.setup()
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.models import Session
+from django.utils.crypto import get_random_string
+
+from core.scale import people as scale_people
+from courses.models import CourseEnrollment, CoursePage, CurriculumCourse, LessonPage, LessonProgress
+from people import roles
+from people.models import OrgUnit, User
+from people.services import user_create
+from quizzes.models import Attempt, Quiz
+from quizzes.services import attempt_start
+from records.models import CurriculumRecord, RecordStatus
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from run import HTTP_SCENARIOS  # noqa: E402
+
+ADMIN_EMPLOYEE_ID = "bench-admin"
+JSON = "application/json"
+FORM = "application/x-www-form-urlencoded"
+QUIZ_BLOCK = 50
+
+
+class Visitor:
+    """Someone signed in: the Cookie header and CSRF token their requests carry."""
+
+    def __init__(self, user: User):
+        store = import_module(settings.SESSION_ENGINE).SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        self.user = user
+        self.token = get_random_string(32)
+        self.cookie = (
+            f"{settings.SESSION_COOKIE_NAME}={store.session_key}; {settings.CSRF_COOKIE_NAME}={self.token}"
+        )
+
+    def line(self, method: str, path: str, content_type: str = "", body: str = "") -> str:
+        return "\t".join([method, path, self.cookie, self.token, content_type, body])
+
+
+def officials_sample(count: int) -> list[tuple[User, int]]:
+    """Officials part-way through a curriculum, each with that curriculum."""
+    picked = (
+        CurriculumRecord.objects.filter(status=RecordStatus.IN_PROGRESS)
+        .order_by("?")
+        .values_list("user_id", "curriculum_id")[:count]
+    )
+    pairs = dict(picked)
+    users = User.objects.in_bulk(list(pairs))
+    return [(users[user_id], curriculum_id) for user_id, curriculum_id in pairs.items()]
+
+
+def next_lesson(user: User, curriculum_id: int) -> LessonPage:
+    """The lesson the official would continue with: the first one not completed."""
+    course_ids = list(
+        CurriculumCourse.objects.filter(curriculum_id=curriculum_id)
+        .order_by("sort_order")
+        .values_list("course_id", flat=True)
+    )
+    done = set(
+        LessonProgress.objects.filter(
+            user=user, course_id__in=course_ids, completed_at__isnull=False
+        ).values_list("lesson_id", flat=True)
+    )
+    courses = CoursePage.objects.in_bulk(course_ids)
+    lessons = [
+        lesson
+        for course_id in course_ids
+        for lesson in LessonPage.objects.child_of(courses[course_id]).live().order_by("path")
+    ]
+    return next((lesson for lesson in lessons if lesson.pk not in done), lessons[-1])
+
+
+def open_attempt(user: User, curriculum_id: int) -> Attempt | None:
+    """A fresh attempt on a final exam the official has not sat yet."""
+    course_ids = CurriculumCourse.objects.filter(curriculum_id=curriculum_id).values("course_id")
+    sat = Attempt.objects.filter(user=user).values("quiz_id")
+    quiz = Quiz.objects.filter(course_id__in=course_ids).exclude(pk__in=sat).order_by("pk").first()
+    return attempt_start(user=user, quiz=quiz) if quiz else None
+
+
+def staff_user(employee_id: str, role: str) -> User:
+    user = User.objects.filter(employee_id=employee_id).first()
+    return user or user_create(
+        employee_id=employee_id, full_name="基准管理员", password=scale_people.PASSWORD, roles=(role,)
+    )
+
+
+def main():
+    work = Path(os.environ["BENCH_WORK"])
+    count = int(os.environ.get("BENCH_SESSIONS", "200"))
+    quiz_attempts = int(os.environ.get("BENCH_QUIZ_ATTEMPTS", "1000"))
+    Session.objects.all().delete()  # the benchmark database's sessions are all the benchmark's
+    files: dict[str, list[str]] = {name: [] for name in HTTP_SCENARIOS}
+    files["floor"].append("\t".join(["GET", "/healthz/live", "", "", "", ""]))
+    for user, curriculum_id in officials_sample(count):
+        visitor = Visitor(user)
+        lesson = next_lesson(user, curriculum_id)
+        course = lesson.get_parent()
+        files["learner_home"].append(visitor.line("GET", "/"))
+        files["course_page"].append(visitor.line("GET", course.get_url()))
+        files["lesson_page"].append(visitor.line("GET", lesson.get_url()))
+        files["heartbeat"].append(visitor.line("POST", f"/learn/lessons/{lesson.pk}/heartbeat", JSON, "{}"))
+    # An attempt is submitted once, so the quiz scenario needs enough of them for its run.
+    sequences = []
+    for user, curriculum_id in officials_sample(quiz_attempts):
+        attempt = open_attempt(user, curriculum_id)
+        if attempt is None:
+            continue
+        visitor = Visitor(user)
+        answer_url = f"/quizzes/attempts/{attempt.pk}/answer"
+        sequence = [
+            visitor.line(
+                "POST",
+                answer_url,
+                JSON,
+                json.dumps({"question": item.question_id, "response": item.correct[:1]}),
+            )
+            for item in attempt.questions.order_by("position")
+        ]
+        sequence.append(visitor.line("POST", f"/quizzes/attempts/{attempt.pk}/submit", FORM))
+        sequences.append(sequence)
+    # Interleaved in blocks, so that one attempt's requests are never in flight together (a save
+    # racing its own submit is refused, rightly, and would count as an error).
+    for start in range(0, len(sequences), QUIZ_BLOCK):
+        block = sequences[start : start + QUIZ_BLOCK]
+        for step in range(max(map(len, block))):
+            files["quiz_submit"].extend(sequence[step] for sequence in block if step < len(sequence))
+    hr = User.objects.get(employee_id=scale_people.HR_EMPLOYEE_ID)
+    unit = hr.managed_units.get()
+    hr_visitor = Visitor(hr)
+    for _ in range(10):
+        files["records_page"].append(hr_visitor.line("GET", "/records/?" + urlencode({"unit": unit.pk})))
+        files["unit_summary"].append(hr_visitor.line("GET", f"/records/units/{unit.pk}/"))
+    admin = Visitor(staff_user(ADMIN_EMPLOYEE_ID, roles.SITE_ADMIN))
+    for name, lines in files.items():
+        (work / f"{name}.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    meta = {
+        "officials_in_unit": User.objects.filter(
+            org_unit__in=OrgUnit.objects.with_descendants_of([unit])
+        ).count(),
+        "unit": unit.name,
+        "records": CurriculumRecord.objects.count(),
+        "enrollments": CourseEnrollment.objects.count(),
+        "admin_cookie": admin.cookie,
+        "hr_cookie": hr_visitor.cookie,
+    }
+    (work / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+    print(
+        f"prepared {len(files['learner_home'])} official sessions, {len(files['quiz_submit'])} quiz requests"
+    )
+
+
+if __name__ == "__main__":
+    main()

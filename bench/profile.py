@@ -1,0 +1,76 @@
+"""Where a page's time goes: N requests in-process under pyinstrument, on a benchmark database.
+
+    DJANGO_SETTINGS_MODULE=training_site.settings.production SECRET_KEY=... ALLOWED_HOSTS=127.0.0.1 \\
+    SITE_URL=http://127.0.0.1 DATABASE_URL=... python bench/profile.py lesson_page [--requests 200]
+
+Scenarios: learner_home, course_page, lesson_page, heartbeat, records_page, unit_summary.
+"""
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import django
+
+django.setup()
+
+from pyinstrument import Profiler
+
+from django.test import Client
+
+from core.scale.people import HR_EMPLOYEE_ID
+from people.models import User
+from records.models import CurriculumRecord, RecordStatus
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from prepare import next_lesson  # noqa: E402
+
+
+def request_for(scenario: str):
+    """(user, method, path) for the scenario, as bench/prepare.py would send it."""
+    if scenario in ("records_page", "unit_summary"):
+        hr = User.objects.get(employee_id=HR_EMPLOYEE_ID)
+        unit = hr.managed_units.get()
+        path = f"/records/?unit={unit.pk}" if scenario == "records_page" else f"/records/units/{unit.pk}/"
+        return hr, "get", path
+    user_id, curriculum_id = CurriculumRecord.objects.filter(status=RecordStatus.IN_PROGRESS).values_list(
+        "user_id", "curriculum_id"
+    )[0]
+    user = User.objects.get(pk=user_id)
+    lesson = next_lesson(user, curriculum_id)
+    paths = {
+        "learner_home": ("get", "/"),
+        "course_page": ("get", lesson.get_parent().get_url()),
+        "lesson_page": ("get", lesson.get_url()),
+        "heartbeat": ("post", f"/learn/lessons/{lesson.pk}/heartbeat"),
+    }
+    return user, *paths[scenario]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("scenario")
+    parser.add_argument("--requests", type=int, default=200)
+    options = parser.parse_args()
+    user, method, path = request_for(options.scenario)
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
+    client.force_login(user)
+    send = getattr(client, method)
+    kwargs = {"data": "{}", "content_type": "application/json"} if method == "post" else {}
+    for _ in range(5):
+        status = send(path, **kwargs).status_code
+    profiler = Profiler()
+    started = time.perf_counter()
+    with profiler:
+        for _ in range(options.requests):
+            send(path, **kwargs)
+    seconds = time.perf_counter() - started
+    print(f"{options.scenario}: {path} HTTP {status}, {1000 * seconds / options.requests:.1f} ms per request")
+    print(profiler.output_text(unicode=True, color=False, show_all=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,372 @@
+"""`make bench`: build (or reuse) the data set, serve it with gunicorn under production
+settings, drive each scenario with wrk, measure exports and certificates in their own
+processes, and print the figures (also written to bench/results.json).
+
+    .venv/bin/python bench/run.py --scale small [--seconds 15] [--database-url URL]
+
+The database: --database-url, else BENCH_DATABASE_URL, else a database named
+`<name>_bench_<scale>` beside DATABASE_URL's when that is PostgreSQL, else a SQLite file in
+bench/.work/. Data is built once per database and reused by later runs.
+"""
+
+import argparse
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from core.scale.sizes import SIZES  # noqa: E402 - plain data, no Django needed
+
+WORK = ROOT / "bench" / ".work"
+PYTHON = sys.executable
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+THREADS = 2
+CONNECTIONS = 8
+WARMUP_SECONDS = 3
+
+HTTP_SCENARIOS = [
+    "floor",
+    "learner_home",
+    "course_page",
+    "lesson_page",
+    "heartbeat",
+    "quiz_submit",
+    "records_page",
+    "unit_summary",
+]
+# Requests that change state for good (a submitted attempt stays submitted) are not warmed up.
+ONE_SHOT = {"quiz_submit"}
+OFFLINE_SCENARIOS = ["export_csv", "export_xlsx", "certificate_pdf", "certificate_zip"]
+# (figure, comparison, value): what each scenario is asked to reach, reported, never enforced.
+TARGETS = {
+    "learner_home": ("ratio", ">=", 0.15),
+    "course_page": ("ratio", ">=", 0.25),
+    "lesson_page": ("ratio", ">=", 0.25),
+    "heartbeat": ("ratio", ">=", 0.3),
+    "export_csv": ("ratio", "<=", 3.0),
+    "export_xlsx": ("ratio", "<=", 2.0),
+    "certificate_pdf": ("ms_each", "<", 50.0),
+}
+MEMORY_LIMIT_MB = 300
+
+
+def database_url(scale: str, given: str | None) -> str:
+    if given or os.environ.get("BENCH_DATABASE_URL"):
+        return given or os.environ["BENCH_DATABASE_URL"]
+    configured = os.environ.get("DATABASE_URL", "")
+    if configured.startswith(("postgres://", "postgresql://")):
+        base, _slash, name = configured.rpartition("/")
+        return f"{base}/{name.split('?')[0] or 'training'}_bench_{scale}"
+    return f"sqlite:///{WORK / f'{scale}.sqlite3'}"
+
+
+def postgres_database_ensure(url: str) -> None:
+    import psycopg
+
+    base, _slash, name = url.rpartition("/")
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def environment(url: str, settings: str) -> dict:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE=f"training_site.settings.{settings}",
+        DATABASE_URL=url,
+        SECRET_KEY=SECRET_KEY,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SITE_URL=f"http://127.0.0.1:{PORT}",
+        MEDIA_ROOT=str(WORK / "media"),
+        BENCH_WORK=str(WORK),
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+SECRET_KEY = "bench-" + secrets.token_urlsafe(48)
+
+
+def manage(env: dict, *args: str) -> None:
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def local_request(path: str, cookie: str = "") -> urllib.request.Request:
+    """A request to the local server as the TLS proxy in front of it would pass it on."""
+    headers = {"X-Forwarded-Proto": "https", **({"Cookie": cookie} if cookie else {})}
+    return urllib.request.Request(f"http://127.0.0.1:{PORT}{path}", headers=headers)
+
+
+class Server:
+    """gunicorn with two sync workers, as deployed (docs/deployment.md), on 127.0.0.1."""
+
+    def __init__(self, env: dict):
+        self.env = env
+        self.process = None
+
+    def __enter__(self):
+        command = [
+            str(Path(PYTHON).parent / "gunicorn"),
+            "training_site.wsgi:application",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--timeout",
+            "600",
+            "--error-logfile",
+            str(WORK / "gunicorn.log"),
+            "--log-level",
+            "warning",
+        ]
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/", timeout=2)
+            raise RuntimeError(f"Port {PORT} is already in use (set BENCH_PORT to another one).")
+        except urllib.error.HTTPError:
+            raise RuntimeError(f"Port {PORT} is already in use (set BENCH_PORT to another one).") from None
+        except OSError:
+            pass
+        self.process = subprocess.Popen(command, cwd=ROOT, env=self.env)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and self.process.poll() is None:
+            try:
+                urllib.request.urlopen(local_request("/healthz/live"), timeout=2)  # noqa: S310 - our local server
+                if len(self.workers()) == 2:
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.3)
+        raise RuntimeError("gunicorn did not start; see bench/.work/gunicorn.log")
+
+    def workers(self) -> list[int]:
+        workers = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == self.process.pid:
+                workers.append(int(stat.parent.name))
+        return workers
+
+    def peak_mb(self) -> float:
+        """The largest resident size any worker reached (VmHWM)."""
+        peaks = []
+        for pid in self.workers():
+            status = Path(f"/proc/{pid}/status").read_text()
+            peaks.append(int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024)
+        return max(peaks, default=0.0)
+
+    def __exit__(self, *exc):
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def wrk(scenario: str, seconds: int) -> dict:
+    env = dict(os.environ)
+    env.update(
+        BENCH_REQUESTS=str(WORK / f"{scenario}.tsv"),
+        BENCH_THREADS=str(THREADS),
+        BENCH_ORIGIN=f"https://127.0.0.1:{PORT}",
+    )
+    command = [
+        "wrk",
+        f"-t{THREADS}",
+        f"-c{CONNECTIONS}",
+        f"-d{seconds}s",
+        "--timeout",
+        "30s",
+        "-s",
+        str(ROOT / "bench" / "wrk" / "scenario.lua"),
+        f"http://127.0.0.1:{PORT}",
+    ]
+    output = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
+    line = next(line for line in output.splitlines() if line.startswith("WRK_JSON "))
+    figures = json.loads(line.removeprefix("WRK_JSON "))
+    return {
+        "rps": round(figures["requests"] / (figures["duration_us"] / 1e6), 1),
+        "p50_ms": round(figures["p50_us"] / 1000, 1),
+        "p99_ms": round(figures["p99_us"] / 1000, 1),
+        "errors": figures["errors"],
+        "seconds": round(figures["duration_us"] / 1e6, 1),
+        "requests": figures["requests"],
+    }
+
+
+def http_scenario(env: dict, scenario: str, seconds: int) -> dict:
+    if not (WORK / f"{scenario}.tsv").read_text().strip():
+        return {"skipped": "no requests prepared"}
+    with Server(env) as server:
+        if scenario not in ONE_SHOT:
+            wrk(scenario, WARMUP_SECONDS)
+        figures = wrk(scenario, seconds)
+        figures["peak_mb"] = round(server.peak_mb(), 1)
+    return figures
+
+
+def export_scenario(env: dict, kind: str) -> dict:
+    """The real download through the server, as a site administrator (every record), against
+    the floor: the same rows written from memory by the csv module / openpyxl write-only."""
+    floor = offline_scenario(env, f"{kind}_floor")
+    meta = json.loads((WORK / "meta.json").read_text())
+    request = local_request(f"/records/records.{kind}", meta["admin_cookie"])
+    with Server(env) as server:
+        started = time.perf_counter()
+        size = 0
+        with urllib.request.urlopen(request, timeout=3600) as response:  # noqa: S310 - our local server
+            status = response.status
+            while chunk := response.read(1 << 16):
+                size += len(chunk)
+        seconds = time.perf_counter() - started
+        peak = server.peak_mb()
+    return {
+        "seconds": round(seconds, 2),
+        "rows": floor["rows"],
+        "rows_per_s": round(floor["rows"] / seconds),
+        "mb": round(size / 1e6, 1),
+        "peak_mb": round(peak, 1),
+        "floor_seconds": floor["seconds"],
+        "ratio": round(seconds / floor["seconds"], 2),
+        "errors": 0 if status == 200 else 1,
+    }
+
+
+def offline_scenario(env: dict, scenario: str) -> dict:
+    command = [PYTHON, str(ROOT / "bench" / "offline.py"), scenario]
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    if result.returncode:
+        sys.exit(f"{scenario} failed:\n{result.stderr}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def verdict(name: str, figures: dict) -> str:
+    target = TARGETS.get(name)
+    notes = []
+    if target and figures.get(target[0]) is not None:
+        key, comparison, value = target
+        actual = figures[key]
+        met = {">=": actual >= value, "<=": actual <= value, "<": actual < value}[comparison]
+        notes.append(f"{'met' if met else 'MISSED'} ({key} {comparison} {value})")
+    if name.startswith(("export", "certificate_zip")) and figures.get("peak_mb"):
+        met = figures["peak_mb"] < MEMORY_LIMIT_MB
+        notes.append(f"memory {'met' if met else 'MISSED'} (< {MEMORY_LIMIT_MB} MB)")
+    return "; ".join(notes)
+
+
+def table(results: dict, other: dict | None) -> str:
+    columns = (
+        ("rps", 9),
+        ("p50_ms", 9),
+        ("p99_ms", 9),
+        ("errors", 8),
+        ("seconds", 9),
+        ("peak_mb", 9),
+        ("ratio", 8),
+    )
+    header = "scenario".ljust(16) + "".join(key.replace("_", " ").rjust(width) for key, width in columns)
+    if other:
+        header += f"{'p99 x ' + other['scale']:>14}"
+    lines = [header, "-" * len(header)]
+    for name in HTTP_SCENARIOS + OFFLINE_SCENARIOS:
+        figures = results.get(name, {})
+        if "skipped" in figures:
+            lines.append(f"{name:<16} skipped: {figures['skipped']}")
+            continue
+        line = name.ljust(16) + "".join(
+            str("-" if figures.get(key) is None else figures[key]).rjust(width) for key, width in columns
+        )
+        if other:
+            theirs = other.get(name, {}).get("p99_ms")
+            growth = round(figures["p99_ms"] / theirs, 2) if theirs and figures.get("p99_ms") else "-"
+            line += f"{growth:>14}"
+        note = verdict(name, figures)
+        lines.append(line + (f"  {note}" if note else ""))
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--scale", choices=sorted(SIZES), default="small")
+    parser.add_argument("--seconds", type=int, default=15, help="measured seconds per HTTP scenario")
+    parser.add_argument("--database-url")
+    parser.add_argument("--only", nargs="*", help="run only these scenarios (floor is always run)")
+    parser.add_argument("--strict", action="store_true", help="exit 1 if any request failed (CI smoke run)")
+    options = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed: `apt-get install wrk` (make bench installs it as root).")
+    WORK.mkdir(parents=True, exist_ok=True)
+    url = database_url(options.scale, options.database_url)
+    database = "postgresql" if url.startswith("postgres") else "sqlite"
+    if database == "postgresql":
+        postgres_database_ensure(url)
+    print(f"== {options.scale} data set on {database} ({url.rpartition('@')[2]})", flush=True)
+    build = environment(url, "dev")
+    manage(build, "migrate", "--no-input", "-v0")
+    manage(build, "build_scale_data", "--size", options.scale)
+    serve = environment(url, "production")
+    size = SIZES[options.scale]
+    serve.update(BENCH_SESSIONS=str(size.sessions), BENCH_QUIZ_ATTEMPTS=str(size.quiz_attempts))
+    manage(serve, "collectstatic", "--no-input", "-v0")
+    subprocess.run([PYTHON, str(ROOT / "bench" / "prepare.py")], cwd=ROOT, env=serve, check=True)
+
+    wanted = set(options.only or HTTP_SCENARIOS + OFFLINE_SCENARIOS) | {"floor"}
+    results: dict = {}
+    for name in HTTP_SCENARIOS:
+        if name in wanted:
+            print(f"-- {name}", flush=True)
+            results[name] = http_scenario(serve, name, options.seconds)
+    floor_rps = results["floor"]["rps"]
+    for name in HTTP_SCENARIOS:
+        if name in results and results[name].get("rps"):
+            results[name]["ratio"] = round(results[name]["rps"] / floor_rps, 3)
+    for name in OFFLINE_SCENARIOS:
+        if name in wanted:
+            print(f"-- {name}", flush=True)
+            if name.startswith("export_"):
+                results[name] = export_scenario(serve, name.removeprefix("export_"))
+            else:
+                results[name] = offline_scenario(serve, name)
+
+    results.update(
+        scale=options.scale, database=database, date=datetime.now(UTC).isoformat(timespec="seconds")
+    )
+    (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False))
+    (ROOT / "bench" / f"results-{database}-{options.scale}.json").write_text(json.dumps(results, indent=1))
+    other_scale = "small" if options.scale == "province" else "province"
+    other_file = ROOT / "bench" / f"results-{database}-{other_scale}.json"
+    other = (
+        json.loads(other_file.read_text()) if other_file.exists() and options.scale == "province" else None
+    )
+    print()
+    print(
+        f"{options.scale} on {database}, {results['date']}, {os.cpu_count()} cores, "
+        f"gunicorn 2 workers, wrk {THREADS} threads x {CONNECTIONS} connections, {options.seconds} s each"
+    )
+    print(table(results, other))
+    errors = sum(figures.get("errors", 0) for figures in results.values() if isinstance(figures, dict))
+    if errors:
+        print(f"\n{errors} failed requests: see bench/.work/gunicorn.log")
+        if options.strict:
+            sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
