@@ -33,12 +33,12 @@ from quizzes.services import attempt_start
 from records.models import CurriculumRecord, RecordStatus
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import HTTP_SCENARIOS  # noqa: E402
+from run import HTTP_SCENARIOS, THREADS  # noqa: E402
 
 ADMIN_EMPLOYEE_ID = "bench-admin"
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
-QUIZ_BLOCK = 50
+QUIZ_BLOCK = 50  # a multiple of run.THREADS
 
 
 class Visitor:
@@ -146,6 +146,9 @@ def main():
     # racing its own submit is refused, rightly, and would count as an error).
     for start in range(0, len(sequences), QUIZ_BLOCK):
         block = sequences[start : start + QUIZ_BLOCK]
+        # wrk thread n takes every THREADS-th line: whole blocks of THREADS keep each attempt's
+        # requests on one thread.
+        block = block[: len(block) - len(block) % THREADS]
         for step in range(max(map(len, block))):
             files["quiz_submit"].extend(sequence[step] for sequence in block if step < len(sequence))
     hr = User.objects.get(employee_id=scale_people.HR_EMPLOYEE_ID)

@@ -64,7 +64,11 @@ MEMORY_LIMIT_MB = 300
 
 def database_url(scale: str, given: str | None) -> str:
     if given or os.environ.get("BENCH_DATABASE_URL"):
-        return given or os.environ["BENCH_DATABASE_URL"]
+        url = given or os.environ["BENCH_DATABASE_URL"]
+        if "bench" not in url.rpartition("/")[2]:
+            # The benchmark adds 200,000 synthetic officials and signs everyone out.
+            sys.exit(f"Refusing {url}: a benchmark database's name must contain 'bench'.")
+        return url
     configured = os.environ.get("DATABASE_URL", "")
     if configured.startswith(("postgres://", "postgresql://")):
         base, _slash, name = configured.rpartition("/")
@@ -102,6 +106,14 @@ SECRET_KEY = "bench-" + secrets.token_urlsafe(48)
 
 def manage(env: dict, *args: str) -> None:
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # a redirect (to the login page) is a failed download, not one to follow
+
+
+NO_REDIRECTS = urllib.request.build_opener(_NoRedirect)
 
 
 def local_request(path: str, cookie: str = "") -> urllib.request.Request:
@@ -228,13 +240,22 @@ def export_scenario(env: dict, kind: str) -> dict:
     request = local_request(f"/records/records.{kind}", meta["admin_cookie"])
     with Server(env) as server:
         started = time.perf_counter()
-        size = 0
-        with urllib.request.urlopen(request, timeout=3600) as response:  # noqa: S310 - our local server
-            status = response.status
-            while chunk := response.read(1 << 16):
-                size += len(chunk)
+        size, lines = 0, 0
+        try:
+            with NO_REDIRECTS.open(request, timeout=3600) as response:
+                downloaded = response.status == 200 and "attachment" in response.headers.get(
+                    "Content-Disposition", ""
+                )
+                while chunk := response.read(1 << 16):
+                    size += len(chunk)
+                    lines += chunk.count(b"\n")
+        except urllib.error.HTTPError as error:
+            downloaded = False
+            print(f"{kind} download failed: HTTP {error.code}", file=sys.stderr)
         seconds = time.perf_counter() - started
         peak = server.peak_mb()
+    # Every row arrived (CSV: one line each, after the header); XLSX is zipped, so its size tells.
+    complete = downloaded and (lines == floor["rows"] + 1 if kind == "csv" else size > 0)
     return {
         "seconds": round(seconds, 2),
         "rows": floor["rows"],
@@ -243,7 +264,7 @@ def export_scenario(env: dict, kind: str) -> dict:
         "peak_mb": round(peak, 1),
         "floor_seconds": floor["seconds"],
         "ratio": round(seconds / floor["seconds"], 2),
-        "errors": 0 if status == 200 else 1,
+        "errors": 0 if complete else 1,
     }
 
 
@@ -349,7 +370,10 @@ def main():
         scale=options.scale, database=database, date=datetime.now(UTC).isoformat(timespec="seconds")
     )
     (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False))
-    (ROOT / "bench" / f"results-{database}-{options.scale}.json").write_text(json.dumps(results, indent=1))
+    # A partial run (--only) updates its scenarios and keeps the others' last figures.
+    kept_file = ROOT / "bench" / f"results-{database}-{options.scale}.json"
+    kept = json.loads(kept_file.read_text()) if kept_file.exists() else {}
+    kept_file.write_text(json.dumps({**kept, **results}, indent=1))
     other_scale = "small" if options.scale == "province" else "province"
     other_file = ROOT / "bench" / f"results-{database}-{other_scale}.json"
     other = (

@@ -3,7 +3,8 @@
 A key carries a fingerprint of the content the part is rendered from, so publishing a new
 revision gives new keys and the new content shows at once: nothing needs clearing. Images,
 documents and linked pages can change without a new revision of the page showing them; they
-show within FRAGMENT_SECONDS. Never put per-official data or a CSRF token in a fragment.
+show within FRAGMENT_SECONDS (plus LOCAL_SECONDS in a worker that held the old one).
+Never put per-official data or a CSRF token in a fragment.
 """
 
 import hashlib
@@ -17,7 +18,10 @@ from django.utils.safestring import SafeString, mark_safe
 
 FRAGMENT_SECONDS = 10 * 60
 # In front of the shared cache, which costs a query (database cache) or a round trip (Redis).
-_local = LocMemCache("courses-fragments", {"TIMEOUT": FRAGMENT_SECONDS, "OPTIONS": {"MAX_ENTRIES": 2000}})
+# Short-lived, so an entry copied from the shared cache adds at most a minute to its age, and
+# bounded, since lesson bodies can be tens of kilobytes.
+LOCAL_SECONDS = 60
+_local = LocMemCache("courses-fragments", {"TIMEOUT": LOCAL_SECONDS, "OPTIONS": {"MAX_ENTRIES": 500}})
 
 
 def fingerprint(*parts) -> str:

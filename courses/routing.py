@@ -18,7 +18,8 @@ from wagtail.models import Page, PageViewRestriction, Site
 _locations: dict[str, tuple[int, int]] = {}
 _MAX_LOCATIONS = 5000
 # The request's site, per process for a few seconds: Wagtail looks it up with a query on every
-# page view. It is only used to find course and lesson pages, which are then loaded fresh.
+# page view. page_serve hands it to Wagtail for the whole request (page URLs, site settings),
+# so a change to Sites reaches every worker within SITE_SECONDS.
 SITE_SECONDS = 30
 _sites: dict[tuple[str, int], tuple[float, Site | None]] = {}
 

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import LightModelChoiceField
 from courses.models import CoursePage, CurriculumPage
 from people.models import OrgUnit
 from people.selectors import units_in_scope
@@ -12,13 +13,15 @@ STATUS_CHOICES = [("", _("Any status")), *RecordStatus.choices, (OVERDUE, _("Ove
 
 
 class RecordFilterForm(forms.Form):
-    unit = forms.ModelChoiceField(
-        queryset=OrgUnit.objects.none(), required=False, label=_("Unit (with its sub-units)")
+    unit = LightModelChoiceField(
+        OrgUnit.objects.none(), label_field="name", required=False, label=_("Unit (with its sub-units)")
     )
-    curriculum = forms.ModelChoiceField(
-        queryset=CurriculumPage.objects.none(), required=False, label=_("Curriculum")
+    curriculum = LightModelChoiceField(
+        CurriculumPage.objects.none(), label_field="title", required=False, label=_("Curriculum")
     )
-    course = forms.ModelChoiceField(queryset=CoursePage.objects.none(), required=False, label=_("Course"))
+    course = LightModelChoiceField(
+        CoursePage.objects.none(), label_field="title", required=False, label=_("Course")
+    )
     status = forms.ChoiceField(choices=STATUS_CHOICES, required=False, label=_("Status"))
     completed_from = forms.DateField(
         required=False, label=_("Completed from"), widget=forms.DateInput(attrs={"type": "date"})

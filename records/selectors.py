@@ -247,7 +247,11 @@ PAGE_COLUMNS = (
 
 def record_page(rows: QuerySet[CurriculumRecord], number, *, per_page: int) -> Page:
     """One page of record_rows() as RecordRow tuples: a count and one query, whatever the page."""
-    page = Paginator(rows.values_list(*PAGE_COLUMNS), per_page).get_page(number)
+    paginator = Paginator(rows.values_list(*PAGE_COLUMNS), per_page)
+    # Counted on the records alone: the page's columns join people and pages, which every
+    # record has, so the joins only slow the count down (a third of the page at 25,000 rows).
+    paginator.count = rows.order_by().count()
+    page = paginator.get_page(number)
     page.object_list = [RecordRow._make(values) for values in page.object_list]
     return page
 

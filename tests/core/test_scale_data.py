@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from certificates.models import Certificate
 from core.scale import sizes
@@ -78,3 +78,12 @@ def test_running_again_changes_nothing(tiny_data):
     call_command("build_scale_data", "--size", "tiny", stdout=io.StringIO())
 
     assert (User.objects.count(), CurriculumRecord.objects.count(), LessonProgress.objects.count()) == counts
+
+
+@pytest.mark.django_db
+def test_refuses_a_database_holding_another_size(tiny_data, monkeypatch):
+    other = sizes.Size(**{**TINY.__dict__, "name": "other", "officials": 300})
+    monkeypatch.setitem(sizes.SIZES, "other", other)
+
+    with pytest.raises(CommandError, match="other or unfinished"):
+        call_command("build_scale_data", "--size", "other", stdout=io.StringIO())

@@ -111,3 +111,13 @@ def test_cached_pages_still_carry_a_working_csrf_token(client):
 
     assert 'name="csrfmiddlewaretoken"' in html
     assert client.cookies.get("csrftoken")
+
+
+def test_wagtail_own_views_under_the_course_tree_are_not_taken_for_pages():
+    from django.urls import resolve, reverse
+
+    password_form = reverse("wagtailcore_authenticate_with_password", args=[1, 2])
+
+    assert password_form.startswith("/courses/_util/")
+    assert resolve(password_form).url_name == "wagtailcore_authenticate_with_password"
+    assert resolve("/courses/some-course/lesson-1/").url_name == "course_page_serve"

@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from core.scale import catalogue, learning, people
 from core.scale.sizes import SIZES
 from people.models import OrgUnit
+from records.models import CurriculumRecord
 
 
 class Command(BaseCommand):
@@ -25,9 +26,17 @@ class Command(BaseCommand):
         chosen = SIZES[size]
         existing = OrgUnit.objects.filter(code=people.ROOT_CODE).first()
         if existing is not None:
-            self.stdout.write(
-                f"Scale data is already in this database ({existing.get_descendant_count() + 1} units)."
-            )
+            units = existing.get_descendant_count() + 1
+            records = CurriculumRecord.objects.count()
+            expected = chosen.officials * chosen.curricula_per_unit
+            if (units, records) != (chosen.units, expected):
+                # The build commits step by step: a stopped build, or another size, is not reused.
+                raise CommandError(
+                    f"This database holds other or unfinished scale data ({units:,} units, {records:,} "
+                    f"records; {size} has {chosen.units:,} and {expected:,}). "
+                    "Drop it (or delete the SQLite file) and build again."
+                )
+            self.stdout.write(f"The {size} data set is already in this database ({units:,} units).")
             return
         rng = random.Random(seed)  # noqa: S311 - synthetic data, reproducible from its seed
         started = time.perf_counter()
