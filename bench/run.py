@@ -256,6 +256,8 @@ def export_scenario(env: dict, kind: str) -> dict:
         peak = server.peak_mb()
     # Every row arrived (CSV: one line each, after the header); XLSX is zipped, so its size tells.
     complete = downloaded and (lines == floor["rows"] + 1 if kind == "csv" else size > 0)
+    if downloaded and not complete:
+        print(f"{kind} download incomplete: {lines:,} lines for {floor['rows']:,} rows", file=sys.stderr)
     return {
         "seconds": round(seconds, 2),
         "rows": floor["rows"],

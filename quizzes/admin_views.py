@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -33,7 +34,7 @@ class ImportForm(forms.Form):
 def _download(data: bytes, filename: str) -> HttpResponse:
     content_type = XLSX_TYPE if filename.endswith(".xlsx") else "text/csv; charset=utf-8"
     response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
     return response
 
 

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -114,5 +115,5 @@ def import_template(request, kind: str, file_format: str):
         return HttpResponse(status=404)
     content_type = XLSX_TYPE if file_format == "xlsx" else "text/csv; charset=utf-8"
     response = HttpResponse(maker(), content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
     return response

@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 
 from people.models import OrgUnit, User
 from people.roles import is_hr, is_site_admin
@@ -80,7 +81,9 @@ def records_csv(request):
     response = StreamingHttpResponse(
         exports.csv_stream(chunks, headers), content_type="text/csv; charset=utf-8"
     )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_filename('csv')}"
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=_filename("csv")
+    )
     return response
 
 

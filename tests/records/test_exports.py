@@ -41,6 +41,8 @@ def setup(org_tree):
 def csv_rows(client, query=None):
     response = client.get(reverse("records_csv"), query or {})
     assert response["Content-Type"] == "text/csv; charset=utf-8"
+    # RFC 6266: the Chinese file name percent-encoded, so every browser saves it as a download.
+    assert response["Content-Disposition"].startswith("attachment; filename*=utf-8''%E5%AD%A6%E4%B9%A0")
     text = b"".join(response.streaming_content).decode("utf-8")
     assert text.startswith("\ufeff")
     return list(csv.reader(io.StringIO(text[1:])))

@@ -115,5 +115,10 @@ def test_units_import_parents_first_and_all_or_nothing(client, hr, org_tree):
 def test_templates_download_and_officials_are_refused(client, hr):
     response = client.get(reverse("records_import_template", args=["officials", "xlsx"]))
     assert response.status_code == 200 and response.content[:2] == b"PK"
+    # 人员导入模板.xlsx, percent-encoded as RFC 6266 asks
+    assert (
+        response["Content-Disposition"]
+        == "attachment; filename*=utf-8''%E4%BA%BA%E5%91%98%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
+    )
     client.force_login(UserFactory(official=True))
     assert client.get(reverse("records_import_officials")).status_code == 403
