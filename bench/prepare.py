@@ -1,6 +1,6 @@
 """Prepares a load-test run on a database built by `manage.py build_scale_data`: a session for
-each of N officials (and for HR and a site administrator), an open final-exam attempt for the
-quiz scenario, and one file of requests per scenario for wrk (see wrk/scenario.lua).
+each of N officials (and for HR and a site administrator), open attempts on a practice quiz
+for the quiz scenario, and one file of requests per scenario for wrk (see wrk/scenario.lua).
 
 Runs under the same settings and SECRET_KEY as the server, so the sessions are valid there.
 """
@@ -159,6 +159,8 @@ def main():
         # wrk thread n takes every THREADS-th line: whole blocks of THREADS keep each attempt's
         # requests on one thread.
         block = block[: len(block) - len(block) % THREADS]
+        if not block:
+            continue
         for step in range(max(map(len, block))):
             files["quiz_submit"].extend(sequence[step] for sequence in block if step < len(sequence))
     hr = User.objects.get(employee_id=scale_people.HR_EMPLOYEE_ID)
