@@ -78,7 +78,7 @@ def build(rows: int) -> OrgUnit:
         catalogue.add_child(instance=page)
         curricula.append(page)
     people = rows // CURRICULA
-    existing = CurriculumRecord.objects.filter(unit_path=root.path).count()
+    existing = CurriculumRecord.objects.filter(user__org_unit=root).count()
     if existing == people * CURRICULA:  # kept from an earlier run (--keep)
         print(f"reusing {existing} records")
         return root
@@ -112,7 +112,7 @@ def build(rows: int) -> OrgUnit:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # as autovacuum would soon after such a load
             cursor.execute("ANALYZE records_curriculumrecord, people_user")
-    total = CurriculumRecord.objects.filter(unit_path=root.path).count()
+    total = CurriculumRecord.objects.filter(user__org_unit=root).count()
     seconds = time.perf_counter() - started
     rate = total / seconds
     print(f"built {total} records for {len(user_ids)} officials in {seconds:.1f} s ({rate:,.0f} rows/s)")
@@ -128,8 +128,6 @@ def _record(root, curriculum, number, index, user_id) -> CurriculumRecord:
     return CurriculumRecord(
         user_id=user_id,
         curriculum=curriculum,
-        unit_path=root.path,
-        position="科员",
         due_date=date(2026, 6, 30) + timedelta(days=(index * 7) % 240),
         status=status,
         progress_percent=100 if completed else (index * 7) % 100,
@@ -203,7 +201,7 @@ def main():
         floor_seconds = measure("xlsx floor", xlsx_floor)
         print(f"xlsx ratio {xlsx_seconds / floor_seconds:.2f}")
     if not options.keep:
-        CurriculumRecord.objects.filter(unit_path__startswith=root.path).delete()
+        CurriculumRecord.objects.filter(user__org_unit__path__startswith=root.path).delete()
         User.objects.filter(org_unit=root).delete()
         for page in CurriculumPage.objects.filter(slug__startswith="bench-"):
             page.delete()

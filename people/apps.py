@@ -23,3 +23,4 @@ class PeopleUsersAppConfig(WagtailUsersAppConfig):
     """Wagtail's user admin, with forms for our user model (employee ID, full name, unit...)."""
 
     user_viewset = "people.viewsets.UserViewSet"
+    group_viewset = "people.viewsets.GroupViewSet"

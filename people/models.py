@@ -11,6 +11,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .validators import validate_chinese_phone
+
 employee_id_validator = RegexValidator(
     r"^[A-Za-z0-9_.-]+$",
     _("An employee ID may contain only letters, digits, underscores, dots and hyphens."),
@@ -117,7 +119,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("phone"),
         max_length=20,
         blank=True,
-        validators=[RegexValidator(r"^[0-9+\- ]{5,20}$", _("Enter a valid phone number."))],
+        validators=[validate_chinese_phone],
     )
     email = models.EmailField(_("email"), blank=True)
     is_active = models.BooleanField(
@@ -138,6 +140,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=False,
         help_text=_("Set for accounts created with an initial password."),
     )
+    # A one-time activation code (HR's printed sheet) signs a new account in once, to choose a
+    # password: stored as a keyed hash, valid until it expires or a password is chosen.
+    activation_code_hash = models.CharField(_("activation code (hash)"), max_length=64, blank=True)
+    activation_expires_at = models.DateTimeField(_("activation code expires"), null=True, blank=True)
 
     objects = UserManager()
 

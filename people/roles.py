@@ -1,4 +1,4 @@
-"""The four roles, as Django groups, and the permissions each one holds.
+"""The roles, as Django groups, and the permissions each one holds.
 
 Group names are what administrators see in the Wagtail admin, so they are Chinese; code
 refers to them only through the constants below.
@@ -12,8 +12,15 @@ HR = "组织人事"
 SITE_ADMIN = "系统管理员"
 # Approves trainers' courses in the review workflow; usually a senior trainer.
 REVIEWER = "课程审核人"
+# MLPS level 3 (GB/T 22239-2019) separates three administrators (三员分立): the site (system)
+# administrator keeps people, units and settings; the security administrator grants roles and
+# watches sign-ins; the auditor reads the audit log, which neither of the others can.
+SECURITY_ADMIN = "安全管理员"
+AUDITOR = "审计管理员"
 
-ALL_ROLES = (OFFICIAL, TRAINER, HR, SITE_ADMIN, REVIEWER)
+ALL_ROLES = (OFFICIAL, TRAINER, HR, SITE_ADMIN, REVIEWER, SECURITY_ADMIN, AUDITOR)
+# Accounts holding any of these are staff: bulk onboarding never touches them.
+STAFF_ROLES = frozenset(ALL_ROLES) - {OFFICIAL}
 
 # (app_label, codename) pairs. Page-level permissions on the course tree are granted to
 # trainers where the course tree is created, since they attach to a page.
@@ -27,9 +34,7 @@ ROLE_PERMISSIONS: dict[str, set[tuple[str, str]]] = {
         ("wagtaildocs", "add_document"),
         ("wagtaildocs", "change_document"),
         ("wagtaildocs", "choose_document"),
-        ("courses", "add_assignment"),
-        ("courses", "change_assignment"),
-        ("courses", "delete_assignment"),
+        # Assignments are HR's and site administrators' to make; trainers see them.
         ("courses", "view_assignment"),
         *(
             ("quizzes", f"{action}_{model}")
@@ -54,16 +59,30 @@ ROLE_PERMISSIONS: dict[str, set[tuple[str, str]]] = {
         ("people", "view_user"),
         ("people", "add_orgunit"),
         ("people", "change_orgunit"),
+        ("people", "delete_orgunit"),
         ("people", "view_orgunit"),
-        ("people", "view_loginevent"),
-        ("records", "view_auditevent"),
-        ("auth", "add_group"),
-        ("auth", "change_group"),
-        ("auth", "view_group"),
         ("courses", "add_hoursrequirement"),
         ("courses", "change_hoursrequirement"),
         ("courses", "view_hoursrequirement"),
+        ("courses", "add_assignment"),
+        ("courses", "change_assignment"),
+        ("courses", "delete_assignment"),
         ("courses", "view_assignment"),
+    },
+    SECURITY_ADMIN: {
+        ("wagtailadmin", "access_admin"),
+        # Only to grant roles: the user form shows them nothing else (people.viewsets).
+        ("people", "change_user"),
+        ("people", "view_user"),
+        ("auth", "add_group"),
+        ("auth", "change_group"),
+        ("auth", "view_group"),
+        ("people", "view_loginevent"),
+    },
+    AUDITOR: {
+        ("wagtailadmin", "access_admin"),
+        ("audit", "view_auditevent"),
+        ("people", "view_loginevent"),
     },
 }
 
@@ -122,3 +141,22 @@ def is_hr(user) -> bool:
 
 def is_trainer(user) -> bool:
     return user_has_role(user, TRAINER)
+
+
+def is_security_admin(user) -> bool:
+    return user_has_role(user, SECURITY_ADMIN)
+
+
+def is_auditor(user) -> bool:
+    return user_has_role(user, AUDITOR)
+
+
+def is_staff_account(user) -> bool:
+    """Whether the account holds any role beyond studying (or is a superuser)."""
+    if user.is_superuser:
+        return True
+    cache = getattr(user, "_role_names", None)
+    if cache is None:
+        cache = set(user.groups.values_list("name", flat=True))
+        user._role_names = cache
+    return bool(cache & STAFF_ROLES)

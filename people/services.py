@@ -5,13 +5,19 @@ from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import DomainError
 
 from .backends import user_for_login_name
 from .models import LoginEvent, Notification, OrgUnit, User
+from .signals import placement_changed
 
 auth_log = logging.getLogger("training.auth")
+# Any constant: the key of the PostgreSQL advisory lock that serialises changes to the unit tree.
+TREE_LOCK_KEY = 727_001
 
 
 def login_event_record(*, request, identifier: str, user: User | None, succeeded: bool) -> LoginEvent:
@@ -39,14 +45,29 @@ def login_event_record(*, request, identifier: str, user: User | None, succeeded
     return event
 
 
+class UnitError(DomainError):
+    """A change to the unit tree that the rules refuse."""
+
+
+def _tree_lock() -> None:
+    """Serialise changes to the unit tree: treebeard rewrites materialised paths of siblings and
+    descendants, and two concurrent changes could compute the same path. SQLite transactions
+    here already take the write lock up front (IMMEDIATE); PostgreSQL takes an advisory lock
+    held until the transaction ends."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [TREE_LOCK_KEY])
+
+
 def org_unit_create(*, name: str, code: str, parent: OrgUnit | None = None) -> OrgUnit:
     """Add a unit under the parent (or as a new root), keeping the tree's paths consistent."""
     with transaction.atomic():
+        _tree_lock()
         if parent is None:
             return OrgUnit.add_root(name=name, code=code)
         # Re-read the parent: treebeard updates its child count in the database, and a stale
         # in-memory parent would compute a duplicate path for the next child.
-        parent = OrgUnit.objects.select_for_update().get(pk=parent.pk)
+        parent = OrgUnit.objects.get(pk=parent.pk)
         return parent.add_child(name=name, code=code)
 
 
@@ -86,7 +107,37 @@ def user_create(
             user.groups.set(Group.objects.filter(name__in=roles))
         if managed_units:
             user.managed_units.set(managed_units)
+        if org_unit is not None:
+            placement_changed.send(sender=User, user_ids=[user.pk])
     return user
+
+
+PLACEMENT_FIELDS = frozenset({"org_unit", "position", "rank", "is_active"})
+
+
+def user_update(*, user: User, **changes) -> User:
+    """Change a person's details (validated); a change of unit, position, rank or active state
+    is announced in the same transaction, so HR's records follow the person at once."""
+    unknown = set(changes) - {"full_name", "org_unit", "position", "rank", "phone", "email", "is_active"}
+    if unknown:
+        raise TypeError(f"user_update does not change {sorted(unknown)}")
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        before = {field: getattr(user, field) for field in changes}
+        for field, value in changes.items():
+            setattr(user, field, User.objects.normalize_email(value) if field == "email" else value)
+        user.full_clean()
+        user.save()
+        if any(before[field] != getattr(user, field) for field in PLACEMENT_FIELDS & set(changes)):
+            placement_changed.send(sender=User, user_ids=[user.pk])
+    return user
+
+
+def users_placed(*, user_ids: list[int]) -> None:
+    """Announce that these people were placed or moved by a bulk write (an import, the admin's
+    user form), so that the apps keeping data about them catch up in the same transaction."""
+    if user_ids:
+        placement_changed.send(sender=User, user_ids=list(user_ids))
 
 
 def org_unit_update(*, unit: OrgUnit, name: str, code: str, parent: OrgUnit | None) -> OrgUnit:
@@ -94,15 +145,54 @@ def org_unit_update(*, unit: OrgUnit, name: str, code: str, parent: OrgUnit | No
     with transaction.atomic():
         unit.name = name
         unit.code = code
+        unit.full_clean(exclude=["path", "depth", "numchild"])
         unit.save(update_fields=["name", "code"])
-        current_parent = unit.get_parent()
-        if parent != current_parent:
-            if parent is None:
-                unit.move(OrgUnit.get_first_root_node(), "sorted-sibling")
-            else:
-                unit.move(parent, "sorted-child")
-            unit.refresh_from_db()
+        if parent != unit.get_parent(update=True):
+            unit = org_unit_move(unit=unit, parent=parent)
     return unit
+
+
+def org_unit_move(*, unit: OrgUnit, parent: OrgUnit | None) -> OrgUnit:
+    """Move a unit with its subtree below another unit (or to the top level). Its people stay in
+    it; who sees them and which assignments reach them follow from the new place."""
+    with transaction.atomic():
+        _tree_lock()
+        unit = OrgUnit.objects.get(pk=unit.pk)
+        if parent is not None:
+            parent = OrgUnit.objects.get(pk=parent.pk)
+            if parent.path.startswith(unit.path):
+                raise UnitError(_("A unit cannot move below itself or one of its own sub-units."))
+        if parent == unit.get_parent(update=True):
+            return unit
+        if parent is None:
+            unit.move(OrgUnit.get_last_root_node(), "sorted-sibling")
+        else:
+            unit.move(parent, "sorted-child")
+        unit = OrgUnit.objects.get(pk=unit.pk)
+        moved = list(User.objects.filter(org_unit__path__startswith=unit.path).values_list("pk", flat=True))
+        placement_changed.send(sender=OrgUnit, user_ids=moved)
+    return unit
+
+
+def org_unit_delete(*, unit: OrgUnit) -> OrgUnit | None:
+    """Delete a unit that has no sub-units. Its people move to the parent unit; HR staff no longer
+    manage it and assignments no longer name it. Returns the parent its people moved to."""
+    with transaction.atomic():
+        _tree_lock()
+        unit = OrgUnit.objects.get(pk=unit.pk)
+        if unit.get_children_count():
+            raise UnitError(_("%(unit)s has sub-units: move or delete them first.") % {"unit": unit.name})
+        parent = unit.get_parent(update=True)
+        members = list(User.objects.filter(org_unit=unit).values_list("pk", flat=True))
+        if members and parent is None:
+            raise UnitError(
+                _("%(unit)s is a top-level unit with people in it: move them to another unit first.")
+                % {"unit": unit.name}
+            )
+        User.objects.filter(pk__in=members).update(org_unit=parent)
+        unit.delete()
+        placement_changed.send(sender=OrgUnit, user_ids=members)
+    return parent
 
 
 def notification_send(

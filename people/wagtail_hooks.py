@@ -1,8 +1,10 @@
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
+from core.permissions import ReadOnlyPolicy
+
 from .models import LoginEvent
-from .viewsets import PeopleViewSetGroup, ReadOnlyPolicy
+from .viewsets import PeopleViewSetGroup
 
 # Login events are evidence: browsable by site administrators, never editable.
 register_permission_policy(LoginEvent, ReadOnlyPolicy(LoginEvent))

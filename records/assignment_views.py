@@ -8,13 +8,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from audit.models import AuditAction
+from audit.services import audit_record
 from courses.models import Assignment, CurriculumPage
 from people.models import OrgUnit
 from people.selectors import units_in_scope
 
-from .models import AuditAction
 from .selectors import RecordFilter, records_in_scope
-from .services import audit_record
 from .services.assignments import AssignmentError, assignment_create, reminders_due, reminders_send
 from .views import _hr_only
 

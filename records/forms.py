@@ -30,6 +30,7 @@ class RecordFilterForm(forms.Form):
         required=False, label=_("Completed until"), widget=forms.DateInput(attrs={"type": "date"})
     )
     position = forms.CharField(required=False, max_length=64, label=_("Position"))
+    direct = forms.BooleanField(required=False, widget=forms.HiddenInput)
     sort = forms.ChoiceField(choices=[(key, key) for key in SORTS], required=False, widget=forms.HiddenInput)
     desc = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
@@ -40,7 +41,11 @@ class RecordFilterForm(forms.Form):
         self.fields["course"].queryset = CoursePage.objects.live().order_by("title")
 
     def to_filter(self) -> RecordFilter:
-        data = self.cleaned_data if self.is_valid() else {}
+        """The viewer's filter; a refused parameter gives a filter that matches nothing, so a
+        mistyped link never widens to every row in scope."""
+        if self.is_bound and not self.is_valid():
+            return RecordFilter(valid=False, as_dict={"invalid": sorted(self.errors)})
+        data = self.cleaned_data if self.is_bound else {}
         chosen = {
             key: (value.pk if hasattr(value, "pk") else str(value))
             for key, value in data.items()
@@ -54,6 +59,7 @@ class RecordFilterForm(forms.Form):
             completed_from=data.get("completed_from"),
             completed_to=data.get("completed_to"),
             position=data.get("position", "").strip(),
+            direct=bool(data.get("direct")),
             sort=data.get("sort") or "unit",
             descending=bool(data.get("desc")),
             as_dict=chosen,

@@ -12,10 +12,11 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import AuditAction
+from audit.models import AuditAction
+from audit.services import audit_record
+
 from .onboarding import write
 from .onboarding.parse import parse_officials_file, parse_units_file
-from .services import audit_record
 from .services.onboarding import officials_import, officials_plan, units_import
 from .views import _hr_only
 

@@ -42,12 +42,15 @@ from quizzes.models import Attempt, AttemptStatus, Quiz, ScorePolicy
 from .models import CurriculumRecord, RecordStatus
 
 OVERDUE = "overdue"
+# Scope and unit filters read the official's unit as it is now, in the tree as it is now: a
+# record carries no copy of either, so no change to units or people can leave it behind.
+UNIT_PATH = "user__org_unit__path"
 # The user's sort key: the row value it orders by (the same names whether rows are per
 # curriculum or per course).
 SORTS = {
     "employee_id": "user__employee_id",
     "name": "user__full_name",
-    "unit": "unit_path",
+    "unit": "unit_path",  # the official's current unit (records_in_scope annotates it)
     "status": "row_status",
     "due": "due_date",
     "completed": "row_completed",
@@ -65,9 +68,11 @@ class RecordFilter:
     completed_from: date | None = None
     completed_to: date | None = None
     position: str = ""
+    direct: bool = False  # the unit's own officials only, not those of its sub-units
     sort: str = "unit"
     descending: bool = False
     as_dict: dict = field(default_factory=dict)  # what the viewer chose, for the audit log
+    valid: bool = True  # False when a parameter was refused: then no rows at all
 
 
 def scope_paths(*, viewer: User) -> list[str] | None:
@@ -82,7 +87,7 @@ def scope_paths(*, viewer: User) -> list[str] | None:
     return tops
 
 
-def _path_condition(paths: list[str], field_name: str = "unit_path") -> Q:
+def _path_condition(paths: list[str], field_name: str = UNIT_PATH) -> Q:
     condition = Q()
     for path in paths:
         condition |= Q(**{f"{field_name}__startswith": path})
@@ -93,20 +98,24 @@ def records_in_scope(*, viewer: User, filters: RecordFilter) -> QuerySet[Curricu
     """The curriculum records the viewer may see in the filter's unit, curriculum, course and
     position, by unit; nothing outside scope. record_rows() adds status, completion dates and
     the viewer's sort."""
-    records = CurriculumRecord.objects.all()
+    records = CurriculumRecord.objects.annotate(unit_path=F(UNIT_PATH), position=F("user__position"))
+    if not filters.valid:
+        return records.none()
     paths = scope_paths(viewer=viewer)
     if paths is not None:
         if not paths:
             return records.none()
         records = records.filter(_path_condition(paths))
-    if filters.unit is not None:
-        records = records.filter(unit_path__startswith=filters.unit.path)
+    if filters.unit is not None and filters.direct:
+        records = records.filter(user__org_unit=filters.unit)
+    elif filters.unit is not None:
+        records = records.filter(**{f"{UNIT_PATH}__startswith": filters.unit.path})
     if filters.curriculum_id:
         records = records.filter(curriculum_id=filters.curriculum_id)
     if filters.course is not None:
         records = records.filter(curriculum__curriculum_courses__course=filters.course)
     if filters.position:
-        records = records.filter(position=filters.position)
+        records = records.filter(user__position=filters.position)
     return records.order_by("unit_path", "pk")
 
 
@@ -280,6 +289,8 @@ class UnitSummary:
     average_score: Decimal | None
     hours: Decimal
     hours_required: Decimal
+    # The unit's own officials only (those placed in it directly, not in a sub-unit).
+    direct: bool = False
 
     @property
     def completion_rate(self) -> int:
@@ -290,73 +301,91 @@ class UnitSummary:
         return min(100, round(100 * self.hours / self.hours_required)) if self.hours_required else 0
 
 
+def unit_in_scope(*, viewer: User, unit: OrgUnit) -> bool:
+    """Whether the unit is one the viewer may see (a managed unit or below one)."""
+    paths = scope_paths(viewer=viewer)
+    return paths is None or any(unit.path.startswith(path) for path in paths)
+
+
 def unit_summaries(
     *, viewer: User, parent: OrgUnit | None, curriculum_id: int | None = None
 ) -> list[UnitSummary]:
-    """Per unit below `parent` (or the viewer's top units): officials, completion rate, average
-    score, hours this year against the requirement, overdue count. Three grouped queries,
-    however many units."""
+    """Per unit below `parent` (or the viewer's top units), and a row for the officials placed
+    in `parent` itself: officials, completion rate, average score, hours this year against the
+    requirement, overdue count. Everything is grouped by the officials' current units, three
+    grouped queries per depth of the units shown (one depth below a parent)."""
     paths = scope_paths(viewer=viewer)
     if parent is not None:
-        if paths is not None and not any(parent.path.startswith(p) for p in paths):
+        if not unit_in_scope(viewer=viewer, unit=parent):
             return []
         units = list(parent.get_children())
     elif paths is None:
         units = list(OrgUnit.get_root_nodes())
     else:
         units = list(OrgUnit.objects.filter(path__in=paths))
-    if not units:
-        return []
-    length = len(units[0].path)
-    same_depth = [unit for unit in units if len(unit.path) == length]
-    prefix_paths = [unit.path for unit in same_depth]
-    today = timezone.localdate()
-
-    records = CurriculumRecord.objects.filter(_path_condition(prefix_paths))
-    if curriculum_id:
-        records = records.filter(curriculum_id=curriculum_id)
-    record_rows = {
-        row["prefix"]: row
-        for row in records.annotate(prefix=Substr("unit_path", 1, length))
-        .values("prefix")
-        .annotate(
-            total=Count("pk"),
-            completed=Count("pk", filter=Q(status=RecordStatus.COMPLETED)),
-            overdue=Count("pk", filter=~Q(status=RecordStatus.COMPLETED) & Q(due_date__lt=today)),
-            score=Avg("score"),
-        )
-    }
-    people = (
-        User.objects.filter(is_active=True)
-        .filter(_path_condition(prefix_paths, "org_unit__path"))
-        .annotate(prefix=Substr("org_unit__path", 1, length))
-        .values("prefix")
-        .annotate(total=Count("pk"))
-    )
-    people_rows = {row["prefix"]: row["total"] for row in people}
-    hours = (
-        CreditHourEntry.objects.filter(year=today.year)
-        .filter(_path_condition(prefix_paths, "user__org_unit__path"))
-        .annotate(prefix=Substr("user__org_unit__path", 1, length))
-        .values("prefix")
-        .annotate(total=Sum("hours"))
-    )
-    hour_rows = {row["prefix"]: row["total"] for row in hours}
+    by_length: dict[int, list[str]] = {}
+    for unit in units:
+        by_length.setdefault(len(unit.path), []).append(unit.path)
+    if parent is not None:
+        # The parent's own officials group under its own path: a prefix no sub-unit has.
+        by_length.setdefault(len(parent.path) + OrgUnit.steplen, []).append(parent.path)
+    totals: dict[str, dict] = {}
+    for length, prefixes in by_length.items():
+        for prefix, values in _unit_totals(prefixes, length, curriculum_id).items():
+            totals[prefix] = values
     per_person = Decimal(settings.YEARLY_CREDIT_HOURS)
+    rows = [(unit, False) for unit in units]
+    if parent is not None and totals.get(parent.path, {}).get("officials"):
+        rows.insert(0, (parent, True))
     summaries = []
-    for unit in same_depth:
-        row = record_rows.get(unit.path, {})
-        officials = people_rows.get(unit.path, 0)
+    for unit, direct in rows:
+        values = totals.get(unit.path, {})
+        officials = values.get("officials", 0)
         summaries.append(
             UnitSummary(
                 unit=unit,
                 officials=officials,
-                records=row.get("total", 0),
-                completed=row.get("completed", 0),
-                overdue=row.get("overdue", 0),
-                average_score=row.get("score"),
-                hours=hour_rows.get(unit.path) or Decimal("0"),
+                records=values.get("records", 0),
+                completed=values.get("completed", 0),
+                overdue=values.get("overdue", 0),
+                average_score=values.get("score"),
+                hours=values.get("hours") or Decimal("0"),
                 hours_required=per_person * officials,
+                direct=direct,
             )
         )
     return summaries
+
+
+def _unit_totals(prefixes: list[str], length: int, curriculum_id: int | None) -> dict[str, dict]:
+    """Records, people and this year's hours grouped by the first `length` characters of the
+    officials' unit paths, for units under the given prefixes: three queries."""
+    today = timezone.localdate()
+    totals: dict[str, dict] = {}
+
+    def group(queryset, path_field):
+        return (
+            queryset.filter(_path_condition(prefixes, path_field))
+            .annotate(prefix=Substr(path_field, 1, length))
+            .values("prefix")
+        )
+
+    records = CurriculumRecord.objects.all()
+    if curriculum_id:
+        records = records.filter(curriculum_id=curriculum_id)
+    for row in group(records, UNIT_PATH).annotate(
+        records=Count("pk"),
+        completed=Count("pk", filter=Q(status=RecordStatus.COMPLETED)),
+        overdue=Count("pk", filter=~Q(status=RecordStatus.COMPLETED) & Q(due_date__lt=today)),
+        score=Avg("score"),
+    ):
+        totals.setdefault(row.pop("prefix"), {}).update(row)
+    people = group(User.objects.filter(is_active=True), "org_unit__path").annotate(officials=Count("pk"))
+    for row in people:
+        totals.setdefault(row.pop("prefix"), {}).update(row)
+    hours = group(CreditHourEntry.objects.filter(year=today.year), "user__org_unit__path").annotate(
+        hours=Sum("hours")
+    )
+    for row in hours:
+        totals.setdefault(row.pop("prefix"), {}).update(row)
+    return totals

@@ -5,20 +5,21 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
+from audit.models import AuditAction
+from audit.services import audit_record
 from people.models import OrgUnit, User
 from people.roles import is_hr, is_site_admin
 from people.selectors import people_in_scope
 
-from . import exports, selectors, services, transcripts
+from . import exports, selectors, transcripts
 from .forms import RecordFilterForm
-from .models import AuditAction
 
 PAGE_SIZE = 50
 
 
 def _hr_only(request):
     if not (is_hr(request.user) or is_site_admin(request.user)):
-        services.audit_record(request=request, action=AuditAction.DENIED, result="denied")
+        audit_record(request=request, action=AuditAction.DENIED, result="denied")
         raise PermissionDenied
 
 
@@ -28,6 +29,32 @@ def _filtered(request):
     return form, filters, selectors.record_rows(viewer=request.user, filters=filters)
 
 
+def _refused(request, form, action):
+    """A download with a refused filter: the page with the errors and no rows, never a file."""
+    audit_record(request=request, action=action, result="invalid", filters={"invalid": sorted(form.errors)})
+    page = selectors.record_page(selectors.CurriculumRecord.objects.none(), 1, per_page=PAGE_SIZE)
+    return render(request, "records/records_list.html", _list_context(request, form, page, None), status=400)
+
+
+def _list_context(request, form, page, filters) -> dict:
+    query = request.GET.copy()
+    query.pop("page", None)
+    sort_query = query.copy()
+    for key in ("sort", "desc"):
+        sort_query.pop(key, None)
+    return {
+        "form": form,
+        "page": page,
+        "names": selectors.unit_names() if page.object_list else {},
+        "query": query.urlencode(),
+        "sort_query": sort_query.urlencode(),
+        "sort": filters.sort if filters else "unit",
+        "descending": filters.descending if filters else False,
+        "course": filters.course if filters else None,
+        "refused": bool(form.errors),
+    }
+
+
 @login_required
 def records_list(request):
     """Completion records of the viewer's units: filter, sort, page, download. With a course
@@ -35,31 +62,17 @@ def records_list(request):
     _hr_only(request)
     form, filters, rows = _filtered(request)
     page = selectors.record_page(rows, request.GET.get("page"), per_page=PAGE_SIZE)
-    services.audit_record(
+    audit_record(
         request=request,
         action=AuditAction.VIEW_RECORDS,
+        result="ok" if filters.valid else "invalid",
         filters=filters.as_dict,
+        object_type="people.user",
+        object_ids=[row.user_id for row in page.object_list],
         row_count=page.paginator.count,
     )
-    query = request.GET.copy()
-    query.pop("page", None)
-    sort_query = query.copy()
-    for key in ("sort", "desc"):
-        sort_query.pop(key, None)
-    return render(
-        request,
-        "records/records_list.html",
-        {
-            "form": form,
-            "page": page,
-            "names": selectors.unit_names(),
-            "query": query.urlencode(),
-            "sort_query": sort_query.urlencode(),
-            "sort": filters.sort,
-            "descending": filters.descending,
-            "course": filters.course,
-        },
-    )
+    context = _list_context(request, form, page, filters)
+    return render(request, "records/records_list.html", context, status=200 if filters.valid else 400)
 
 
 def _export(filters, rows):
@@ -72,11 +85,11 @@ def _export(filters, rows):
 @login_required
 def records_csv(request):
     _hr_only(request)
-    _form, filters, rows = _filtered(request)
+    form, filters, rows = _filtered(request)
+    if not filters.valid:
+        return _refused(request, form, AuditAction.EXPORT_CSV)
     count = rows.count()
-    services.audit_record(
-        request=request, action=AuditAction.EXPORT_CSV, filters=filters.as_dict, row_count=count
-    )
+    audit_record(request=request, action=AuditAction.EXPORT_CSV, filters=filters.as_dict, row_count=count)
     chunks, headers = _export(filters, rows)
     response = StreamingHttpResponse(
         exports.csv_stream(chunks, headers), content_type="text/csv; charset=utf-8"
@@ -90,11 +103,11 @@ def records_csv(request):
 @login_required
 def records_xlsx(request):
     _hr_only(request)
-    _form, filters, rows = _filtered(request)
+    form, filters, rows = _filtered(request)
+    if not filters.valid:
+        return _refused(request, form, AuditAction.EXPORT_XLSX)
     count = rows.count()
-    services.audit_record(
-        request=request, action=AuditAction.EXPORT_XLSX, filters=filters.as_dict, row_count=count
-    )
+    audit_record(request=request, action=AuditAction.EXPORT_XLSX, filters=filters.as_dict, row_count=count)
     chunks, headers = _export(filters, rows)
     handle = exports.xlsx_file(chunks, headers)
     return FileResponse(
@@ -114,38 +127,49 @@ def unit_summary(request, unit_id: int | None = None):
     """Completion per unit, as numbers and a chart; each unit drills down to its own units."""
     _hr_only(request)
     parent = get_object_or_404(OrgUnit, pk=unit_id) if unit_id else None
+    if parent is not None and not selectors.unit_in_scope(viewer=request.user, unit=parent):
+        # Not even the name of a unit outside scope is shown.
+        audit_record(request=request, action=AuditAction.DENIED, result="denied", detail=f"unit {unit_id}")
+        raise Http404
     form = RecordFilterForm(request.GET or None, viewer=request.user)
     filters = form.to_filter()
-    summaries = selectors.unit_summaries(
-        viewer=request.user, parent=parent, curriculum_id=filters.curriculum_id
+    summaries = (
+        selectors.unit_summaries(viewer=request.user, parent=parent, curriculum_id=filters.curriculum_id)
+        if filters.valid
+        else []
     )
-    if parent is not None and not summaries and not parent.is_leaf():
-        raise Http404
-    services.audit_record(
+    audit_record(
         request=request,
         action=AuditAction.VIEW_SUMMARY,
+        result="ok" if filters.valid else "invalid",
         filters={"unit": unit_id, **filters.as_dict},
+        object_type="people.orgunit",
+        object_ids=[summary.unit.pk for summary in summaries],
         row_count=len(summaries),
     )
+    ancestors = [
+        unit
+        for unit in (parent.get_ancestors() if parent else [])
+        if selectors.unit_in_scope(viewer=request.user, unit=unit)
+    ]
     return render(
         request,
         "records/unit_summary.html",
         {
             "parent": parent,
-            "ancestors": parent.get_ancestors() if parent else [],
+            "ancestors": ancestors,
             "summaries": summaries,
             "form": form,
             "query": request.GET.urlencode(),
         },
+        status=200 if filters.valid else 400,
     )
 
 
 def _official_in_scope(request, user_id: int) -> User:
     official = people_in_scope(user=request.user).filter(pk=user_id).select_related("org_unit").first()
     if official is None:
-        services.audit_record(
-            request=request, action=AuditAction.DENIED, result="denied", detail=f"user {user_id}"
-        )
+        audit_record(request=request, action=AuditAction.DENIED, result="denied", detail=f"user {user_id}")
         raise Http404
     return official
 
@@ -155,7 +179,13 @@ def transcript(request, user_id: int):
     """学习档案: one official's courses, hours by year, quiz results and certificates."""
     _hr_only(request)
     official = _official_in_scope(request, user_id)
-    services.audit_record(request=request, action=AuditAction.VIEW_TRANSCRIPT, detail=official.employee_id)
+    audit_record(
+        request=request,
+        action=AuditAction.VIEW_TRANSCRIPT,
+        object_type="people.user",
+        object_ids=[official.pk],
+        detail=official.employee_id,
+    )
     return render(
         request,
         "records/transcript.html",
@@ -167,7 +197,13 @@ def transcript(request, user_id: int):
 def transcript_pdf(request, user_id: int):
     _hr_only(request)
     official = _official_in_scope(request, user_id)
-    services.audit_record(request=request, action=AuditAction.EXPORT_TRANSCRIPT, detail=official.employee_id)
+    audit_record(
+        request=request,
+        action=AuditAction.EXPORT_TRANSCRIPT,
+        object_type="people.user",
+        object_ids=[official.pk],
+        detail=official.employee_id,
+    )
     data = transcripts.transcript_pdf(user=official)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="transcript-{official.employee_id}.pdf"'

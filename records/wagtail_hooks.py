@@ -1,33 +1,119 @@
+"""Admin screens for assignments: site administrators create, change and withdraw them through
+the same services as HR's own screen (scope, due date, records, audit); trainers read them."""
+
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permissions import register_permission_policy
 
-from people.viewsets import ReadOnlyPolicy
+from audit.models import AuditAction
+from audit.services import audit_record
+from courses.models import Assignment, CurriculumPage
+from courses.viewsets import HoursRequirementViewSet
+from people.selectors import units_in_scope
 
-from .models import AuditEvent
-
-# The audit log is evidence: site administrators browse it; nobody edits or deletes it here.
-register_permission_policy(AuditEvent, ReadOnlyPolicy(AuditEvent))
+from .services.assignments import AssignmentError, assignment_create, assignment_delete, assignment_update
 
 
-class AuditEventViewSet(ModelViewSet):
-    model = AuditEvent
-    url_prefix = "audit-log"
-    icon = "history"
-    menu_label = _("Audit log")
-    menu_order = 910
-    add_to_settings_menu = True
-    list_display = ["created_at", "employee_id", "action", "row_count", "result", "ip_address", "path"]
-    list_filter = ["action", "result"]
-    search_fields = ["employee_id", "path", "detail"]
-    ordering = "-created_at"
+class AssignmentForm(WagtailAdminModelForm):
+    class Meta:
+        model = Assignment
+        fields = ["curriculum", "units", "positions", "due_date"]
+        widgets = {"units": forms.SelectMultiple(attrs={"size": 10})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["curriculum"].queryset = CurriculumPage.objects.live().order_by("title")
+        if self.for_user is not None:
+            self.fields["units"].queryset = units_in_scope(user=self.for_user).order_by("path")
+
+
+def _audit(request, action: str, assignment: Assignment, units) -> None:
+    audit_record(
+        request=request,
+        action=action,
+        object_type="courses.assignment",
+        object_ids=[assignment.pk],
+        filters={"curriculum": assignment.curriculum_id, "units": [unit.pk for unit in units]},
+        detail=f"due {assignment.due_date}",
+    )
+
+
+class ServiceFormMixin:
+    """Save through a service; a refusal becomes the form's error instead of a 500."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except AssignmentError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+
+
+class AssignmentCreateView(ServiceFormMixin, generic.CreateView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        assignment = assignment_create(
+            by=self.request.user,
+            curriculum=data["curriculum"],
+            units=list(data["units"]),
+            positions=data["positions"],
+            due_date=data["due_date"],
+        )
+        _audit(self.request, AuditAction.ASSIGN, assignment, data["units"])
+        return assignment
+
+
+class AssignmentEditView(ServiceFormMixin, generic.EditView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        assignment = assignment_update(
+            by=self.request.user,
+            assignment=Assignment.objects.get(pk=self.object.pk),
+            curriculum=data["curriculum"],
+            units=list(data["units"]),
+            positions=data["positions"],
+            due_date=data["due_date"],
+        )
+        _audit(self.request, AuditAction.ASSIGNMENT_CHANGE, assignment, data["units"])
+        return assignment
+
+
+class AssignmentDeleteView(generic.DeleteView):
+    def delete_action(self):
+        units = list(self.object.units.all())
+        assignment_delete(by=self.request.user, assignment=self.object)
+        _audit(self.request, AuditAction.ASSIGNMENT_DELETE, self.object, units)
+
+
+class AssignmentViewSet(ModelViewSet):
+    model = Assignment
+    add_view_class = AssignmentCreateView
+    edit_view_class = AssignmentEditView
+    delete_view_class = AssignmentDeleteView
+    url_prefix = "assignments"
+    icon = "date"
+    menu_label = _("Assignments")
+    list_display = ["curriculum", "due_date", "positions", "created_at"]
+    list_filter = ["curriculum"]
     inspect_view_enabled = True
     copy_view_enabled = False
-    exclude_form_fields = []  # never shown: the read-only policy refuses add and change
+
+    def get_form_class(self, for_update=False):
+        return AssignmentForm
+
+
+class LearningViewSetGroup(ViewSetGroup):
+    menu_label = _("Learning")
+    menu_icon = "date"
+    menu_order = 400
+    items = (AssignmentViewSet, HoursRequirementViewSet)
 
 
 @hooks.register("register_admin_viewset")
-def register_audit_log():
-    return AuditEventViewSet()
+def register_learning_viewsets():
+    return LearningViewSetGroup()

@@ -120,7 +120,29 @@ NAMED_ACCOUNTS = (
         "admin@example.com",
         (roles.SITE_ADMIN,),
         (),
-        True,
+        False,
+    ),
+    (
+        "security",
+        "孙立新",
+        "WXB-AQC",
+        "安全管理员",
+        "",
+        "security@example.com",
+        (roles.SECURITY_ADMIN,),
+        (),
+        False,
+    ),
+    (
+        "auditor",
+        "周慧",
+        "ZZB-BGS",
+        "审计管理员",
+        "",
+        "auditor@example.com",
+        (roles.AUDITOR,),
+        (),
+        False,
     ),
 )
 
@@ -169,7 +191,7 @@ DEMO_OFFICIAL_COUNT = 50
 
 
 def demo_people_load() -> dict[str, int]:
-    """Build the org tree, the four named accounts and the demo officials; return counts."""
+    """Build the org tree, the named accounts and the demo officials; return counts."""
     roles.roles_ensure()
     units = {}
     created_units = _load_units(ORG_TREE, parent=None, units=units)

@@ -97,8 +97,6 @@ RECORD_FIELDS = [
     "id",
     "user",
     "curriculum",
-    "unit_path",
-    "position",
     "due_date",
     "status",
     "progress_percent",
@@ -251,7 +249,7 @@ class HistoryWriter:
             )
             percent, last_event = self._exam(batch, official, course, completed_at)
             percents.append(percent)
-        record = [official.pk, curriculum.pk, official.unit.path, official.position, self.due[curriculum.pk]]
+        record = [official.pk, curriculum.pk, self.due[curriculum.pk]]
         score = (sum(percents) / len(percents)).quantize(Decimal("0.01")) if percents else None
         progress = round(100 * len(course_done) / len(curriculum.courses))
         first_open = started if done + opened else None

@@ -96,6 +96,7 @@ def officials_build(size: Size, units: list[Unit], rng: random.Random) -> list[O
                 True,
                 now,
                 False,
+                "",
             )
 
     fields = [
@@ -112,6 +113,7 @@ def officials_build(size: Size, units: list[Unit], rng: random.Random) -> list[O
         "is_active",
         "date_joined",
         "must_change_password",
+        "activation_code_hash",
     ]
     copy_rows(User, fields, rows())
     learners = Group.objects.get(name=roles.OFFICIAL)

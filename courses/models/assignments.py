@@ -34,7 +34,12 @@ class Assignment(models.Model):
         return f"{self.curriculum} · {self.due_date}"
 
     def position_list(self) -> list[str]:
-        return [p.strip() for p in self.positions.replace("，", ",").split(",") if p.strip()]
+        return self.split_positions(self.positions)
+
+    @staticmethod
+    def split_positions(positions: str) -> list[str]:
+        """ "处长, 副处长，科长" → ["处长", "副处长", "科长"] (either comma, spaces ignored)."""
+        return [p.strip() for p in positions.replace("，", ",").split(",") if p.strip()]
 
 
 class HoursRequirement(models.Model):

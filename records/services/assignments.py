@@ -7,32 +7,50 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import DomainError
 from courses.models import Assignment, CurriculumPage
 from people.models import OrgUnit, User
+from people.roles import is_hr, is_site_admin
 from people.selectors import units_in_scope
 from people.services import notification_send
 
 from ..models import CurriculumRecord, RecordStatus
-from .records import assignment_records_create
+from .records import assigned_officials, assignment_records_create, records_sync
 
 DUE_SOON_DAYS = 7
 
 
-class AssignmentError(Exception):
-    def __init__(self, message):
-        self.message = message
-        super().__init__(message)
+class AssignmentError(DomainError):
+    """An assignment the rules refuse; the message says why."""
+
+
+def _check(*, by: User, curriculum: CurriculumPage, units: list[OrgUnit], due_date: date) -> None:
+    if not (is_site_admin(by) or is_hr(by)):
+        raise AssignmentError(_("Only HR staff and site administrators can assign curricula."))
+    allowed = set(units_in_scope(user=by).values_list("pk", flat=True))
+    if not units or any(unit.pk not in allowed for unit in units):
+        raise AssignmentError(_("Choose units that you manage."))
+    if not curriculum.live:
+        raise AssignmentError(_("Only a published curriculum can be assigned."))
+    if due_date < timezone.localdate():
+        raise AssignmentError(_("The due date is in the past."))
+
+
+def _may_change(*, by: User, assignment: Assignment) -> None:
+    """HR may change or delete an assignment only when every unit it names is theirs."""
+    if is_site_admin(by):
+        return
+    allowed = set(units_in_scope(user=by).values_list("pk", flat=True))
+    if not is_hr(by) or not set(assignment.units.values_list("pk", flat=True)) <= allowed:
+        raise AssignmentError(_("This assignment includes units you do not manage."))
 
 
 def assignment_create(
     *, by: User, curriculum: CurriculumPage, units: list[OrgUnit], positions: str, due_date: date
 ) -> Assignment:
-    """HR assigns a curriculum to units they manage (with sub-units) and optional positions."""
-    allowed = set(units_in_scope(user=by).values_list("pk", flat=True))
-    if not units or any(unit.pk not in allowed for unit in units):
-        raise AssignmentError(_("Choose units that you manage."))
-    if due_date < timezone.localdate():
-        raise AssignmentError(_("The due date is in the past."))
+    """HR assigns a curriculum to units they manage (with sub-units) and optional positions;
+    site administrators to any units. Every official it reaches gets a record at once."""
+    _check(by=by, curriculum=curriculum, units=units, due_date=due_date)
     with transaction.atomic():
         assignment = Assignment.objects.create(
             curriculum=curriculum, positions=positions, due_date=due_date, created_by=by
@@ -40,6 +58,48 @@ def assignment_create(
         assignment.units.set(units)
         assignment_records_create(assignment=assignment)
     return assignment
+
+
+def assignment_update(
+    *,
+    by: User,
+    assignment: Assignment,
+    curriculum: CurriculumPage,
+    units: list[OrgUnit],
+    positions: str,
+    due_date: date,
+) -> Assignment:
+    """Change an assignment's curriculum, units, positions or due date; the records of everyone
+    it reached before or reaches now follow (a due date already past may stay as it was)."""
+    _may_change(by=by, assignment=assignment)
+    unchanged_due = due_date == assignment.due_date
+    _check(
+        by=by,
+        curriculum=curriculum,
+        units=units,
+        due_date=max(due_date, timezone.localdate()) if unchanged_due else due_date,
+    )
+    with transaction.atomic():
+        assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+        reached_before = list(assigned_officials(assignment=assignment).values_list("pk", flat=True))
+        assignment.curriculum = curriculum
+        assignment.positions = positions
+        assignment.due_date = due_date
+        assignment.save(update_fields=["curriculum", "positions", "due_date"])
+        assignment.units.set(units)
+        reached_now = assigned_officials(assignment=assignment).values_list("pk", flat=True)
+        records_sync(user_ids=[*reached_before, *reached_now])
+    return assignment
+
+
+def assignment_delete(*, by: User, assignment: Assignment) -> None:
+    """Withdraw an assignment: records nobody has started that no other assignment needs go;
+    started and completed ones stay as the officials' history."""
+    _may_change(by=by, assignment=assignment)
+    with transaction.atomic():
+        reached = list(assigned_officials(assignment=assignment).values_list("pk", flat=True))
+        assignment.delete()
+        records_sync(user_ids=reached)
 
 
 def reminders_due(records) -> list[CurriculumRecord]:

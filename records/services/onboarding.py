@@ -10,10 +10,9 @@ from django.utils.translation import gettext as _
 from people import roles
 from people.models import OrgUnit, User
 from people.selectors import units_in_scope
-from people.services import org_unit_create, user_create
+from people.services import org_unit_create, user_create, user_update
 
 from ..onboarding.types import OfficialRow, RowError, UnitRow
-from .records import assignment_records_create
 
 # Initial passwords avoid look-alike characters (0/O, 1/l/I): they are read off paper.
 PASSWORD_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"  # noqa: S105
@@ -108,31 +107,17 @@ def officials_import(*, plan: OnboardingPlan) -> OnboardingResult:
             result.created.append((user, password))
         for row in plan.updates:
             user = User.objects.get(employee_id__iexact=row.employee_id)
-            user.full_name = row.full_name
-            user.org_unit = plan.units[row.line]
-            for field in ("position", "rank", "phone", "email"):
-                if getattr(row, field):
-                    setattr(user, field, getattr(row, field))
-            user.full_clean()
-            user.save()
-            result.updated.append(user)
-        touched = [user for user, _password in result.created] + result.updated
-        _assignments_reach(touched)
+            changes = {"full_name": row.full_name, "org_unit": plan.units[row.line]}
+            changes.update(
+                {
+                    field: getattr(row, field)
+                    for field in ("position", "rank", "phone", "email")
+                    if getattr(row, field)
+                }
+            )
+            # Records follow the placement through people's placement_changed event.
+            result.updated.append(user_update(user=user, **changes))
     return result
-
-
-def _assignments_reach(users: list[User]) -> None:
-    """Give newly placed officials the records of assignments covering their units."""
-    from courses.models import Assignment
-
-    unit_paths = {user.org_unit.path for user in users if user.org_unit_id}
-    if not unit_paths:
-        return
-    ancestors = {
-        path[:end] for path in unit_paths for end in range(OrgUnit.steplen, len(path) + 1, OrgUnit.steplen)
-    }
-    for assignment in Assignment.objects.filter(units__path__in=ancestors).distinct():
-        assignment_records_create(assignment=assignment)
 
 
 def units_import(*, rows: list[UnitRow], viewer: User) -> tuple[list[OrgUnit], list[RowError]]:

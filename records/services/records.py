@@ -1,5 +1,5 @@
-"""Writes for HR records: the curriculum read model kept in step with learning events, and
-the audit log."""
+"""Writes for HR records: the curriculum read model, kept in step with learning events and
+with the assignments that reach each official."""
 
 from decimal import Decimal
 
@@ -91,7 +91,7 @@ def records_refresh_for_course(*, user: User, course_id: int) -> None:
 def assignment_records_create(*, assignment: Assignment) -> int:
     """Give every official the assignment reaches a record (kept if they already have one),
     with the earliest due date of their assignments. Returns how many were created."""
-    officials = assigned_officials(assignment=assignment).select_related("org_unit")
+    officials = assigned_officials(assignment=assignment)
     with transaction.atomic():
         existing = set(
             CurriculumRecord.objects.filter(curriculum=assignment.curriculum).values_list(
@@ -100,14 +100,10 @@ def assignment_records_create(*, assignment: Assignment) -> int:
         )
         new = [
             CurriculumRecord(
-                user=official,
-                curriculum=assignment.curriculum,
-                unit_path=official.org_unit.path,
-                position=official.position,
-                due_date=assignment.due_date,
+                user_id=official_id, curriculum=assignment.curriculum, due_date=assignment.due_date
             )
-            for official in officials.iterator(chunk_size=2000)
-            if official.pk not in existing
+            for official_id in officials.values_list("pk", flat=True).iterator(chunk_size=2000)
+            if official_id not in existing
         ]
         CurriculumRecord.objects.bulk_create(new, batch_size=2000)
         CurriculumRecord.objects.filter(
@@ -117,12 +113,95 @@ def assignment_records_create(*, assignment: Assignment) -> int:
         # fill in; everyone else starts as "not started", which is what was just written.
         course_ids = CurriculumCourse.objects.filter(curriculum=assignment.curriculum).values("course_id")
         learners = LessonProgress.objects.filter(course_id__in=course_ids).values("user_id")
-        unstarted = CurriculumRecord.objects.filter(
-            curriculum=assignment.curriculum, started_at__isnull=True, user__in=learners
-        ).select_related("user")
-        for record in unstarted:
-            record_refresh(user=record.user, curriculum=assignment.curriculum)
+        _refresh_unstarted(
+            CurriculumRecord.objects.filter(curriculum=assignment.curriculum, user__in=learners)
+        )
     return len(new)
+
+
+def _refresh_unstarted(records) -> None:
+    """Fill in new records of officials who had already studied before the curriculum reached
+    them; everyone else is "not started", which is what a new record says."""
+    for record in records.filter(started_at__isnull=True).select_related("user", "curriculum"):
+        record_refresh(user=record.user, curriculum=record.curriculum)
+
+
+SYNC_CHUNK = 2000
+
+
+def records_sync(*, user_ids) -> None:
+    """Make these officials' records match the assignments that reach them now, through their
+    current unit (or a unit above it) and position: create the missing ones, give each the
+    earliest due date of its assignments, and delete those no assignment reaches any more
+    that were never started. Started or completed records stay: their history follows the
+    official wherever they go. Runs in the caller's transaction, a few queries per 2,000
+    officials."""
+    ids = sorted(set(user_ids))
+    with transaction.atomic():
+        for start in range(0, len(ids), SYNC_CHUNK):
+            _sync_chunk(ids[start : start + SYNC_CHUNK])
+
+
+def _sync_chunk(user_ids: list[int]) -> None:
+    people = list(
+        User.objects.filter(pk__in=user_ids).values_list(
+            "pk", "org_unit__path", "position", "rank", "is_active"
+        )
+    )
+    step = OrgUnit.steplen
+    above: dict[int, set[str]] = {}
+    for user_id, path, _position, _rank, active in people:
+        if active and path:
+            above[user_id] = {path[:end] for end in range(step, len(path) + 1, step)}
+    reaching: dict[str, list[tuple[int, object, list[str]]]] = {}
+    paths = set().union(*above.values()) if above else set()
+    for path, curriculum_id, due_date, positions in Assignment.objects.filter(
+        units__path__in=paths
+    ).values_list("units__path", "curriculum_id", "due_date", "positions"):
+        reaching.setdefault(path, []).append((curriculum_id, due_date, Assignment.split_positions(positions)))
+    wanted: dict[tuple[int, int], object] = {}
+    for user_id, _path, position, rank, _active in people:
+        titles = {position, rank} - {""}
+        for unit_path in above.get(user_id, ()):
+            for curriculum_id, due_date, positions in reaching.get(unit_path, ()):
+                if positions and not titles & set(positions):
+                    continue
+                key = (user_id, curriculum_id)
+                if key not in wanted or due_date < wanted[key]:
+                    wanted[key] = due_date
+    existing = {
+        (user_id, curriculum_id): (pk, due_date, started)
+        for pk, user_id, curriculum_id, due_date, started in CurriculumRecord.objects.filter(
+            user_id__in=user_ids
+        ).values_list("pk", "user_id", "curriculum_id", "due_date", "started_at")
+    }
+    CurriculumRecord.objects.bulk_create(
+        [
+            CurriculumRecord(user_id=user_id, curriculum_id=curriculum_id, due_date=due_date)
+            for (user_id, curriculum_id), due_date in wanted.items()
+            if (user_id, curriculum_id) not in existing
+        ],
+        batch_size=SYNC_CHUNK,
+    )
+    new_due: dict[object, list[int]] = {}
+    for key, due_date in wanted.items():
+        if key in existing and existing[key][1] != due_date:
+            new_due.setdefault(due_date, []).append(existing[key][0])
+    for due_date, pks in new_due.items():
+        CurriculumRecord.objects.filter(pk__in=pks).update(due_date=due_date)
+    unreached = [pk for key, (pk, _due, started) in existing.items() if key not in wanted and started is None]
+    # A record without a start can still hold a certificate (issued from courses completed
+    # before the curriculum was assigned): only records with nothing in them go.
+    CurriculumRecord.objects.filter(pk__in=unreached, status=RecordStatus.NOT_STARTED).delete()
+    created = [key for key in wanted if key not in existing]
+    if created:
+        _refresh_unstarted(
+            CurriculumRecord.objects.filter(
+                user__in=LessonProgress.objects.filter(
+                    user_id__in={user_id for user_id, _curriculum in created}
+                ).values("user_id")
+            )
+        )
 
 
 def assigned_officials(*, assignment: Assignment):

@@ -9,7 +9,7 @@ from people import roles
 from people.models import OrgUnit, User
 from people.selectors import people_in_scope
 
-NAMED = ("official", "trainer", "hr", "admin")
+NAMED = ("official", "trainer", "hr", "admin", "security", "auditor")
 
 
 def load_demo_data() -> str:
@@ -66,8 +66,13 @@ class LoadDemoDataTests(TestCase):
         self.assertTrue(roles.user_has_role(accounts["official"], roles.OFFICIAL))
         self.assertTrue(roles.is_trainer(accounts["trainer"]))
         self.assertTrue(roles.is_hr(accounts["hr"]))
-        self.assertTrue(accounts["admin"].is_superuser)
         self.assertTrue(roles.is_site_admin(accounts["admin"]))
+        # Three administrators, none of whom can do the others' work (三员分立).
+        self.assertFalse(accounts["admin"].is_superuser)
+        self.assertTrue(roles.is_security_admin(accounts["security"]))
+        self.assertTrue(roles.is_auditor(accounts["auditor"]))
+        self.assertFalse(accounts["admin"].has_perm("audit.view_auditevent"))
+        self.assertTrue(accounts["auditor"].has_perm("audit.view_auditevent"))
 
     def test_hr_manages_the_cyberspace_office_and_the_government_services_bureau(self):
         hr = User.objects.get(employee_id="hr")

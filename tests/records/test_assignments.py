@@ -7,8 +7,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from people.models import Notification
-from records.models import AuditEvent, CurriculumRecord
+from records.models import CurriculumRecord
 from tests.courses import factories as course_factories
 from tests.factories.people import UserFactory
 

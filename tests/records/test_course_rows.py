@@ -13,9 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from courses import services as course_services
 from quizzes import services as quiz_services
-from records.models import AuditEvent, CurriculumRecord
+from records.models import CurriculumRecord
 from records.services import assignment_records_create
 from tests.courses import factories as course_factories
 from tests.factories.people import UserFactory

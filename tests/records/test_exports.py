@@ -83,7 +83,7 @@ def test_every_text_anyone_typed_is_neutralised_in_both_formats(client, setup):
     client.force_login(setup["hr_a"])
     OrgUnit.objects.filter(pk=setup["tree"]["province"].pk).update(name="-省直属机关")
     CurriculumPage.objects.filter(pk=setup["curriculum"].pk).update(title="=新媒体专题班")
-    CurriculumRecord.objects.filter(user=setup["idle"]).update(position="+科员")
+    setup["idle"].position = "+科员"
     setup["idle"].full_name = "@甲未学"
     setup["idle"].employee_id = "\t9001"
     setup["idle"].save()

@@ -8,8 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from people.models import OrgUnit, User
-from records.models import AuditEvent, CurriculumRecord
+from records.models import CurriculumRecord
 from records.services import assignment_records_create
 from tests.courses import factories as course_factories
 from tests.factories.people import UserFactory

@@ -21,6 +21,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "core",
+    "audit",
     "people",
     "courses",
     "quizzes",

@@ -1,0 +1,94 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# The law on network security (网络安全法, art. 21) and MLPS level 3 ask for logs kept at least
+# six months; the database itself refuses to delete younger rows (migration 0002).
+MINIMUM_RETENTION_DAYS = 185
+
+
+class AuditAction(models.TextChoices):
+    VIEW_RECORDS = "view_records", _("Viewed records")
+    VIEW_SUMMARY = "view_summary", _("Viewed unit summary")
+    VIEW_TRANSCRIPT = "view_transcript", _("Viewed a transcript")
+    EXPORT_CSV = "export_csv", _("Downloaded CSV")
+    EXPORT_XLSX = "export_xlsx", _("Downloaded XLSX")
+    EXPORT_TRANSCRIPT = "export_transcript", _("Downloaded a transcript PDF")
+    IMPORT_OFFICIALS = "import_officials", _("Imported officials")
+    IMPORT_UNITS = "import_units", _("Imported units")
+    ASSIGN = "assign", _("Assigned a curriculum")
+    ASSIGNMENT_CHANGE = "assignment_change", _("Changed an assignment")
+    ASSIGNMENT_DELETE = "assignment_delete", _("Deleted an assignment")
+    REMIND = "remind", _("Sent reminders")
+    VIEW_CERTIFICATES = "view_certificates", _("Viewed certificates")
+    DOWNLOAD_CERTIFICATE = "download_certificate", _("Downloaded a certificate PDF")
+    EXPORT_CERTIFICATES = "export_certificates", _("Downloaded certificates as ZIP")
+    REVOKE_CERTIFICATE = "revoke_certificate", _("Revoked a certificate")
+    REISSUE_CERTIFICATE = "reissue_certificate", _("Re-issued a certificate")
+    VIEW_PEOPLE = "view_people", _("Viewed people in the admin")
+    CREATE = "create", _("Created (admin)")
+    CHANGE = "change", _("Changed (admin)")
+    DELETE = "delete", _("Deleted (admin)")
+    MOVE_UNIT = "move_unit", _("Moved a unit")
+    VIEW_AUDIT = "view_audit", _("Viewed the audit log")
+    EXPORT_AUDIT = "export_audit", _("Downloaded the audit log")
+    DENIED = "denied", _("Refused")
+
+
+class AuditEventQuerySet(models.QuerySet):
+    """Rows are evidence: the application never updates or deletes them in bulk either."""
+
+    def update(self, **kwargs):
+        raise TypeError("Audit events are append-only.")
+
+    def delete(self):
+        raise TypeError("Audit events are append-only; prune them with `manage.py prune_audit_log`.")
+
+
+class AuditEvent(models.Model):
+    """Who saw, downloaded or changed personal data, when (UTC), from which address, what (the
+    object ids and the filter), how many rows and with what result. Append-only: the database
+    refuses updates, and deletes of rows younger than the retention period."""
+
+    created_at = models.DateTimeField(_("time (UTC)"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    employee_id = models.CharField(_("employee ID"), max_length=32, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    action = models.CharField(_("action"), max_length=32, choices=AuditAction.choices)
+    object_type = models.CharField(_("object type"), max_length=40, blank=True)
+    object_ids = models.JSONField(_("object ids"), default=list, blank=True)
+    path = models.CharField(_("path"), max_length=300, blank=True)
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    row_count = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    result = models.CharField(_("result"), max_length=20, default="ok")
+    detail = models.CharField(_("detail"), max_length=500, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit log")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["action", "-created_at"], name="audit_action"),
+            models.Index(fields=["employee_id", "-created_at"], name="audit_employee"),
+        ]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.employee_id} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Audit events are append-only.")
