@@ -270,7 +270,9 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
-        "training.auth": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Every application logger (training.auth, training.audit, training.certificates, ...):
+        # sign-ins, audit rows and certificate events reach the application log.
+        "training": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
