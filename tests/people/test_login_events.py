@@ -8,12 +8,16 @@ from tests.factories.people import PASSWORD
 
 @pytest.fixture
 def auth_log(caplog):
-    """Records of the "training.auth" logger (it does not propagate to the root logger)."""
-    logger = logging.getLogger("training.auth")
-    logger.addHandler(caplog.handler)
+    """Records of the "training.auth" logger (it does not propagate to the root logger, so
+    the capture handler goes on the application's "training" logger)."""
+    logger = logging.getLogger("training")
+    added = caplog.handler not in logger.handlers
+    if added:
+        logger.addHandler(caplog.handler)
     caplog.set_level(logging.INFO, logger="training.auth")
     yield caplog
-    logger.removeHandler(caplog.handler)
+    if added:
+        logger.removeHandler(caplog.handler)
 
 
 def auth_messages(caplog):
