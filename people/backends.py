@@ -1,5 +1,7 @@
 from django.contrib.auth.backends import ModelBackend
+from django.utils import timezone
 
+from .activation import activation_code_matches
 from .models import User
 
 
@@ -20,6 +22,26 @@ class EmployeeIdOrEmailBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+
+class ActivationCodeBackend(ModelBackend):
+    """The first sign-in of an account created by an import: the employee ID and the one-time
+    activation code from HR's sheet, accepted until it expires or a password is chosen. The
+    account must then choose a password (PasswordChangeRequiredMiddleware)."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username is None or password is None:
+            return None
+        user = user_for_login_name(username)
+        if user is None or not user.activation_code_hash or user.activation_expires_at is None:
+            return None
+        if user.activation_expires_at <= timezone.now():
+            return None
+        if not activation_code_matches(
+            employee_id=user.employee_id, code=password, stored=user.activation_code_hash
+        ):
+            return None
+        return user if self.user_can_authenticate(user) else None
 
 
 def user_for_login_name(login_name: str) -> User | None:

@@ -1,7 +1,7 @@
 """Auth signal receivers: the only way to hear about every login and password change,
 whichever form was used."""
 
-from allauth.account.signals import password_changed, password_reset
+from allauth.account.signals import password_changed, password_reset, password_set
 
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 
@@ -26,3 +26,4 @@ def connect():
     user_login_failed.connect(on_user_login_failed, dispatch_uid="people_login_event_failure")
     password_changed.connect(on_password_chosen, dispatch_uid="people_password_changed")
     password_reset.connect(on_password_chosen, dispatch_uid="people_password_reset")
+    password_set.connect(on_password_chosen, dispatch_uid="people_password_set")

@@ -1,4 +1,5 @@
 import logging
+from datetime import datetime, timedelta
 
 from axes.helpers import get_client_ip_address
 
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 
+from .activation import activation_code_hash, activation_code_new
 from .backends import user_for_login_name
 from .models import LoginEvent, Notification, OrgUnit, User
 from .signals import placement_changed
@@ -213,7 +215,25 @@ def notifications_mark_read(*, user: User) -> int:
 
 
 def password_chosen(*, user: User) -> None:
-    """The person chose their own password: the initial one no longer has to be changed."""
-    if user.must_change_password:
-        User.objects.filter(pk=user.pk).update(must_change_password=False)
+    """The person chose their own password: the initial one no longer has to be changed, and
+    an activation code no longer signs them in."""
+    if user.must_change_password or user.activation_code_hash:
+        User.objects.filter(pk=user.pk).update(
+            must_change_password=False, activation_code_hash="", activation_expires_at=None
+        )
         user.must_change_password = False
+        user.activation_code_hash = ""
+        user.activation_expires_at = None
+
+
+def activation_code_issue(*, user: User, code: str | None = None, now: datetime | None = None) -> str:
+    """Give an account a one-time activation code (a new one replaces the old) and require a
+    password of its own at first sign-in; returns the code, to be shown once."""
+    code = code or activation_code_new()
+    expires = (now or timezone.now()) + timedelta(days=settings.ACTIVATION_CODE_DAYS)
+    User.objects.filter(pk=user.pk).update(
+        activation_code_hash=activation_code_hash(employee_id=user.employee_id, code=code),
+        activation_expires_at=expires,
+        must_change_password=True,
+    )
+    return code

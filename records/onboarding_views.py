@@ -1,5 +1,8 @@
-"""HR uploads officials or units: a dry run lists every error by row, nothing is written
-unless the whole file is valid, and new accounts' initial passwords are shown once."""
+"""HR uploads officials or units. The upload is a dry run: it lists every error by row, every
+account or unit it would create and every change to an existing official (old → new), and
+writes nothing. A one-time token, valid for this user only, confirms it; the confirmation
+checks the whole file again and writes it only if it would do exactly what was shown. New
+accounts' initial passwords are shown once."""
 
 import secrets
 
@@ -17,10 +20,21 @@ from audit.services import audit_record
 
 from .onboarding import write
 from .onboarding.parse import parse_officials_file, parse_units_file
-from .services.onboarding import officials_import, officials_plan, units_import
+from .onboarding.types import RowError
+from .services.onboarding import (
+    OfficialsPlan,
+    OnboardingRefused,
+    UnitsPlan,
+    officials_import,
+    officials_plan,
+    units_import,
+    units_plan,
+)
 from .views import _hr_only
 
 PENDING_SECONDS = 30 * 60
+# New accounts listed in the dry run; changes to existing accounts are always listed in full.
+NEW_ACCOUNTS_SHOWN = 500
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -32,73 +46,164 @@ def _pending_key(request, kind: str, token: str) -> str:
     return f"onboarding:{kind}:{request.user.pk}:{token}"
 
 
+def _pending_put(request, kind: str, filename: str, data: bytes, digest: str) -> str:
+    """Keep the checked file for the confirmation, under a token only this user can redeem."""
+    token = secrets.token_urlsafe(16)
+    pending = {"filename": filename, "data": data, "digest": digest}
+    cache.set(_pending_key(request, kind, token), pending, PENDING_SECONDS)
+    return token
+
+
+def _pending_take(request, kind: str) -> dict | None:
+    """The checked file for the posted token, once: the token is spent whatever happens next."""
+    key = _pending_key(request, kind, request.POST.get("token", ""))
+    pending = cache.get(key)
+    if pending is None or not cache.delete(key):
+        return None
+    return pending
+
+
+def _expired(context: dict) -> dict:
+    context["notice"] = _("This import was already done or has expired; upload the file again.")
+    return context
+
+
 @login_required
 def import_officials(request):
     _hr_only(request)
-    context = {"kind": "officials", "title": _("Import officials")}
+    context = {"kind": "officials", "title": _("Import officials"), "form": UploadForm()}
     if request.method == "POST" and "token" in request.POST:
-        key = _pending_key(request, "officials", request.POST["token"])
-        pending = cache.get(key)
-        if pending is None or not cache.delete(key):
-            context["errors"] = [_("This import was already done or has expired; upload the file again.")]
-            context["form"] = UploadForm()
-            return render(request, "records/import.html", context)
-        filename, data = pending
-        rows, errors = parse_officials_file(filename=filename, data=data)
-        plan = officials_plan(rows=rows, viewer=request.user)
-        if errors or plan.errors:
-            context.update(errors=[e.message for e in errors + plan.errors], form=UploadForm())
-            return render(request, "records/import.html", context)
-        result = officials_import(plan=plan)
-        audit_record(
-            request=request,
-            action=AuditAction.IMPORT_OFFICIALS,
-            row_count=len(rows),
-            detail=f"{filename}: {len(result.created)} created, {len(result.updated)} updated",
-        )
-        return render(request, "records/import_done.html", {"result": result})
+        return _confirm_officials(request, context)
     form = UploadForm(request.POST or None, request.FILES or None)
+    context["form"] = form
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read()
         rows, errors = parse_officials_file(filename=upload.name, data=data)
         plan = officials_plan(rows=rows, viewer=request.user)
-        all_errors = sorted(errors + plan.errors, key=lambda error: error.line)
-        audit_record(
-            request=request,
-            action=AuditAction.IMPORT_OFFICIALS,
-            row_count=len(rows),
-            result="checked" if not all_errors else "invalid",
-            detail=f"{upload.name}: dry run, {len(all_errors)} errors",
-        )
-        context.update(filename=upload.name, errors=[e.message for e in all_errors], plan=plan)
-        if not all_errors and rows:
-            token = secrets.token_urlsafe(16)
-            cache.set(_pending_key(request, "officials", token), (upload.name, data), PENDING_SECONDS)
-            context["token"] = token
-    context["form"] = form
+        _officials_checked(request, context, filename=upload.name, data=data, errors=errors, plan=plan)
     return render(request, "records/import.html", context)
+
+
+def _officials_checked(
+    request, context: dict, *, filename: str, data: bytes, errors: list[RowError], plan: OfficialsPlan
+) -> None:
+    """Show (and audit) a dry run; a file without errors gets a token to confirm it."""
+    errors = sorted(errors + plan.errors, key=lambda error: error.line)
+    audit_record(
+        request=request,
+        action=AuditAction.IMPORT_OFFICIALS,
+        # The dry run shows existing officials' details next to the file's.
+        object_type="people.user",
+        object_ids=[update.user.pk for update in plan.updates],
+        row_count=len(plan.rows),
+        result="checked" if not errors else "invalid",
+        detail=(
+            f"{filename}: dry run, {len(plan.creates)} new, {len(plan.updates)} changed "
+            f"({len(plan.email_changes)} emails), {len(plan.unchanged)} unchanged, {len(errors)} errors"
+        ),
+    )
+    context.update(
+        filename=filename,
+        errors=errors,
+        plan=plan,
+        new_accounts=plan.new_accounts[:NEW_ACCOUNTS_SHOWN],
+        new_accounts_more=max(0, len(plan.creates) - NEW_ACCOUNTS_SHOWN),
+    )
+    if not errors and plan.rows:
+        context["token"] = _pending_put(request, "officials", filename, data, plan.digest)
+
+
+def _confirm_officials(request, context: dict):
+    pending = _pending_take(request, "officials")
+    if pending is None:
+        return render(request, "records/import.html", _expired(context))
+    filename, data = pending["filename"], pending["data"]
+    rows, errors = parse_officials_file(filename=filename, data=data)
+    try:
+        if errors:
+            raise OnboardingRefused(
+                _("The file has errors; nothing was written."), officials_plan(rows=rows, viewer=request.user)
+            )
+        result = officials_import(
+            rows=rows,
+            viewer=request.user,
+            digest=pending["digest"],
+            email_changes_confirmed=request.POST.get("confirm_email_changes") == "1",
+        )
+    except OnboardingRefused as refused:
+        context["notice"] = refused.message
+        _officials_checked(request, context, filename=filename, data=data, errors=errors, plan=refused.plan)
+        return render(request, "records/import.html", context)
+    audit_record(
+        request=request,
+        action=AuditAction.IMPORT_OFFICIALS,
+        object_type="people.user",
+        object_ids=[user.pk for user, _password in result.created] + [user.pk for user in result.updated],
+        row_count=len(rows),
+        detail=f"{filename}: {len(result.created)} created, {len(result.updated)} updated",
+    )
+    return render(request, "records/import_done.html", {"result": result})
 
 
 @login_required
 def import_units(request):
     _hr_only(request)
-    context = {"kind": "units", "title": _("Import units")}
+    context = {"kind": "units", "title": _("Import units"), "form": UploadForm()}
+    if request.method == "POST" and "token" in request.POST:
+        return _confirm_units(request, context)
     form = UploadForm(request.POST or None, request.FILES or None)
+    context["form"] = form
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        rows, errors = parse_units_file(filename=upload.name, data=upload.read())
-        created, db_errors = ([], []) if errors else units_import(rows=rows, viewer=request.user)
-        all_errors = errors + db_errors
-        audit_record(
-            request=request,
-            action=AuditAction.IMPORT_UNITS,
-            row_count=len(rows),
-            result="ok" if not all_errors else "invalid",
-            detail=f"{upload.name}: {len(created)} created",
-        )
-        context.update(filename=upload.name, errors=[e.message for e in all_errors], created_units=created)
-    context["form"] = form
+        data = upload.read()
+        rows, errors = parse_units_file(filename=upload.name, data=data)
+        plan = units_plan(rows=rows, viewer=request.user)
+        _units_checked(request, context, filename=upload.name, data=data, errors=errors, plan=plan)
+    return render(request, "records/import.html", context)
+
+
+def _units_checked(
+    request, context: dict, *, filename: str, data: bytes, errors: list[RowError], plan: UnitsPlan
+) -> None:
+    errors = sorted(errors + plan.errors, key=lambda error: error.line)
+    audit_record(
+        request=request,
+        action=AuditAction.IMPORT_UNITS,
+        row_count=len(plan.rows),
+        result="checked" if not errors else "invalid",
+        detail=f"{filename}: dry run, {len(plan.creates)} new units, {len(errors)} errors",
+    )
+    context.update(filename=filename, errors=errors, units_plan=plan)
+    if not errors and plan.rows:
+        context["token"] = _pending_put(request, "units", filename, data, plan.digest)
+
+
+def _confirm_units(request, context: dict):
+    pending = _pending_take(request, "units")
+    if pending is None:
+        return render(request, "records/import.html", _expired(context))
+    filename, data = pending["filename"], pending["data"]
+    rows, errors = parse_units_file(filename=filename, data=data)
+    try:
+        if errors:
+            raise OnboardingRefused(
+                _("The file has errors; nothing was written."), units_plan(rows=rows, viewer=request.user)
+            )
+        created = units_import(rows=rows, viewer=request.user, digest=pending["digest"])
+    except OnboardingRefused as refused:
+        context["notice"] = refused.message
+        _units_checked(request, context, filename=filename, data=data, errors=errors, plan=refused.plan)
+        return render(request, "records/import.html", context)
+    audit_record(
+        request=request,
+        action=AuditAction.IMPORT_UNITS,
+        object_type="people.orgunit",
+        object_ids=[unit.pk for unit in created],
+        row_count=len(rows),
+        detail=f"{filename}: {len(created)} created",
+    )
+    context.update(filename=filename, created_units=created)
     return render(request, "records/import.html", context)
 
 

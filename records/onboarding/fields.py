@@ -63,6 +63,15 @@ def unit_path(line: int, column: str, value: str, errors: list[RowError]) -> str
     return PATH_SEPARATOR.join(names)
 
 
+def example_row(line: int, example: str) -> RowError:
+    """The error for a row that is one of the downloaded template's example rows."""
+    message = gettext(
+        "Row %(line)s: this is an example row from the template (%(value)s); "
+        "delete it and upload the file again."
+    )
+    return error_at(message, line, value=example)
+
+
 def first_row(seen: dict[Key, int], key: Key, line: int) -> int | None:
     """The row key was first on; None, noting this row, when this is its first row (or key is empty)."""
     if not key:

@@ -6,14 +6,28 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext
 
+from people.validators import is_chinese_phone
+
 from . import columns, fields
 from .errors import error_at
-from .limits import EMAIL_LENGTH, EMPLOYEE_ID_LENGTH, FULL_NAME_LENGTH, POSITION_LENGTH, RANK_LENGTH
+from .limits import (
+    EMAIL_LENGTH,
+    EMPLOYEE_ID_LENGTH,
+    FULL_NAME_LENGTH,
+    PHONE_LENGTH,
+    POSITION_LENGTH,
+    RANK_LENGTH,
+)
 from .table import Record
 from .types import OfficialRow, RowError
+from .write import OFFICIAL_EXAMPLES
 
 EMPLOYEE_ID_PATTERN = re.compile(r"[A-Za-z0-9_.-]+")  # people.models.employee_id_validator
-PHONE_PATTERN = re.compile(r"[0-9+\- ]{5,20}")  # people.User.phone
+# The template's example officials, as a parsed row shows them: (工号, 姓名) and the email address.
+EXAMPLE_PEOPLE = {
+    (example[0].casefold(), example[1]): f"{example[0]} {example[1]}" for example in OFFICIAL_EXAMPLES
+}
+EXAMPLE_EMAILS = {example[7].lower(): f"{example[0]} {example[1]}" for example in OFFICIAL_EXAMPLES}
 
 
 def official_rows(records: list[Record]) -> tuple[list[OfficialRow], list[RowError]]:
@@ -36,6 +50,11 @@ def official_rows(records: list[Record]) -> tuple[list[OfficialRow], list[RowErr
                 "Row %(line)s: the email address %(value)s is used again (first on row %(first)s)."
             )
             row_errors.append(error_at(message, record.line, value=official.email, first=first))
+        example = EXAMPLE_PEOPLE.get((official.employee_id.casefold(), official.full_name)) or (
+            EXAMPLE_EMAILS.get(official.email)
+        )
+        if example:
+            row_errors.append(fields.example_row(record.line, example))
         if row_errors:
             errors.extend(row_errors)
         else:
@@ -84,12 +103,22 @@ def _employee_id(line: int, value: str, errors: list[RowError]) -> str:
 
 
 def _phone(line: int, value: str, errors: list[RowError]) -> str:
-    phone = fields.half_width(value)
-    if phone and not PHONE_PATTERN.fullmatch(phone):
+    """A mainland mobile or landline number (people.validators), kept as typed but half-width and
+    with single spaces; without the spaces when only that makes it fit the column."""
+    phone = " ".join(fields.half_width(value).split())
+    if not phone:
+        return ""
+    if not is_chinese_phone(phone):
         message = gettext(
-            "Row %(line)s: the phone number “%(value)s” must be 5 to 20 digits, spaces, “+” or “-”."
+            "Row %(line)s: the phone number “%(value)s” is not a mainland mobile number "
+            "(e.g. 13912345678) or a landline with its area code (e.g. 010-12345678)."
         )
         errors.append(error_at(message, line, value=phone))
+        return ""
+    if len(phone) > PHONE_LENGTH:
+        phone = phone.replace(" ", "")
+    if len(phone) > PHONE_LENGTH:
+        fields.text(line, columns.PHONE, phone, PHONE_LENGTH, errors)
         return ""
     return phone
 

@@ -17,17 +17,20 @@ from .errors import error_at, file_error
 from .limits import MAX_COLUMNS, MAX_FILE_BYTES, MAX_UNPACKED_XLSX_BYTES
 from .types import RowError
 
+# How the content starts, whatever the file is called: .xlsx is a zip archive, .xls an OLE file.
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+XLS_STREAMS = ("Workbook".encode("utf-16-le"), "Book\x00".encode("utf-16-le"))
+# A password-protected .xlsx is an OLE file too, holding the encrypted workbook in this stream.
+ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+
 
 def iter_rows(filename: str, data: bytes, errors: list[RowError]) -> Generator[list[str], None, None]:
-    """Yield row 1, 2, … of an .xlsx or .csv file as cell texts, appending any file problem to errors."""
+    """Yield row 1, 2, … of an .xlsx or .csv file as cell texts, appending any file problem to errors.
+    What the bytes are decides how they are read, whatever the name says: Excel's "save as" and
+    renaming by hand leave workbooks named .csv and .xls."""
     extension = filename.rpartition(".")[2].lower() if "." in filename else ""
-    if extension == "xls":
-        message = gettext(
-            "The file “%(filename)s” is an old Excel 97-2003 workbook (.xls). "
-            "Save it as .xlsx in Excel or WPS and upload it again."
-        )
-        errors.append(file_error(message, filename=filename))
-    elif extension not in ("xlsx", "csv"):
+    if extension not in ("xlsx", "csv", "xls") and not _is_xls(data):
         message = gettext("The file “%(filename)s” is not a supported type. Upload an .xlsx or .csv file.")
         errors.append(file_error(message, filename=filename))
     elif len(data) > MAX_FILE_BYTES:
@@ -35,10 +38,30 @@ def iter_rows(filename: str, data: bytes, errors: list[RowError]) -> Generator[l
         errors.append(file_error(message, limit=MAX_FILE_BYTES // (1024 * 1024)))
     elif not data.strip():
         errors.append(file_error(gettext("The file is empty.")))
+    elif data.startswith(ZIP_MAGIC):
+        yield from _xlsx_rows(data, errors)
+    elif data.startswith(OLE_MAGIC) and ENCRYPTED_STREAM in data:
+        message = gettext(
+            "The file “%(filename)s” is protected with a password. "
+            "Remove the password in Excel or WPS and upload it again."
+        )
+        errors.append(file_error(message, filename=filename))
+    elif extension == "xls" or data.startswith(OLE_MAGIC):
+        message = gettext(
+            "The file “%(filename)s” is an old Excel 97-2003 workbook (.xls). "
+            "Save it as .xlsx in Excel or WPS and upload it again."
+        )
+        errors.append(file_error(message, filename=filename))
     elif extension == "xlsx":
         yield from _xlsx_rows(data, errors)
     else:
         yield from _csv_rows(data, errors)
+
+
+def _is_xls(data: bytes) -> bool:
+    """An Excel 97-2003 workbook: an OLE compound file holding a Workbook (or Excel 5's Book) stream,
+    so a Word .doc, also OLE, is not taken for one."""
+    return data.startswith(OLE_MAGIC) and any(name in data for name in XLS_STREAMS)
 
 
 def _xlsx_rows(data: bytes, errors: list[RowError]) -> Iterator[list[str]]:

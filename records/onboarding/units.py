@@ -7,6 +7,14 @@ from .errors import error_at
 from .limits import UNIT_NAME_LENGTH
 from .table import Record
 from .types import RowError, UnitRow
+from .write import UNIT_EXAMPLES
+
+# The template's example units, as a parsed row shows them: every cell, so a real unit that
+# happens to share the example's code or name is not taken for one.
+EXAMPLE_UNITS = {
+    (code.casefold(), name, parent_path, parent_code.casefold()): f"{code} {name}"
+    for code, name, parent_path, parent_code in UNIT_EXAMPLES
+}
 
 
 def unit_rows(records: list[Record]) -> tuple[list[UnitRow], list[RowError]]:
@@ -29,6 +37,11 @@ def unit_rows(records: list[Record]) -> tuple[list[UnitRow], list[RowError]]:
                 "Row %(line)s: another unit named %(value)s has the same parent (first on row %(first)s)."
             )
             row_errors.append(error_at(message, record.line, value=unit.name, first=first))
+        example = EXAMPLE_UNITS.get(
+            (unit.code.casefold(), unit.name, unit.parent_path, unit.parent_code.casefold())
+        )
+        if example:
+            row_errors.append(fields.example_row(record.line, example))
         if row_errors:
             errors.extend(row_errors)
         else:

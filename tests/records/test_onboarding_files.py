@@ -1,5 +1,6 @@
 import io
 import random
+import zipfile
 
 import pytest
 from openpyxl import Workbook
@@ -141,3 +142,61 @@ def test_mangled_files_never_raise(extension):
         rows, errors = parser(filename=f"f.{extension}", data=bytes(data))
         assert all(isinstance(error.line, int) and error.message for error in errors)
         assert rows or errors
+
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def ole_file(*streams):
+    """The start of an OLE compound file whose directory names these streams (as Office writes it)."""
+    return (
+        OLE_MAGIC
+        + b"\x00" * 504
+        + b"".join(f"{name}\x00".encode("utf-16-le").ljust(64, b"\x00") for name in streams)
+    )
+
+
+@pytest.mark.parametrize("filename", ["人员.csv", "人员.CSV", "人员.xls"])
+def test_an_excel_workbook_named_otherwise_is_read_as_the_workbook_it_is(filename):
+    rows = [OFFICIAL_HEADER, ["GZ1001", "张晓明", "省直属机关", "", "科员", "", "010-12345678"]]
+    officials, errors = parse_en(filename, xlsx_file(rows))
+    assert errors == []
+    assert [(o.line, o.employee_id, o.full_name, o.phone) for o in officials] == [
+        (2, "GZ1001", "张晓明", "010-12345678")
+    ]
+
+
+def test_another_zip_archive_named_csv_is_not_taken_for_text():
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as files:
+        files.writestr("word/document.xml", "<w:document/>")
+    assert only_error(parse_en("人员.csv", archive.getvalue())) == (
+        0,
+        "The file could not be read as an Excel workbook (.xlsx). Save it again as .xlsx in Excel or WPS.",
+    )
+
+
+@pytest.mark.parametrize("filename", ["人员.csv", "人员.xlsx", "人员.xls", "人员.dat", "人员"])
+def test_an_old_xls_workbook_under_any_name_is_asked_to_be_saved_as_xlsx(filename):
+    line, message = only_error(parse_en(filename, ole_file("Root Entry", "Workbook", "SummaryInformation")))
+    assert line == 0
+    assert message == (
+        f"The file “{filename}” is an old Excel 97-2003 workbook (.xls). "
+        "Save it as .xlsx in Excel or WPS and upload it again."
+    )
+
+
+def test_a_word_document_is_not_taken_for_an_old_workbook():
+    assert only_error(parse_en("人员.doc", ole_file("Root Entry", "WordDocument", "1Table"))) == (
+        0,
+        "The file “人员.doc” is not a supported type. Upload an .xlsx or .csv file.",
+    )
+
+
+def test_a_password_protected_workbook_is_asked_to_be_saved_without_the_password():
+    data = ole_file("Root Entry", "EncryptionInfo", "EncryptedPackage")
+    assert only_error(parse_en("人员.xlsx", data)) == (
+        0,
+        "The file “人员.xlsx” is protected with a password. Remove the password in Excel or WPS "
+        "and upload it again.",
+    )

@@ -4,16 +4,19 @@ import re
 from pathlib import Path
 
 from records import onboarding
+from records.services import onboarding as onboarding_services
 
 PACKAGE = Path(onboarding.__file__).parent
+# The parsers' messages, and the service's that check a file against the database.
+SOURCES = [*PACKAGE.glob("*.py"), Path(onboarding_services.__file__)]
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
 def gettext_msgids():
     msgids = set()
-    for path in PACKAGE.glob("*.py"):
+    for path in SOURCES:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "gettext":
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("gettext", "_"):
                 assert isinstance(node.args[0], ast.Constant), f"{path.name}: gettext needs a literal"
                 msgids.add(node.args[0].value)
     return msgids

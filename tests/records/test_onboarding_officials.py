@@ -4,6 +4,7 @@ from django.utils import translation
 
 from records.onboarding.parse import parse_officials_file
 from records.onboarding.types import OfficialRow
+from records.onboarding.write import OFFICIAL_EXAMPLES
 from tests.records import OFFICIAL_HEADER, csv_file, xlsx_file
 
 GOOD_ROWS = [
@@ -15,7 +16,7 @@ GOOD_ROWS = [
         "副处长",
         "四级调研员",
         "13912345678",
-        "zhangxm@example.gov.cn",
+        "zhangxm@gz.gov.cn",
     ],
     ["GZ1002", "李文静", "", "WXB-YQC", "", "", "", ""],
     ["gz.1003_a-b", "王建国", "省直属机关", "SZZB", "科员", "一级科员", "+86 139-1234-5678", ""],
@@ -29,7 +30,7 @@ EXPECTED = [
         position="副处长",
         rank="四级调研员",
         phone="13912345678",
-        email="zhangxm@example.gov.cn",
+        email="zhangxm@gz.gov.cn",
     ),
     OfficialRow(line=3, employee_id="GZ1002", full_name="李文静", unit_code="WXB-YQC"),
     OfficialRow(
@@ -55,6 +56,13 @@ def row_errors(*rows):
     """Parse the rows below the standard header; return (line, message) pairs and no officials."""
     officials, errors = parse([OFFICIAL_HEADER, *rows])
     return officials, [(error.line, error.message) for error in errors]
+
+
+def bad_phone(value):
+    return (
+        f"Row 2: the phone number “{value}” is not a mainland mobile number (e.g. 13912345678) "
+        "or a landline with its area code (e.g. 010-12345678)."
+    )
 
 
 def official(**cells):
@@ -141,15 +149,13 @@ def test_a_column_twice_in_the_header():
         ({"单位代码": "W" * 33}, "Row 2: 单位代码 is longer than 32 characters."),
         ({"职务": "长" * 65}, "Row 2: 职务 is longer than 64 characters."),
         ({"职级": "级" * 65}, "Row 2: 职级 is longer than 64 characters."),
-        ({"手机": "1234"}, "Row 2: the phone number “1234” must be 5 to 20 digits, spaces, “+” or “-”."),
-        (
-            {"手机": "1" * 21},
-            f"Row 2: the phone number “{'1' * 21}” must be 5 to 20 digits, spaces, “+” or “-”.",
-        ),
-        (
-            {"手机": "(0851)86812345"},
-            "Row 2: the phone number “(0851)86812345” must be 5 to 20 digits, spaces, “+” or “-”.",
-        ),
+        ({"手机": "12345"}, bad_phone("12345")),
+        ({"手机": "1234"}, bad_phone("1234")),
+        ({"手机": "1" * 21}, bad_phone("1" * 21)),
+        ({"手机": "12912345678"}, bad_phone("12912345678")),  # no mobile network starts 12
+        ({"手机": "1391234567"}, bad_phone("1391234567")),  # ten digits
+        ({"手机": "12345678"}, bad_phone("12345678")),  # a landline without its area code
+        ({"手机": "139 1234 5678 转 8"}, bad_phone("139 1234 5678 转 8")),
         ({"邮箱": "zhang@"}, "Row 2: the email address “zhang@” is not valid."),
         ({"邮箱": "张 三@example.cn"}, "Row 2: the email address “张 三@example.cn” is not valid."),
         ({"邮箱": "a" * 250 + "@b.cn"}, "Row 2: 邮箱 is longer than 254 characters."),
@@ -168,7 +174,7 @@ def test_every_error_in_a_row_is_reported_in_column_order():
         "Row 2: 工号 is empty.",
         "Row 2: 姓名 is empty.",
         "Row 2: the unit is empty; fill in 单位 or 单位代码.",
-        "Row 2: the phone number “x” must be 5 to 20 digits, spaces, “+” or “-”.",
+        bad_phone("x"),
         "Row 2: the email address “y” is not valid.",
     ]
 
@@ -179,7 +185,7 @@ def test_full_width_characters_are_made_half_width_and_the_email_lower_case():
         单位="省直属机关 ／ 省委网信办/ 网络舆情处/",
         单位代码="ＷＸＢ－ＹＱＣ",
         手机="１３９１２３４５６７８",
-        邮箱="ZhangXM＠Example.GOV.CN",
+        邮箱="ZhangXM＠GZ.GOV.CN",
         姓名=" 张晓明 ",
     )
     officials, errors = row_errors(row)
@@ -192,7 +198,7 @@ def test_full_width_characters_are_made_half_width_and_the_email_lower_case():
             unit_path="省直属机关/省委网信办/网络舆情处",
             unit_code="WXB-YQC",
             phone="13912345678",
-            email="zhangxm@example.gov.cn",
+            email="zhangxm@gz.gov.cn",
         )
     ]
 
@@ -262,10 +268,64 @@ def test_twenty_bad_rows_are_all_reported():
     assert [o.line for o in officials] == [2, 23]
     assert len(errors) == 20
     assert [line for line, _ in errors] == list(range(3, 23))
-    assert errors[-1] == (22, "Row 22: the phone number “电话” must be 5 to 20 digits, spaces, “+” or “-”.")
+    assert errors[-1] == (22, bad_phone("电话").replace("Row 2:", "Row 22:"))
 
 
 def test_a_header_without_data_rows():
     officials, errors = parse([OFFICIAL_HEADER, [], []])
     assert officials == []
     assert [(e.line, e.message) for e in errors] == [(0, "The file has no data rows below the header row.")]
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("010-12345678", "010-12345678"),
+        ("139 1234 5678", "139 1234 5678"),
+        ("139  1234\u30005678", "139 1234 5678"),
+        ("(0851)86812345", "(0851)86812345"),
+        ("0571-88886666-123", "0571-88886666-123"),
+        ("+86 139-1234-5678", "+86 139-1234-5678"),
+        ("８６１３９１２３４５６７８", "8613912345678"),
+        # Valid but 22 characters with its spaces: kept without them, to fit the column.
+        ("(0571) 8888 6666-12345", "(0571)88886666-12345"),
+    ],
+)
+def test_chinese_mobile_and_landline_numbers_are_accepted(typed, kept):
+    officials, errors = row_errors(official(手机=typed))
+    assert errors == []
+    assert officials[0].phone == kept
+
+
+def test_the_templates_example_rows_are_refused():
+    zhang, li = ([*row] for row in OFFICIAL_EXAMPLES)
+    officials, errors = row_errors(zhang, official(工号="GZ1002"), li)
+    assert [o.employee_id for o in officials] == ["GZ1002"]
+    assert errors == [
+        example_error(2, "SW2024001 张晓明"),
+        example_error(4, "SW2024002 李文静"),
+    ]
+
+
+def test_an_example_row_half_edited_is_still_refused():
+    """HR typed over the example but left its 工号 and name, or its made-up email address."""
+    zhang, li = ([*row] for row in OFFICIAL_EXAMPLES)
+    zhang[2], zhang[7] = "单位甲", "real@gz.gov.cn"
+    li[0], li[1] = "GZ2001", "周新"
+    officials, errors = row_errors(zhang, li)
+    assert officials == []
+    assert [line for line, _ in errors] == [2, 3]
+    assert all("example row from the template" in message for _, message in errors)
+
+
+def test_a_real_official_sharing_only_the_examples_employee_id_is_not_an_example():
+    officials, errors = row_errors(official(工号="SW2024001", 姓名="赵磊", 邮箱="zhaol@gz.gov.cn"))
+    assert errors == [] and officials[0].employee_id == "SW2024001"
+
+
+def example_error(line, example):
+    return (
+        line,
+        f"Row {line}: this is an example row from the template ({example}); "
+        "delete it and upload the file again.",
+    )

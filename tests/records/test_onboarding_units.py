@@ -4,18 +4,19 @@ from django.utils import translation
 
 from records.onboarding.parse import parse_units_file
 from records.onboarding.types import UnitRow
+from records.onboarding.write import UNIT_EXAMPLES
 from tests.records import UNIT_HEADER, csv_file, xlsx_file
 
 GOOD_ROWS = [
     ["SZZB", "省直属机关", "", ""],
-    ["WXB-YQC", "网络舆情处", "", "WXB"],  # its parent comes later in the file
-    ["WXB", "省委网信办", "省直属机关", ""],
+    ["SWXB-YQC", "网络舆情处", "", "SWXB"],  # its parent comes later in the file
+    ["SWXB", "省委网信办", "省直属机关", ""],
     ["WXB-BGS", "办公室", "省直属机关／省委网信办", ""],
 ]
 EXPECTED = [
     UnitRow(line=2, code="SZZB", name="省直属机关"),
-    UnitRow(line=3, code="WXB-YQC", name="网络舆情处", parent_code="WXB"),
-    UnitRow(line=4, code="WXB", name="省委网信办", parent_path="省直属机关"),
+    UnitRow(line=3, code="SWXB-YQC", name="网络舆情处", parent_code="SWXB"),
+    UnitRow(line=4, code="SWXB", name="省委网信办", parent_path="省直属机关"),
     UnitRow(line=5, code="WXB-BGS", name="办公室", parent_path="省直属机关/省委网信办"),
 ]
 
@@ -145,3 +146,27 @@ def test_every_bad_row_is_reported():
     units, errors = row_errors(*rows, unit("OK", "省委网信办"))
     assert [u.line for u in units] == [22]
     assert errors == [(line, f"Row {line}: 单位名称 is empty.") for line in range(2, 22)]
+
+
+def test_the_templates_example_rows_are_refused():
+    units, errors = row_errors(
+        *(list(example) for example in UNIT_EXAMPLES), unit("SWXB-BGS", "办公室", "", "SWXB")
+    )
+    assert [u.code for u in units] == ["SWXB-BGS"]
+    assert errors == [
+        example_error(2, "WXB 省委网信办"),
+        example_error(3, "WXB-YQC 网络舆情处"),
+    ]
+
+
+def test_a_unit_sharing_only_the_examples_code_is_not_an_example():
+    units, errors = row_errors(unit("WXB", "网络安全和信息化委员会办公室", "省直属机关"))
+    assert errors == [] and units[0].code == "WXB"
+
+
+def example_error(line, example):
+    return (
+        line,
+        f"Row {line}: this is an example row from the template ({example}); "
+        "delete it and upload the file again.",
+    )

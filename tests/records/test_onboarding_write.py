@@ -3,6 +3,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from django.utils import translation
+
 from records.onboarding.parse import parse_officials_file, parse_units_file
 from records.onboarding.write import (
     officials_template_csv,
@@ -12,26 +14,59 @@ from records.onboarding.write import (
 )
 from tests.records import OFFICIAL_HEADER, UNIT_HEADER
 
+EXAMPLE_ERROR = (
+    "Row %(line)s: this is an example row from the template (%(example)s); "
+    "delete it and upload the file again."
+)
+
 
 @pytest.mark.parametrize(
-    ("parser", "filename", "data"),
+    ("parser", "filename", "data", "examples"),
     [
-        (parse_officials_file, "人员导入模板.xlsx", officials_template_xlsx()),
-        (parse_officials_file, "人员导入模板.csv", officials_template_csv()),
-        (parse_units_file, "单位导入模板.xlsx", units_template_xlsx()),
-        (parse_units_file, "单位导入模板.csv", units_template_csv()),
+        (
+            parse_officials_file,
+            "人员导入模板.xlsx",
+            officials_template_xlsx(),
+            ["SW2024001 张晓明", "SW2024002 李文静"],
+        ),
+        (
+            parse_officials_file,
+            "人员导入模板.csv",
+            officials_template_csv(),
+            ["SW2024001 张晓明", "SW2024002 李文静"],
+        ),
+        (
+            parse_units_file,
+            "单位导入模板.xlsx",
+            units_template_xlsx(),
+            ["WXB 省委网信办", "WXB-YQC 网络舆情处"],
+        ),
+        (
+            parse_units_file,
+            "单位导入模板.csv",
+            units_template_csv(),
+            ["WXB 省委网信办", "WXB-YQC 网络舆情处"],
+        ),
     ],
 )
-def test_the_templates_parse_without_errors(parser, filename, data):
-    rows, errors = parser(filename=filename, data=data)
-    assert errors == []
-    assert [row.line for row in rows] == [2, 3]
+def test_the_templates_read_back_with_only_their_example_rows_refused(parser, filename, data, examples):
+    """The template is read as HR downloads it; its two example rows are recognised, with nothing
+    else wrong in them, so they cannot be imported as real people or units."""
+    with translation.override("en"):
+        rows, errors = parser(filename=filename, data=data)
+    assert rows == []
+    assert [(error.line, error.message) for error in errors] == [
+        (line, EXAMPLE_ERROR % {"line": line, "example": example})
+        for line, example in zip((2, 3), examples, strict=True)
+    ]
 
 
 def test_the_officials_examples_show_a_unit_path_and_a_unit_code():
-    officials, _ = parse_officials_file(filename="t.xlsx", data=officials_template_xlsx())
-    assert officials[0].unit_path.count("/") == 2 and not officials[0].unit_code
-    assert officials[1].unit_code and not officials[1].unit_path
+    sheet = load_workbook(io.BytesIO(officials_template_xlsx())).worksheets[0]
+    path_row, code_row = ([cell.value or "" for cell in row] for row in sheet.iter_rows(min_row=2, max_row=3))
+    unit_path, unit_code = OFFICIAL_HEADER.index("单位"), OFFICIAL_HEADER.index("单位代码")
+    assert path_row[unit_path].count("/") == 2 and not path_row[unit_code]
+    assert code_row[unit_code] and not code_row[unit_path]
 
 
 @pytest.mark.parametrize(

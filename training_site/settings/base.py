@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "django_tasks",
+    "django_tasks_db",
     "allauth",
     "allauth.account",
     "axes",
@@ -139,6 +141,8 @@ AUTHENTICATION_BACKENDS = [
     # Axes first: it refuses locked-out accounts before any password is checked.
     "axes.backends.AxesStandaloneBackend",
     "people.backends.EmployeeIdOrEmailBackend",
+    # First sign-in of imported accounts, with the code from HR's sheet (people/activation.py).
+    "people.backends.ActivationCodeBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -232,10 +236,12 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="网络技能培训 <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Background tasks: in-process by default; a deployment points TASKS_BACKEND at a queue.
+# Background tasks: Django's tasks API with django-tasks-db's queue in the database, worked by
+# `manage.py db_worker` (which `make run` starts beside the web server). TASKS_BACKEND names
+# another backend, e.g. django_tasks.backends.immediate.ImmediateBackend to run tasks inline.
 TASKS = {
     "default": {
-        "BACKEND": env.str("TASKS_BACKEND", default="django_tasks.backends.immediate.ImmediateBackend"),
+        "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
     }
 }
 
@@ -285,6 +291,8 @@ YEARLY_CREDIT_HOURS = env.int("YEARLY_CREDIT_HOURS", default=50)  # unless set p
 STUDY_HEARTBEAT_SECONDS = 15
 # A unit's own TrueType font for certificates (宋体/仿宋); default: Debian's WenQuanYi font.
 CERTIFICATE_FONT_PATH = env.str("CERTIFICATE_FONT_PATH", default="")
+# Days an activation code from an onboarding sheet stays valid.
+ACTIVATION_CODE_DAYS = env.int("ACTIVATION_CODE_DAYS", default=30)
 # Public certificate lookups allowed per client address.
 VERIFY_RATE = env.str("VERIFY_RATE", default="20/m")
 # Seconds a quiz answer may arrive after the attempt's deadline (network lag).

@@ -22,3 +22,5 @@ DEMO_DATA_ALLOWED = True
 # Django empties SQLite tables between transactional tests with DELETE, which the audit log's
 # retention trigger would refuse; tests/audit installs the triggers themselves to test them.
 AUDIT_LOG_GUARD_SQLITE = False
+# Tasks run inline in tests; tests/records/test_import_jobs.py runs the real queue and worker.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
