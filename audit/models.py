@@ -17,6 +17,8 @@ class AuditAction(models.TextChoices):
     EXPORT_TRANSCRIPT = "export_transcript", _("Downloaded a transcript PDF")
     IMPORT_OFFICIALS = "import_officials", _("Imported officials")
     IMPORT_UNITS = "import_units", _("Imported units")
+    VIEW_CREDENTIALS = "view_credentials", _("Viewed new accounts' activation codes")
+    DISCARD_CREDENTIALS = "discard_credentials", _("Discarded activation codes")
     ASSIGN = "assign", _("Assigned a curriculum")
     ASSIGNMENT_CHANGE = "assignment_change", _("Changed an assignment")
     ASSIGNMENT_DELETE = "assignment_delete", _("Deleted an assignment")

@@ -13,7 +13,8 @@ MAX_OBJECT_IDS = 500
 
 def audit_record(
     *,
-    request,
+    request=None,
+    user=None,
     action: str,
     filters: dict | None = None,
     object_type: str = "",
@@ -23,18 +24,20 @@ def audit_record(
     detail: str = "",
 ) -> AuditEvent:
     """Write one audit row: who, when (UTC), from where, what (object ids and the filter), how
-    many rows, with what result; and the same as one line on the `training.audit` logger."""
-    user = request.user if request.user.is_authenticated else None
+    many rows, with what result; and the same as one line on the `training.audit` logger.
+    Background work that a person started passes `user` instead of a request."""
+    if request is not None:
+        user = request.user if request.user.is_authenticated else None
     ids = list(object_ids or [])
     event = AuditEvent.objects.create(
         user=user,
         employee_id=user.employee_id if user else "",
-        ip_address=get_client_ip_address(request) or None,
+        ip_address=(get_client_ip_address(request) or None) if request is not None else None,
         action=action,
         object_type=object_type,
         # A page of rows names every object; a download names its filter and count instead.
         object_ids=ids[:MAX_OBJECT_IDS],
-        path=request.get_full_path()[:300],
+        path=request.get_full_path()[:300] if request is not None else "",
         filters={key: value for key, value in (filters or {}).items() if value not in (None, "", [])},
         row_count=row_count,
         result=result,

@@ -58,3 +58,47 @@ class CurriculumRecord(models.Model):
             and self.due_date is not None
             and self.due_date < timezone.localdate()
         )
+
+
+class ImportJobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ImportJob(models.Model):
+    """An officials file HR confirmed, imported by a background task: the file until it is
+    done, the progress, the outcome, and for a day the random key the new accounts' activation
+    codes are derived from (so the sheet can be printed; discarded after)."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    filename = models.CharField(_("file"), max_length=255)
+    data = models.BinaryField(_("file content"), blank=True)
+    # The dry run HR confirmed: the import writes only a plan with this fingerprint.
+    digest = models.CharField(max_length=64)
+    email_changes_confirmed = models.BooleanField(default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ImportJobStatus.choices, default=ImportJobStatus.QUEUED
+    )
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    created_ids = models.JSONField(default=list, blank=True)
+    updated_ids = models.JSONField(default=list, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    credentials_key = models.BinaryField(null=True, blank=True)
+    notice = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.filename} ({self.status})"

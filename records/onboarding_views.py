@@ -1,31 +1,41 @@
 """HR uploads officials or units. The upload is a dry run: it lists every error by row, every
 account or unit it would create and every change to an existing official (old → new), and
 writes nothing. A one-time token, valid for this user only, confirms it; the confirmation
-checks the whole file again and writes it only if it would do exactly what was shown. New
-accounts' initial passwords are shown once."""
+checks the whole file again and writes it only if it would do exactly what was shown. An
+officials import is written by a background worker while HR watches its progress; new
+accounts' activation codes come on a printable sheet."""
 
 import secrets
 
 from django import forms
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from audit.models import AuditAction
 from audit.services import audit_record
 
+from .models import ImportJob, ImportJobStatus
 from .onboarding import write
 from .onboarding.parse import parse_officials_file, parse_units_file
 from .onboarding.types import RowError
+from .services.import_jobs import (
+    import_job_create,
+    import_job_discard_credentials,
+    import_job_resume_if_stale,
+)
+from .services.import_jobs import import_job_sheet as sheet_of
 from .services.onboarding import (
     OfficialsPlan,
     OnboardingRefused,
     UnitsPlan,
-    officials_import,
     officials_plan,
     units_import,
     units_plan,
@@ -46,10 +56,10 @@ def _pending_key(request, kind: str, token: str) -> str:
     return f"onboarding:{kind}:{request.user.pk}:{token}"
 
 
-def _pending_put(request, kind: str, filename: str, data: bytes, digest: str) -> str:
+def _pending_put(request, kind: str, filename: str, data: bytes, digest: str, email_changes: int = 0) -> str:
     """Keep the checked file for the confirmation, under a token only this user can redeem."""
     token = secrets.token_urlsafe(16)
-    pending = {"filename": filename, "data": data, "digest": digest}
+    pending = {"filename": filename, "data": data, "digest": digest, "email_changes": email_changes}
     cache.set(_pending_key(request, kind, token), pending, PENDING_SECONDS)
     return token
 
@@ -111,39 +121,113 @@ def _officials_checked(
         new_accounts_more=max(0, len(plan.creates) - NEW_ACCOUNTS_SHOWN),
     )
     if not errors and plan.rows:
-        context["token"] = _pending_put(request, "officials", filename, data, plan.digest)
+        context["token"] = _pending_put(
+            request, "officials", filename, data, plan.digest, email_changes=len(plan.email_changes)
+        )
 
 
 def _confirm_officials(request, context: dict):
+    """Queue the confirmed file for a worker and show its progress; the worker checks the whole
+    file again and writes it only if it would still do exactly what HR confirmed."""
     pending = _pending_take(request, "officials")
     if pending is None:
         return render(request, "records/import.html", _expired(context))
     filename, data = pending["filename"], pending["data"]
-    rows, errors = parse_officials_file(filename=filename, data=data)
-    try:
-        if errors:
-            raise OnboardingRefused(
-                _("The file has errors; nothing was written."), officials_plan(rows=rows, viewer=request.user)
-            )
-        result = officials_import(
-            rows=rows,
-            viewer=request.user,
-            digest=pending["digest"],
-            email_changes_confirmed=request.POST.get("confirm_email_changes") == "1",
-        )
-    except OnboardingRefused as refused:
-        context["notice"] = refused.message
-        _officials_checked(request, context, filename=filename, data=data, errors=errors, plan=refused.plan)
+    confirmed = request.POST.get("confirm_email_changes") == "1"
+    if pending["email_changes"] and not confirmed:
+        rows, errors = parse_officials_file(filename=filename, data=data)
+        context["notice"] = _("The email address changes must be confirmed before importing.")
+        plan = officials_plan(rows=rows, viewer=request.user)
+        _officials_checked(request, context, filename=filename, data=data, errors=errors, plan=plan)
         return render(request, "records/import.html", context)
+    job = import_job_create(
+        by=request.user,
+        filename=filename,
+        data=data,
+        digest=pending["digest"],
+        email_changes_confirmed=confirmed,
+    )
     audit_record(
         request=request,
         action=AuditAction.IMPORT_OFFICIALS,
-        object_type="people.user",
-        object_ids=[user.pk for user, _password in result.created] + [user.pk for user in result.updated],
-        row_count=len(rows),
-        detail=f"{filename}: {len(result.created)} created, {len(result.updated)} updated",
+        object_type="records.importjob",
+        object_ids=[job.pk],
+        result="queued",
+        detail=f"{filename}: confirmed, import job {job.pk}",
     )
-    return render(request, "records/import_done.html", {"result": result})
+    return redirect("records_import_job", job_id=job.pk)
+
+
+def _job_of(request, job_id: int) -> ImportJob:
+    """Only the person who started an import sees it (its sheet holds activation codes)."""
+    job = ImportJob.objects.filter(pk=job_id, created_by=request.user).first()
+    if job is None:
+        audit_record(
+            request=request, action=AuditAction.DENIED, result="denied", detail=f"import job {job_id}"
+        )
+        raise Http404
+    return job
+
+
+@login_required
+def import_job(request, job_id: int):
+    """The import's progress (the page polls import_job_status), then its outcome."""
+    _hr_only(request)
+    job = _job_of(request, job_id)
+    import_job_resume_if_stale(job=job)
+    return render(
+        request, "records/import_job.html", {"job": job, "done": job.status == ImportJobStatus.DONE}
+    )
+
+
+@login_required
+def import_job_status(request, job_id: int):
+    _hr_only(request)
+    job = _job_of(request, job_id)
+    import_job_resume_if_stale(job=job)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "rows_total": job.rows_total,
+            "rows_done": job.rows_done,
+            "finished": job.status in (ImportJobStatus.DONE, ImportJobStatus.FAILED),
+        }
+    )
+
+
+@login_required
+def import_job_sheet(request, job_id: int):
+    """The printable sheet of new accounts and their activation codes, while it is kept."""
+    _hr_only(request)
+    job = _job_of(request, job_id)
+    lines = sheet_of(job=job)
+    audit_record(
+        request=request,
+        action=AuditAction.VIEW_CREDENTIALS,
+        object_type="people.user",
+        object_ids=job.created_ids,
+        row_count=len(lines or []),
+        result="ok" if lines is not None else "expired",
+        detail=f"import job {job.pk}",
+    )
+    context = {"job": job, "lines": lines, "days": settings.ACTIVATION_CODE_DAYS}
+    return render(request, "records/import_sheet.html", context)
+
+
+@login_required
+@require_POST
+def import_job_discard(request, job_id: int):
+    _hr_only(request)
+    job = _job_of(request, job_id)
+    import_job_discard_credentials(job=job)
+    audit_record(
+        request=request,
+        action=AuditAction.DISCARD_CREDENTIALS,
+        object_type="records.importjob",
+        object_ids=[job.pk],
+    )
+    messages.success(request, _("The activation codes of this import can no longer be shown."))
+    return redirect("records_import_job", job_id=job.pk)
 
 
 @login_required

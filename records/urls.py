@@ -14,6 +14,20 @@ urlpatterns = [
     path("assignments/remind", assignment_views.send_reminders, name="records_send_reminders"),
     path("import/officials/", onboarding_views.import_officials, name="records_import_officials"),
     path("import/units/", onboarding_views.import_units, name="records_import_units"),
+    path("import/jobs/<int:job_id>/", onboarding_views.import_job, name="records_import_job"),
+    path(
+        "import/jobs/<int:job_id>/status",
+        onboarding_views.import_job_status,
+        name="records_import_job_status",
+    ),
+    path(
+        "import/jobs/<int:job_id>/sheet/", onboarding_views.import_job_sheet, name="records_import_job_sheet"
+    ),
+    path(
+        "import/jobs/<int:job_id>/discard",
+        onboarding_views.import_job_discard,
+        name="records_import_job_discard",
+    ),
     path(
         "import/<str:kind>-template.<str:file_format>",
         onboarding_views.import_template,

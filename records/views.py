@@ -29,11 +29,13 @@ def _filtered(request):
     return form, filters, selectors.record_rows(viewer=request.user, filters=filters)
 
 
-def _refused(request, form, action):
+def _refused(request, form, filters, rows, action):
     """A download with a refused filter: the page with the errors and no rows, never a file."""
-    audit_record(request=request, action=action, result="invalid", filters={"invalid": sorted(form.errors)})
-    page = selectors.record_page(selectors.CurriculumRecord.objects.none(), 1, per_page=PAGE_SIZE)
-    return render(request, "records/records_list.html", _list_context(request, form, page, None), status=400)
+    audit_record(request=request, action=action, result="invalid", filters=filters.as_dict, row_count=0)
+    page = selectors.record_page(rows, 1, per_page=PAGE_SIZE)
+    return render(
+        request, "records/records_list.html", _list_context(request, form, page, filters), status=400
+    )
 
 
 def _list_context(request, form, page, filters) -> dict:
@@ -87,7 +89,7 @@ def records_csv(request):
     _hr_only(request)
     form, filters, rows = _filtered(request)
     if not filters.valid:
-        return _refused(request, form, AuditAction.EXPORT_CSV)
+        return _refused(request, form, filters, rows, AuditAction.EXPORT_CSV)
     count = rows.count()
     audit_record(request=request, action=AuditAction.EXPORT_CSV, filters=filters.as_dict, row_count=count)
     chunks, headers = _export(filters, rows)
@@ -105,7 +107,7 @@ def records_xlsx(request):
     _hr_only(request)
     form, filters, rows = _filtered(request)
     if not filters.valid:
-        return _refused(request, form, AuditAction.EXPORT_XLSX)
+        return _refused(request, form, filters, rows, AuditAction.EXPORT_XLSX)
     count = rows.count()
     audit_record(request=request, action=AuditAction.EXPORT_XLSX, filters=filters.as_dict, row_count=count)
     chunks, headers = _export(filters, rows)

@@ -7,18 +7,21 @@ import copy
 import hashlib
 import json
 import re
-import secrets
 from dataclasses import dataclass, field
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from people import roles
+from people.activation import activation_code_derive, activation_code_hash
 from people.models import OrgUnit, User
 from people.selectors import units_in_scope
 from people.services import org_unit_create, users_placed
@@ -26,8 +29,6 @@ from people.services import org_unit_create, users_placed
 from ..onboarding import columns
 from ..onboarding.types import OfficialRow, RowError, UnitRow
 
-# Initial passwords avoid look-alike characters (0/O, 1/l/I): they are read off paper.
-PASSWORD_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"  # noqa: S105
 WRITE_BATCH = 500
 # The fields an officials file fills; of an existing official, only these ever change.
 OFFICIAL_FIELDS = ("full_name", "org_unit", "position", "rank", "phone", "email")
@@ -259,18 +260,25 @@ def _path_names() -> dict[int, str]:
 
 @dataclass
 class OnboardingResult:
-    created: list[tuple[User, str]]  # new accounts with their initial passwords (shown once)
+    created: list[User]
     updated: list[User]
 
 
 def officials_import(
-    *, rows: list[OfficialRow], viewer: User, digest: str, email_changes_confirmed: bool = False
+    *,
+    rows: list[OfficialRow],
+    viewer: User,
+    digest: str,
+    codes_key: bytes,
+    email_changes_confirmed: bool = False,
 ) -> OnboardingResult:
     """Write the officials file HR confirmed, in one transaction: plan it again with the
     matched accounts locked and refuse (writing nothing) unless it is still free of errors and
     exactly the plan whose `digest` HR confirmed, with any email change explicitly confirmed.
-    New accounts get a random initial password that must be changed at first sign-in; records
-    follow everyone created or changed through one placement event."""
+    New accounts sign in first with a one-time activation code derived from `codes_key` (the
+    same key gives the same codes, so a re-run after a crash prints the same sheet) and must
+    then choose a password; records follow everyone created or changed through one placement
+    event."""
     with transaction.atomic():
         plan = officials_plan(rows=rows, viewer=viewer, lock=True)
         if plan.errors:
@@ -283,29 +291,34 @@ def officials_import(
             raise OnboardingRefused(message, plan)
         try:
             with transaction.atomic():
-                result = OnboardingResult(created=_officials_create(plan), updated=_officials_update(plan))
+                result = OnboardingResult(
+                    created=_officials_create(plan, codes_key), updated=_officials_update(plan)
+                )
         except IntegrityError as error:
             # Another import or an administrator took one of these 工号 or addresses meanwhile.
             message = _("The accounts or units changed since the file was checked; check the changes again.")
             raise OnboardingRefused(message, officials_plan(rows=rows, viewer=viewer)) from error
-        users_placed(
-            user_ids=[user.pk for user, _password in result.created] + [u.pk for u in result.updated]
-        )
+        users_placed(user_ids=[user.pk for user in result.created] + [u.pk for u in result.updated])
     return result
 
 
-def _officials_create(plan: OfficialsPlan) -> list[tuple[User, str]]:
+def _officials_create(plan: OfficialsPlan, codes_key: bytes) -> list[User]:
+    expires = timezone.now() + timedelta(days=settings.ACTIVATION_CODE_DAYS)
     created = []
     for row in plan.creates:
-        password = "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(10))
         user = _new_official(row, plan.units[row.line])
-        user.set_password(password)
-        created.append((user, password))
-    User.objects.bulk_create([user for user, _password in created], batch_size=WRITE_BATCH)
+        # No password until they choose one: a slow hash per row is what made imports take
+        # twenty minutes; a random code needs only a fast keyed hash (people/activation.py).
+        user.set_unusable_password()
+        code = activation_code_derive(key=codes_key, employee_id=row.employee_id)
+        user.activation_code_hash = activation_code_hash(employee_id=row.employee_id, code=code)
+        user.activation_expires_at = expires
+        created.append(user)
+    User.objects.bulk_create(created, batch_size=WRITE_BATCH)
     memberships = [
         User.groups.through(user_id=user.pk, group_id=group_id)
         for group_id in Group.objects.filter(name=roles.OFFICIAL).values_list("pk", flat=True)
-        for user, _password in created
+        for user in created
     ]
     User.groups.through.objects.bulk_create(memberships, batch_size=WRITE_BATCH)
     return created

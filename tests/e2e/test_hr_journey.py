@@ -1,5 +1,6 @@
 """HR's journey in a real browser: filter to a unit, read the chart, download the records,
-open a transcript, and import officials (a bad row first, then the fixed file)."""
+open a transcript, and import officials (a bad row first, then the fixed file); a new official
+signs in with the activation code from HR's sheet and chooses a password."""
 
 import csv
 import io
@@ -68,6 +69,19 @@ def test_hr_filters_downloads_reads_a_transcript_and_imports(upload_files, new_p
     page.set_input_files("input[type=file]", upload_files["good"])
     page.get_by_role("button", name="检查文件").click()
     page.get_by_role("button", name="确认导入").click()
-    expect(page.locator("h1")).to_have_text("导入完成")
+    # The import runs in the background; its page follows it to the end.
+    expect(page.get_by_role("status")).to_contain_text("导入完成：新建 2 个账号", timeout=20_000)
+    page.get_by_role("link", name="打开激活码单").click()
     expect(page.locator(".print-sheet")).to_contain_text(re.compile("HR9001.*孙悦", re.S))
+    code = page.locator(".print-sheet tr", has_text="HR9001").locator("td.code").inner_text()
     assert User.objects.filter(employee_id__in=["HR9001", "HR9002"], must_change_password=True).count() == 2
+
+    # The new official signs in with the code from the sheet and chooses a password.
+    newcomer = new_page(DESKTOP)
+    site_login(newcomer, "HR9001", code)
+    expect(newcomer).to_have_url(re.compile("/accounts/password/set/"))
+    newcomer.fill("#id_password1", "Cadre-Study-2027!")
+    newcomer.fill("#id_password2", "Cadre-Study-2027!")
+    newcomer.locator("main button[type=submit]").click()
+    expect(newcomer.locator("h1")).to_contain_text("我的学习")
+    assert not User.objects.get(employee_id="HR9001").activation_code_hash

@@ -13,11 +13,14 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from people import roles
+from people.activation import activation_code_matches
 from people.models import User
 from people.services import user_update
 from people.signals import placement_changed
+from records.models import ImportJob, ImportJobStatus
 from records.onboarding.parse import parse_officials_file
 from records.onboarding.write import officials_template_xlsx
+from records.services.import_jobs import import_job_sheet
 from records.services.onboarding import OnboardingRefused, officials_import, officials_plan
 from tests.factories.people import PASSWORD, UserFactory
 from tests.records import OFFICIAL_HEADER, xlsx_file
@@ -58,6 +61,12 @@ def check(client, *rows, filename="people.xlsx"):
 def confirm(client, token, *, emails=False):
     data = {"token": token, **({"confirm_email_changes": "1"} if emails else {})}
     return client.post(reverse(URL), data)
+
+
+def job_of(response) -> ImportJob:
+    """The background import a confirmation queued (tasks run inline under the test settings)."""
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return ImportJob.objects.get(pk=int(response["Location"].rstrip("/").rsplit("/", 1)[1]))
 
 
 def errors_of(response):
@@ -184,8 +193,8 @@ def test_an_email_change_is_shown_and_needs_its_own_confirmation(client, hr, off
         .startswith("This import was already done or has expired")
     )
 
-    done = confirm(client, refused.context["token"], emails=True)
-    assert [user.employee_id for user in done.context["result"].updated] == ["GZ4001"]
+    job = job_of(confirm(client, refused.context["token"], emails=True))
+    assert job.status == ImportJobStatus.DONE and job.updated_ids == [official.pk]
     official.refresh_from_db()
     assert (
         official.full_name,
@@ -241,16 +250,15 @@ def test_a_confirmation_is_used_once_and_only_by_the_user_it_was_given_to(client
     other_hr = UserFactory(hr=True, managed_units=(org_tree["a"],))
     client.force_login(other_hr)
     stolen = confirm(client, token)
-    assert "result" not in stolen.context
+    assert stolen.status_code == 200 and not ImportJob.objects.exists()
     assert stolen.context["notice"].startswith("This import was already done or has expired")
     assert not User.objects.filter(employee_id__in=["GZ6001", "GZ6002"]).exists()
 
     client.force_login(hr)
-    done = confirm(client, token)
-    assert len(done.context["result"].created) == 2
+    assert len(job_of(confirm(client, token)).created_ids) == 2
     before = accounts()
     replayed = confirm(client, token)
-    assert "result" not in replayed.context and accounts() == before
+    assert replayed.status_code == 200 and accounts() == before and ImportJob.objects.count() == 1
     assert replayed.context["notice"].startswith("This import was already done or has expired")
     assert AuditEvent.objects.filter(action="import_officials", result="ok").count() == 1
 
@@ -259,14 +267,16 @@ def test_a_change_made_after_the_dry_run_is_shown_again_before_anything_is_writt
     response = check(client, row("GZ4001", "新名"), row("GZ6001"))
     user_update(user=official, full_name="第三人改的名")
     before = accounts()
-    refused = confirm(client, response.context["token"])
+    job = job_of(confirm(client, response.context["token"]))
     assert accounts() == before
-    assert refused.context["notice"] == (
-        "The accounts or units changed since the file was checked; check the changes again."
-    )
-    changes = refused.context["plan"].updates[0].changes
+    assert job.status == ImportJobStatus.FAILED
+    assert job.notice == "The accounts or units changed since the file was checked; check the changes again."
+    page = client.get(reverse("records_import_job", args=[job.pk])).content.decode()
+    assert job.notice in page
+    checked_again = check(client, row("GZ4001", "新名"), row("GZ6001"))
+    changes = checked_again.context["plan"].updates[0].changes
     assert [(c.old, c.new) for c in changes] == [("第三人改的名", "新名")]
-    confirm(client, refused.context["token"])
+    confirm(client, checked_again.context["token"])
     assert (
         User.objects.filter(employee_id__in=["GZ4001", "GZ6001"], full_name__in=["新名", "新人"]).count() == 2
     )
@@ -276,9 +286,8 @@ def test_an_official_made_staff_after_the_dry_run_is_refused_at_the_confirmation
     response = check(client, row("GZ4001", "新名", email="new@gz.gov.cn"), row("GZ6001"))
     official.groups.add(Group.objects.get(name=roles.TRAINER))
     before = accounts()
-    refused = confirm(client, response.context["token"], emails=True)
-    assert errors_of(refused) == [(2, staff_message(2, "GZ4001"))]
-    assert "token" not in refused.context
+    job = job_of(confirm(client, response.context["token"], emails=True))
+    assert job.status == ImportJobStatus.FAILED and job.errors == [staff_message(2, "GZ4001")]
     assert accounts() == before
 
 
@@ -288,12 +297,15 @@ def test_the_service_refuses_a_plan_other_than_the_confirmed_one(hr, official):
     )
     plan = officials_plan(rows=rows, viewer=hr)
     before = accounts()
+    key = b"k" * 32
     with pytest.raises(OnboardingRefused):
-        officials_import(rows=rows, viewer=hr, digest=plan.digest)  # the email change unconfirmed
+        officials_import(
+            rows=rows, viewer=hr, digest=plan.digest, codes_key=key
+        )  # the email change unconfirmed
     with pytest.raises(OnboardingRefused):
-        officials_import(rows=rows, viewer=hr, digest="0" * 64, email_changes_confirmed=True)
+        officials_import(rows=rows, viewer=hr, digest="0" * 64, codes_key=key, email_changes_confirmed=True)
     assert accounts() == before
-    officials_import(rows=rows, viewer=hr, digest=plan.digest, email_changes_confirmed=True)
+    officials_import(rows=rows, viewer=hr, digest=plan.digest, codes_key=key, email_changes_confirmed=True)
     assert User.objects.get(pk=official.pk).email == "new@gz.gov.cn"
 
 
@@ -307,8 +319,8 @@ def test_new_officials_are_written_in_bulk_and_announced_once(client, hr, offici
         rows = [row(f"GZ{number}", phone="139 1234 5678") for number in range(first, first + count)]
         token = check(client, row("GZ4001", f"改名{count}"), *rows).context["token"]
         with CaptureQueriesContext(connection) as queries:
-            done = confirm(client, token)
-        return done.context["result"], len(queries)
+            job = job_of(confirm(client, token))
+        return job, len(queries)
 
     placement_changed.connect(spy)
     try:
@@ -319,15 +331,20 @@ def test_new_officials_are_written_in_bulk_and_announced_once(client, hr, offici
     # Writing 60 officials takes as many queries as writing 3.
     assert large_queries == small_queries
     assert announced == [
-        sorted([user.pk for user, _password in small.created] + [official.pk]),
-        sorted([user.pk for user, _password in large.created] + [official.pk]),
+        sorted([*small.created_ids, official.pk]),
+        sorted([*large.created_ids, official.pk]),
     ]
     created = User.objects.filter(employee_id__startswith="GZ8")
     assert created.count() == 60
     assert all(user.must_change_password and user.phone == "139 1234 5678" for user in created)
     assert set(created.values_list("groups__name", flat=True)) == {roles.OFFICIAL}
-    user, password = large.created[0]
-    assert User.objects.get(pk=user.pk).check_password(password)
+    # Nobody got a password: each signs in once with the activation code on HR's sheet.
+    assert not any(user.has_usable_password() for user in created)
+    line = import_job_sheet(job=large)[0]
+    user = User.objects.get(employee_id=line.employee_id)
+    assert activation_code_matches(
+        employee_id=user.employee_id, code=line.code, stored=user.activation_code_hash
+    )
 
 
 def test_phone_numbers_must_be_chinese_mobile_or_landline_numbers(client, hr):
