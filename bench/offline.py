@@ -1,13 +1,15 @@
 """Measurements that are not request rates, each run in a process of its own so that its peak
-memory is its own: the export floors, certificate PDF rendering and a ZIP of certificates.
+memory is its own: the export floors, certificate PDF rendering and a ZIP of certificates; and
+the files and clean-up of the officials import scenario.
 
-    python bench/offline.py csv_floor|xlsx_floor|certificate_pdf|certificate_zip
+    python bench/offline.py csv_floor|xlsx_floor|certificate_pdf|certificate_zip|import_file|import_cleanup
 
 Prints one JSON line.
 """
 
 import io
 import json
+import os
 import resource
 import sys
 import time
@@ -19,13 +21,18 @@ import django
 
 django.setup()
 
+from openpyxl import Workbook
 from zipstream import ZipStream
 
 from certificates import services as certificate_services
 from certificates.models import Certificate
 from certificates.pdf import render_certificate
-from people.models import User
+from core.scale import people as scale_people
+from people import roles
+from people.models import OrgUnit, User
 from records import exports
+from records.models import ImportJob
+from records.onboarding.columns import OFFICIAL_HEADERS
 from records.selectors import RecordFilter, record_rows, unit_names
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -33,6 +40,8 @@ import floors  # noqa: E402
 
 PDF_SAMPLES = 50
 ZIP_CERTIFICATES = 1000
+IMPORT_ROWS = 5000
+IMPORT_PREFIX = "IMP"
 
 
 class Sink(io.RawIOBase):
@@ -114,11 +123,58 @@ def _pdf_chunks(certificate):
     yield certificate_services.certificate_pdf(certificate=certificate)
 
 
+def import_file() -> dict:
+    """5,000 new officials for the benchmark HR's units, as an .xlsx HR would upload, and an
+    official already in the database who signs in while the import runs."""
+    work = Path(os.environ["BENCH_WORK"])
+    hr = User.objects.get(employee_id=scale_people.HR_EMPLOYEE_ID)
+    sections = [
+        unit.code
+        for unit in OrgUnit.objects.with_descendants_of(list(hr.managed_units.all()))
+        if unit.is_leaf()
+    ]
+    rows = [
+        [
+            f"{IMPORT_PREFIX}{number:06d}",
+            f"导入{number}",
+            "",
+            sections[number % len(sections)],
+            "科员",
+            "",
+            "",
+            "",
+        ]
+        for number in range(IMPORT_ROWS)
+    ]
+    path = work / "import_officials.xlsx"
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("人员")
+    for row in [OFFICIAL_HEADERS, *rows]:
+        sheet.append(row)
+    workbook.save(path)
+    official = (
+        User.objects.filter(groups__name=roles.OFFICIAL, is_active=True)
+        .exclude(employee_id__startswith=IMPORT_PREFIX)
+        .order_by("pk")
+        .first()
+    )
+    return {"path": str(path), "rows": len(rows), "official": official.employee_id}
+
+
+def import_cleanup() -> dict:
+    """Remove what the import scenario created, so every run imports 5,000 new officials."""
+    deleted, _ = User.objects.filter(employee_id__startswith=IMPORT_PREFIX).delete()
+    ImportJob.objects.all().delete()
+    return {"deleted": deleted}
+
+
 if __name__ == "__main__":
     scenarios = {
         "csv_floor": csv_floor,
         "xlsx_floor": xlsx_floor,
         "certificate_pdf": certificate_pdf,
         "certificate_zip": certificate_zip,
+        "import_file": import_file,
+        "import_cleanup": import_cleanup,
     }
     print(json.dumps(scenarios[sys.argv[1]]()))
