@@ -1,5 +1,7 @@
 """Mixins for Wagtail admin views that show or change personal or permission data: every
-saved change, deletion and view writes an audit row, inside the change's transaction."""
+saved change, deletion and view writes one audit row, inside the change's transaction."""
+
+from django.db import transaction
 
 from audit.models import AuditAction
 from audit.services import audit_record
@@ -12,32 +14,40 @@ def _label(instance) -> str:
 class AuditedChangeMixin:
     """Create and edit views: one row naming the object and the fields that changed."""
 
+    def audit_action(self, adding: bool) -> str:
+        return AuditAction.CREATE if adding else AuditAction.CHANGE
+
+    def audit_detail(self, instance) -> str:
+        # Field names only: a new password or phone number never reaches the log.
+        return "fields: " + ", ".join(sorted(self.form.changed_data))
+
     def save_instance(self):
         adding = getattr(self.form.instance, "_state", None) is not None and self.form.instance._state.adding
         instance = super().save_instance()
         audit_record(
             request=self.request,
-            action=AuditAction.CREATE if adding else AuditAction.CHANGE,
+            action=self.audit_action(adding),
             object_type=_label(instance),
             object_ids=[instance.pk],
-            detail="fields: " + ", ".join(sorted(self.form.changed_data)),
+            detail=self.audit_detail(instance),
         )
         return instance
 
 
 class AuditedDeleteMixin:
-    """Delete views: one row naming the deleted object."""
+    """Delete views: one row naming the deleted object, committed with the deletion or not at all."""
 
     def delete_action(self):
         pk, label, text = self.object.pk, _label(self.object), str(self.object)
-        super().delete_action()
-        audit_record(
-            request=self.request,
-            action=AuditAction.DELETE,
-            object_type=label,
-            object_ids=[pk],
-            detail=text,
-        )
+        with transaction.atomic():
+            super().delete_action()
+            audit_record(
+                request=self.request,
+                action=AuditAction.DELETE,
+                object_type=label,
+                object_ids=[pk],
+                detail=text,
+            )
 
 
 class AuditedReadMixin:

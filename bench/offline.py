@@ -22,9 +22,9 @@ import django
 django.setup()
 
 from openpyxl import Workbook
-from zipstream import ZipStream
 
 from certificates import services as certificate_services
+from certificates.archive import certificates_zip
 from certificates.models import Certificate
 from certificates.pdf import render_certificate
 from core.scale import people as scale_people
@@ -101,11 +101,11 @@ def certificate_zip() -> dict:
     certificates = Certificate.objects.select_related("template").order_by("pk")[:ZIP_CERTIFICATES]
     stored = sum(1 for c in certificates if c.pdf)
     started = time.perf_counter()
-    archive = ZipStream(sized=False)
-    count = 0
-    for certificate in certificates.iterator(chunk_size=200):
-        archive.add(_pdf_chunks(certificate), arcname=f"{certificate.serial}-{certificate.holder_name}.pdf")
-        count += 1
+    count = certificates.count()
+    archive = certificates_zip(
+        certificates.iterator(chunk_size=200),
+        lambda certificate: certificate_services.certificate_pdf(certificate=certificate),
+    )
     sink = Sink()
     for chunk in archive:
         sink.write(chunk)
@@ -117,10 +117,6 @@ def certificate_zip() -> dict:
         "peak_mb": round(peak_mb(), 1),
         "added_mb": round(peak_mb() - before, 1),
     }
-
-
-def _pdf_chunks(certificate):
-    yield certificate_services.certificate_pdf(certificate=certificate)
 
 
 def import_file() -> dict:

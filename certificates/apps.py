@@ -9,4 +9,5 @@ class CertificatesConfig(AppConfig):
     verbose_name = _("Certificates")
 
     def ready(self):
-        from . import checks  # noqa: F401 - registers the font check
+        # Registers the font check; locks ReportLab down before any PDF is made.
+        from . import checks, pdfsafe  # noqa: F401

@@ -5,6 +5,7 @@ CERTIFICATE_FONT_PATH names a unit's own font (宋体/仿宋 .ttf); otherwise De
 WenQuanYi fonts are looked for.
 """
 
+import io
 from functools import cache
 from pathlib import Path
 
@@ -36,11 +37,14 @@ def font_path() -> Path | None:
 
 @cache
 def cjk_font() -> str:
-    """Register the font once per process and return its ReportLab name."""
+    """Register the font once per process and return its ReportLab name. The file is read here
+    and handed over as bytes: ReportLab itself may open nothing by name (`pdfsafe`)."""
     path = font_path()
     if path is None:
         raise FontMissing(
             "No CJK TrueType font: install Debian's fonts-wqy-microhei or set CERTIFICATE_FONT_PATH."
         )
-    pdfmetrics.registerFont(TTFont(FONT_NAME, str(path), subfontIndex=0))
+    data = io.BytesIO(path.read_bytes())
+    data.name = str(path)  # what ReportLab names the font after in its messages
+    pdfmetrics.registerFont(TTFont(FONT_NAME, data, subfontIndex=0))
     return FONT_NAME

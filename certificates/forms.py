@@ -1,10 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import LightModelChoiceField
 from courses.models import CurriculumPage
+from people.models import OrgUnit
 from people.selectors import units_in_scope
 
-from .selectors import CertificateFilter
+from .selectors import CertificateFilter, StatusChoice
 
 
 class VerifyForm(forms.Form):
@@ -24,10 +26,30 @@ class RevokeForm(forms.Form):
     )
 
 
+STATUS_CHOICES = [
+    (StatusChoice.VALID, _("Valid only")),
+    (StatusChoice.ALL, _("All, with revoked and replaced ones marked")),
+    (StatusChoice.REVOKED, _("Revoked only")),
+    (StatusChoice.SUPERSEDED, _("Replaced only")),
+]
+
+
 class CertificateFilterForm(forms.Form):
-    unit = forms.ModelChoiceField(queryset=None, required=False, label=_("Unit (with its sub-units)"))
-    curriculum = forms.ModelChoiceField(
-        queryset=CurriculumPage.objects.none(), required=False, label=_("Curriculum")
+    unit = LightModelChoiceField(
+        OrgUnit.objects.none(),
+        label_field="name",
+        required=False,
+        label=_("Unit (with its sub-units)"),
+        error_messages={"invalid_choice": _("This unit is not one of the units you manage.")},
+    )
+    curriculum = LightModelChoiceField(
+        CurriculumPage.objects.none(), label_field="title", required=False, label=_("Curriculum")
+    )
+    status = forms.ChoiceField(
+        choices=STATUS_CHOICES,
+        required=False,
+        label=_("Status"),
+        help_text=_("Revoked and replaced certificates are left out unless chosen here."),
     )
     issued_from = forms.DateField(
         required=False, label=_("Issued from"), widget=forms.DateInput(attrs={"type": "date"})
@@ -42,10 +64,20 @@ class CertificateFilterForm(forms.Form):
         self.fields["curriculum"].queryset = CurriculumPage.objects.live().order_by("title")
 
     def to_filter(self) -> CertificateFilter:
-        data = self.cleaned_data if self.is_valid() else {}
+        """The viewer's filter; a refused value (a unit outside scope, a bad date) gives a
+        filter that matches nothing, so it never widens to everything in scope."""
+        if self.is_bound and not self.is_valid():
+            return CertificateFilter(valid=False, as_dict={"invalid": sorted(self.errors)})
+        data = self.cleaned_data if self.is_bound else {}
         return CertificateFilter(
-            unit_id=data["unit"].pk if data.get("unit") else None,
+            unit=data.get("unit"),
             curriculum_id=data["curriculum"].pk if data.get("curriculum") else None,
             issued_from=data.get("issued_from"),
             issued_to=data.get("issued_to"),
+            status=data.get("status") or StatusChoice.VALID,
+            as_dict={
+                key: value.pk if hasattr(value, "pk") else str(value)
+                for key, value in data.items()
+                if value not in (None, "")
+            },
         )

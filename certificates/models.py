@@ -92,7 +92,8 @@ class CertificateQuerySet(models.QuerySet):
 
 
 class Certificate(models.Model):
-    """Proof that an official completed a curriculum: issued once, verifiable, revocable."""
+    """Proof that an official completed a curriculum: issued once, verifiable, revocable; a
+    re-issue points from the old certificate to the new (`superseded_by`)."""
 
     serial = models.CharField(_("serial number"), max_length=40, unique=True)
     verification_code = models.CharField(_("verification code"), max_length=32, unique=True)
@@ -143,11 +144,13 @@ class Certificate(models.Model):
         verbose_name = _("certificate")
         verbose_name_plural = _("certificates")
         constraints = [
-            # One live certificate per official and curriculum, however many completions race.
+            # One valid certificate per official and curriculum, however many completions race.
+            # A revoked one may stand beside its corrected re-issue; that a revocation sticks
+            # otherwise is certificate_issue's rule.
             models.UniqueConstraint(
                 fields=["user", "curriculum"],
-                condition=~models.Q(status="superseded"),
-                name="certificates_one_per_curriculum",
+                condition=models.Q(status="valid"),
+                name="certificates_one_valid_per_curriculum",
             ),
         ]
         indexes = [

@@ -1,5 +1,8 @@
 """Certificate PDFs: A4, Chinese text in the embedded (subset) CJK font, a QR code to the
-public verification page, the serial number and the verification code printed."""
+public verification page, the serial number and the verification code printed.
+
+The body goes through a Paragraph with all markup escaped (`pdfsafe.paragraph`); the title,
+issuer, dates, serial and URL are drawn as plain canvas strings, which read no markup."""
 
 import io
 from dataclasses import dataclass
@@ -12,13 +15,11 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
-from reportlab.platypus import Paragraph
-
-from django.utils.html import escape
 
 from .codes import verification_code_display
 from .fonts import cjk_font
 from .models import CertificateTemplate, Orientation
+from .pdfsafe import paragraph
 
 RED = colors.HexColor("#b4232a")
 GOLD = colors.HexColor("#c9a227")
@@ -82,9 +83,10 @@ def render_certificate(*, template: CertificateTemplate, text: CertificateText) 
     style = ParagraphStyle(
         "body", fontName=font, fontSize=18, leading=34, wordWrap="CJK", firstLineIndent=36, textColor=INK
     )
-    paragraph = Paragraph(escape(fill_placeholders(template.body, text)), style)
-    _w, used = paragraph.wrap(width - 2 * (MARGIN + 40), height)
-    paragraph.drawOn(pdf, MARGIN + 40, height - 190 - used)
+    # The template and every value in it are text as typed; only the canvas calls below draw.
+    body = paragraph(fill_placeholders(template.body, text), style)
+    _w, used = body.wrap(width - 2 * (MARGIN + 40), height)
+    body.drawOn(pdf, MARGIN + 40, height - 190 - used)
 
     pdf.setFillColor(INK)
     pdf.setFont(font, 16)

@@ -1,15 +1,15 @@
 """Reads for certificates, always filtered by who is asking."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import QuerySet
 
-from people.models import User
+from people.models import OrgUnit, User
 from people.roles import is_hr, is_site_admin
 from people.selectors import unit_subtree, units_in_scope
 
-from .models import Certificate
+from .models import Certificate, CertificateStatus
 
 
 def certificates_of(*, user: User) -> QuerySet[Certificate]:
@@ -30,24 +30,44 @@ def certificate_visible_to(*, viewer: User, certificate_id: int) -> Certificate 
     return None
 
 
+class StatusChoice:
+    """Which certificates HR's list and ZIP show: valid ones unless HR asks for more."""
+
+    VALID = ""
+    ALL = "all"
+    REVOKED = CertificateStatus.REVOKED.value
+    SUPERSEDED = CertificateStatus.SUPERSEDED.value
+
+
 @dataclass
 class CertificateFilter:
-    unit_id: int | None = None
+    unit: OrgUnit | None = None
     curriculum_id: int | None = None
     issued_from: date | None = None
     issued_to: date | None = None
+    status: str = StatusChoice.VALID
+    # False when a filter value was refused: nothing matches, rather than everything in scope.
+    valid: bool = True
+    as_dict: dict = field(default_factory=dict)
 
 
 def certificates_in_scope(*, viewer: User, filters: CertificateFilter) -> QuerySet[Certificate]:
-    """Certificates of the people the viewer may see, narrowed by the filter, in one query."""
-    certificates = Certificate.objects.select_related("user", "curriculum").order_by("-issued_at", "pk")
+    """Certificates of the people the viewer may see (by each holder's current unit), narrowed
+    by the filter, in one query. Valid ones only unless the filter asks for revoked or replaced
+    ones too; a refused filter matches nothing."""
+    certificates = Certificate.objects.select_related("user", "curriculum", "superseded_by").order_by(
+        "-issued_at", "pk"
+    )
+    if not filters.valid:
+        return certificates.none()
     if not is_site_admin(viewer):
         certificates = certificates.for_units(units_in_scope(user=viewer))
-    if filters.unit_id:
-        from people.models import OrgUnit
-
-        unit = OrgUnit.objects.filter(pk=filters.unit_id).first()
-        certificates = certificates.for_units(unit_subtree(unit=unit)) if unit else certificates.none()
+    if filters.unit is not None:
+        certificates = certificates.for_units(unit_subtree(unit=filters.unit))
+    if filters.status == StatusChoice.VALID:
+        certificates = certificates.filter(status=CertificateStatus.VALID)
+    elif filters.status != StatusChoice.ALL:
+        certificates = certificates.filter(status=filters.status)
     if filters.curriculum_id:
         certificates = certificates.filter(curriculum_id=filters.curriculum_id)
     if filters.issued_from:
@@ -61,6 +81,15 @@ def certificate_by_code(*, code: str) -> Certificate | None:
     """The certificate with this verification code (normalised), or None. One indexed lookup
     either way, so unknown and malformed codes take the same time."""
     return Certificate.objects.filter(verification_code=code).first()
+
+
+def certificate_latest(*, certificate: Certificate) -> Certificate:
+    """The end of the certificate's chain of re-issues: itself when nothing replaced it."""
+    current, seen = certificate, {certificate.pk}
+    while current.superseded_by_id and current.superseded_by_id not in seen:
+        seen.add(current.superseded_by_id)
+        current = current.superseded_by
+    return current
 
 
 def masked_name(name: str) -> str:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import DomainError
 from courses.models import CoursePage, CurriculumPage
 from courses.selectors import curricula_containing, curriculum_completed
 from people.models import User
@@ -38,9 +39,10 @@ def curricula_check_after_course(*, user: User, course: CoursePage, now: datetim
 def certificate_issue(*, user: User, curriculum: CurriculumPage, now: datetime | None = None) -> Certificate:
     """Issue the official's certificate for the curriculum, or return the one already issued.
 
-    The official's row is locked and a unique constraint backs it up, so two completions at
-    the same moment still make one certificate. The PDF is rendered by a task once the
-    transaction commits.
+    A revoked certificate is returned as it is: a revocation sticks until HR re-issues. The
+    official's row is locked and a unique constraint backs it up, so two completions at the
+    same moment still make one certificate. The PDF is rendered by a task once the transaction
+    commits.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -69,9 +71,12 @@ def certificate_issue(*, user: User, curriculum: CurriculumPage, now: datetime |
 
 
 def _current(user: User, curriculum: CurriculumPage) -> Certificate | None:
+    """The official's latest certificate for the curriculum that nothing replaced: valid, or
+    revoked and not re-issued."""
     return (
-        Certificate.objects.filter(user=user, curriculum=curriculum)
+        Certificate.objects.filter(user=user, curriculum=curriculum, superseded_by__isnull=True)
         .exclude(status=CertificateStatus.SUPERSEDED)
+        .order_by("-issued_at", "-pk")
         .first()
     )
 
@@ -177,10 +182,8 @@ def certificate_pdf(*, certificate: Certificate) -> bytes:
     return data
 
 
-class CertificateError(Exception):
-    def __init__(self, message):
-        self.message = message
-        super().__init__(message)
+class CertificateError(DomainError):
+    """A certificate cannot be revoked or re-issued as asked."""
 
 
 def certificate_revoke(
@@ -205,20 +208,59 @@ def certificate_revoke(
 
 
 def certificate_reissue(*, certificate: Certificate, by: User, now: datetime | None = None) -> Certificate:
-    """Replace a valid certificate with a new one carrying the official's current name and
-    unit (after a correction); the old one is marked superseded and points to the new."""
+    """Issue a corrected certificate carrying the official's current name and unit and the
+    original completion date, linked from the old one (`old.superseded_by`).
+
+    A valid certificate becomes superseded. A revoked one stays revoked (its revocation is
+    history); HR re-issues it once what was wrong is corrected, provided the official holds no
+    other valid certificate for the curriculum. A certificate already replaced cannot be
+    re-issued again.
+    """
     now = now or timezone.now()
     with transaction.atomic():
+        User.objects.select_for_update().filter(pk=certificate.user_id).exists()
         old = Certificate.objects.select_for_update().get(pk=certificate.pk)
-        if old.status != CertificateStatus.VALID:
-            raise CertificateError(_("Only a valid certificate can be re-issued."))
-        old.status = CertificateStatus.SUPERSEDED
-        old.save(update_fields=["status"])
+        if old.superseded_by_id:
+            raise CertificateError(
+                _("Certificate %(old)s was already replaced by %(serial)s.")
+                % {"old": old.serial, "serial": old.superseded_by.serial}
+            )
+        if old.status == CertificateStatus.VALID:
+            old.status = CertificateStatus.SUPERSEDED
+            old.save(update_fields=["status"])
+        elif old.status == CertificateStatus.REVOKED:
+            valid = (
+                Certificate.objects.filter(
+                    user_id=old.user_id, curriculum_id=old.curriculum_id, status=CertificateStatus.VALID
+                )
+                .exclude(pk=old.pk)
+                .first()
+            )
+            if valid is not None:
+                raise CertificateError(
+                    _("The official already holds a valid certificate for this curriculum: %(serial)s.")
+                    % {"serial": valid.serial}
+                )
+        else:
+            raise CertificateError(_("Only a valid or revoked certificate can be re-issued."))
         user = User.objects.select_related("org_unit").get(pk=old.user_id)
         new = _create(user=user, curriculum=old.curriculum, now=now, replaces=old)
         old.superseded_by = new
         old.save(update_fields=["superseded_by"])
+        notification_send(
+            user=user,
+            title=_("Certificate re-issued: %(curriculum)s") % {"curriculum": new.curriculum_title},
+            body=_("Your certificate %(old)s was replaced by a corrected one, number %(serial)s.")
+            % {"old": old.serial, "serial": new.serial},
+            url=reverse("my_certificates"),
+        )
         transaction.on_commit(lambda: _enqueue_render(new.pk))
         record_refresh(user=user, curriculum=old.curriculum)
-    log.info("certificate reissued old=%s new=%s by_user_id=%s", old.serial, new.serial, by.pk)
+    log.info(
+        "certificate reissued old=%s old_status=%s new=%s by_user_id=%s",
+        old.serial,
+        old.status,
+        new.serial,
+        by.pk,
+    )
     return new

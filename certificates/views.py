@@ -2,7 +2,6 @@ import logging
 
 from axes.helpers import get_client_ip_address
 from django_ratelimit.core import is_ratelimited
-from zipstream import ZipStream
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,23 +13,45 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.models import AuditAction
+from audit.services import audit_record
 from people.roles import is_hr, is_site_admin
 
 from . import selectors, services
+from .archive import certificates_zip
 from .codes import verification_code_display, verification_code_normalise
 from .forms import CertificateFilterForm, RevokeForm, VerifyForm
 from .models import CertificateStatus, VerificationLookup
 
 log = logging.getLogger("training.certificates")
+OBJECT_TYPE = "certificates.certificate"
+PAGE_SIZE = 200
 
 
 def _client_ip(group, request):
     return get_client_ip_address(request) or "unknown"
 
 
-def _hr_or_admin(user):
-    if not (is_hr(user) or is_site_admin(user)):
+def _hr_or_admin(request):
+    if not (is_hr(request.user) or is_site_admin(request.user)):
+        audit_record(request=request, action=AuditAction.DENIED, result="denied")
         raise PermissionDenied
+
+
+def _visible_or_404(request, certificate_id: int):
+    """The certificate if the viewer may see it; otherwise the refusal is audited and the
+    certificate shown as not found, whether it exists or not."""
+    certificate = selectors.certificate_visible_to(viewer=request.user, certificate_id=certificate_id)
+    if certificate is None:
+        audit_record(
+            request=request,
+            action=AuditAction.DENIED,
+            result="denied",
+            object_type=OBJECT_TYPE,
+            object_ids=[certificate_id],
+        )
+        raise Http404
+    return certificate
 
 
 @login_required
@@ -45,10 +66,17 @@ def my_certificates(request):
 
 @login_required
 def certificate_download(request, certificate_id: int):
-    """The PDF, for its owner, their HR and site administrators; a 404 for anyone else."""
-    certificate = selectors.certificate_visible_to(viewer=request.user, certificate_id=certificate_id)
-    if certificate is None:
-        raise Http404
+    """The PDF, for its owner, their HR and site administrators; a 404 for anyone else. Every
+    download by someone other than the holder is audited."""
+    certificate = _visible_or_404(request, certificate_id)
+    if certificate.user_id != request.user.pk:
+        audit_record(
+            request=request,
+            action=AuditAction.DOWNLOAD_CERTIFICATE,
+            object_type=OBJECT_TYPE,
+            object_ids=[certificate.pk],
+            detail=certificate.serial,
+        )
     response = HttpResponse(services.certificate_pdf(certificate=certificate), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{certificate.serial}.pdf"'
     return response
@@ -82,59 +110,90 @@ def verify(request, code: str):
     )
     if certificate is None:
         return render(request, "certificates/verify_not_found.html", status=404)
-    current = certificate
-    if certificate.status == CertificateStatus.SUPERSEDED and certificate.superseded_by_id:
-        current = certificate.superseded_by
     context = {
         "certificate": certificate,
-        "current": current,
+        # A revoked or replaced certificate may point to its corrected re-issue.
+        "current": selectors.certificate_latest(certificate=certificate),
         "masked_name": selectors.masked_name(certificate.holder_name),
         "display_code": verification_code_display(certificate.verification_code),
     }
     return render(request, "certificates/verify.html", context)
 
 
+def _manage_context(request, form, certificates, total) -> dict:
+    return {
+        "form": form,
+        "certificates": certificates,
+        "total": total,
+        "query": request.GET.urlencode(),
+        "refused": bool(form.errors),
+    }
+
+
 @login_required
 def manage(request):
-    """HR: certificates of their units, filtered; revoke, re-issue, download a ZIP."""
-    _hr_or_admin(request.user)
+    """HR: certificates of their units, filtered; revoke, re-issue, download a ZIP. Every view
+    is audited with the certificates shown and the filter."""
+    _hr_or_admin(request)
     form = CertificateFilterForm(request.GET or None, viewer=request.user)
-    certificates = selectors.certificates_in_scope(viewer=request.user, filters=form.to_filter())
-    page = certificates[:200]
+    filters = form.to_filter()
+    certificates = selectors.certificates_in_scope(viewer=request.user, filters=filters)
+    page = list(certificates[:PAGE_SIZE])
+    total = certificates.count() if len(page) == PAGE_SIZE else len(page)
+    audit_record(
+        request=request,
+        action=AuditAction.VIEW_CERTIFICATES,
+        result="ok" if filters.valid else "invalid",
+        filters=filters.as_dict,
+        object_type=OBJECT_TYPE,
+        object_ids=[certificate.pk for certificate in page],
+        row_count=total,
+    )
     return render(
         request,
         "certificates/manage.html",
-        {"form": form, "certificates": page, "total": certificates.count(), "query": request.GET.urlencode()},
+        _manage_context(request, form, page, total),
+        status=200 if filters.valid else 400,
     )
 
 
 @login_required
 def manage_zip(request):
-    """The filtered certificates as one ZIP, streamed: PDFs are read one at a time."""
-    _hr_or_admin(request.user)
+    """The filtered certificates as one ZIP, streamed: PDFs are read one at a time. A refused
+    filter gives the list page with its errors, never a file."""
+    _hr_or_admin(request)
     form = CertificateFilterForm(request.GET or None, viewer=request.user)
-    certificates = selectors.certificates_in_scope(viewer=request.user, filters=form.to_filter())
-    archive = ZipStream(sized=False)
-    for certificate in certificates.select_related("template").iterator(chunk_size=200):
-        archive.add(_pdf_chunks(certificate), arcname=f"{certificate.serial}-{certificate.holder_name}.pdf")
+    filters = form.to_filter()
+    if not filters.valid:
+        audit_record(
+            request=request, action=AuditAction.EXPORT_CERTIFICATES, result="invalid", filters=filters.as_dict
+        )
+        return render(request, "certificates/manage.html", _manage_context(request, form, [], 0), status=400)
+    certificates = selectors.certificates_in_scope(viewer=request.user, filters=filters)
+    audit_record(
+        request=request,
+        action=AuditAction.EXPORT_CERTIFICATES,
+        filters=filters.as_dict,
+        object_type=OBJECT_TYPE,
+        row_count=certificates.count(),
+    )
+    archive = certificates_zip(
+        certificates.select_related("template").iterator(chunk_size=200),
+        lambda certificate: services.certificate_pdf(certificate=certificate),
+    )
     response = StreamingHttpResponse(archive, content_type="application/zip")
     response["Content-Disposition"] = "attachment; filename*=UTF-8''certificates.zip"
     return response
 
 
-def _pdf_chunks(certificate):
-    yield services.certificate_pdf(certificate=certificate)
-
-
 @login_required
 @require_POST
 def revoke(request, certificate_id: int):
-    _hr_or_admin(request.user)
-    certificate = selectors.certificate_visible_to(viewer=request.user, certificate_id=certificate_id)
-    if certificate is None:
-        raise Http404
+    _hr_or_admin(request)
+    certificate = _visible_or_404(request, certificate_id)
     form = RevokeForm(request.POST)
     if not form.is_valid():
+        _audit_change(request, AuditAction.REVOKE_CERTIFICATE, certificate, result="invalid")
         for error in form.errors.get("reason", []):
             messages.error(request, error)
         return redirect(_back(request))
@@ -143,8 +202,12 @@ def revoke(request, certificate_id: int):
             certificate=certificate, by=request.user, reason=form.cleaned_data["reason"]
         )
     except services.CertificateError as error:
+        _audit_change(
+            request, AuditAction.REVOKE_CERTIFICATE, certificate, result="refused", detail=error.message
+        )
         messages.error(request, error.message)
     else:
+        _audit_change(request, AuditAction.REVOKE_CERTIFICATE, certificate)
         messages.success(request, _("Certificate %(serial)s revoked.") % {"serial": certificate.serial})
     return redirect(_back(request))
 
@@ -152,21 +215,36 @@ def revoke(request, certificate_id: int):
 @login_required
 @require_POST
 def reissue(request, certificate_id: int):
-    _hr_or_admin(request.user)
-    certificate = selectors.certificate_visible_to(viewer=request.user, certificate_id=certificate_id)
-    if certificate is None:
-        raise Http404
+    _hr_or_admin(request)
+    certificate = _visible_or_404(request, certificate_id)
     try:
         new = services.certificate_reissue(certificate=certificate, by=request.user)
     except services.CertificateError as error:
+        _audit_change(
+            request, AuditAction.REISSUE_CERTIFICATE, certificate, result="refused", detail=error.message
+        )
         messages.error(request, error.message)
     else:
-        messages.success(
-            request,
-            _("Certificate re-issued as %(serial)s; %(old)s is superseded.")
-            % {"serial": new.serial, "old": certificate.serial},
-        )
+        _audit_change(request, AuditAction.REISSUE_CERTIFICATE, certificate, new=new)
+        if certificate.status == CertificateStatus.REVOKED:
+            text = _("Certificate re-issued as %(serial)s; %(old)s stays revoked and points to it.")
+        else:
+            text = _("Certificate re-issued as %(serial)s; %(old)s is superseded.")
+        messages.success(request, text % {"serial": new.serial, "old": certificate.serial})
     return redirect(_back(request))
+
+
+def _audit_change(request, action, certificate, *, new=None, result="ok", detail=""):
+    """A revoke or re-issue, tried or done: the certificate's id and serial (and the new one's)."""
+    serials = certificate.serial + (f" -> {new.serial}" if new else "")
+    audit_record(
+        request=request,
+        action=action,
+        object_type=OBJECT_TYPE,
+        object_ids=[certificate.pk, new.pk] if new else [certificate.pk],
+        result=result,
+        detail=f"{serials} {detail}".strip(),
+    )
 
 
 def _back(request) -> str:

@@ -5,6 +5,7 @@ refers to them only through the constants below.
 """
 
 from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
 
 OFFICIAL = "学员"
 TRAINER = "培训管理员"
@@ -85,6 +86,59 @@ ROLE_PERMISSIONS: dict[str, set[tuple[str, str]]] = {
         ("people", "view_loginevent"),
     },
 }
+
+
+# What makes an account one of the three administrators, by the permissions its groups hold
+# (a role renamed or copied into a new group keeps its duty). One account holds at most one.
+ADMIN_DUTIES: dict[str, frozenset[tuple[str, str]]] = {
+    SITE_ADMIN: frozenset(
+        {
+            ("people", "add_user"),
+            ("people", "add_orgunit"),
+            ("people", "change_orgunit"),
+            ("people", "delete_orgunit"),
+        }
+    ),
+    SECURITY_ADMIN: frozenset({("auth", "add_group"), ("auth", "change_group"), ("auth", "delete_group")}),
+    AUDITOR: frozenset({("audit", "view_auditevent")}),
+}
+
+
+def duties_of(permission_keys) -> set[str]:
+    """Which of the three administrators' duties these (app_label, codename) pairs carry."""
+    keys = set(permission_keys)
+    return {role for role, marks in ADMIN_DUTIES.items() if keys & marks}
+
+
+def permission_keys_of(*, groups=(), user=None) -> set[tuple[str, str]]:
+    """The (app_label, codename) pairs held through these groups (and the user's own)."""
+    condition = Q(group__in=[getattr(group, "pk", group) for group in groups])
+    if user is not None and user.pk is not None:
+        condition |= Q(group__user=user) | Q(user=user)
+    return set(
+        Permission.objects.filter(condition).values_list("content_type__app_label", "codename").distinct()
+    )
+
+
+def account_duties(user) -> set[str]:
+    """The administrators' duties an account holds through its groups."""
+    if user.pk is None:
+        return set()
+    return duties_of(permission_keys_of(user=user))
+
+
+def may_manage_account(editor, account) -> bool:
+    """Whether the editor may open someone's account in the admin at all (their permissions
+    decide what they may do there). Only superusers touch superusers; site administrators,
+    who can reset passwords and email addresses, never touch the security administrator's or
+    the auditor's account, or they could take it over and read or grant what they may not."""
+    if editor.is_superuser:
+        return True
+    if account.is_superuser:
+        return False
+    if editor.pk == account.pk or is_security_admin(editor):
+        return True
+    return not account_duties(account) & {SECURITY_ADMIN, AUDITOR}
 
 
 def roles_ensure() -> dict[str, Group]:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from certificates.fonts import cjk_font
 from certificates.models import Certificate
+from certificates.pdfsafe import paragraph
 from courses.models import CourseEnrollment, CreditHourEntry
 from people.models import User
 from quizzes.models import Attempt, AttemptStatus
@@ -49,7 +50,8 @@ def transcript_data(*, user: User) -> Transcript:
 
 
 def transcript_pdf(*, user: User) -> bytes:
-    """A4 portrait with the embedded CJK font."""
+    """A4 portrait with the embedded CJK font. Names, units, positions and titles are people's
+    input: they reach the PDF only as escaped text (`paragraph`) or plain table cells."""
     font = cjk_font()
     data = transcript_data(user=user)
     title = ParagraphStyle("title", fontName=font, fontSize=18, leading=26, spaceAfter=6)
@@ -63,7 +65,7 @@ def transcript_pdf(*, user: User) -> bytes:
     unit = user.org_unit.path_name() if user.org_unit_id else ""
     story = [
         Paragraph("学习档案", title),
-        Paragraph(f"{user.full_name}（工号 {user.employee_id}）　{unit}　{user.position}", body),
+        paragraph(f"{user.full_name}（工号 {user.employee_id}）　{unit}　{user.position}", body),
         Paragraph(f"生成时间：{timezone.localtime():%Y-%m-%d %H:%M}", body),
         Paragraph("年度学时", heading),
         _table(font, ["年度", "学时"], [[row["year"], row["total"]] for row in data.hours_by_year]),
@@ -73,7 +75,7 @@ def transcript_pdf(*, user: User) -> bytes:
             ["课程", "学时", "开始", "完成"],
             [
                 [
-                    Paragraph(enrollment.course.title, body),
+                    paragraph(enrollment.course.title, body),
                     enrollment.course.credit_hours,
                     _day(enrollment.enrolled_at),
                     _day(enrollment.completed_at) or "学习中",
@@ -86,7 +88,7 @@ def transcript_pdf(*, user: User) -> bytes:
             font,
             ["测验", "最高得分率", "作答次数"],
             [
-                [Paragraph(row["quiz__title"], body), f"{row['best']}%", row["attempts"]]
+                [paragraph(row["quiz__title"], body), f"{row['best']}%", row["attempts"]]
                 for row in data.quizzes
             ],
         ),
@@ -97,7 +99,7 @@ def transcript_pdf(*, user: User) -> bytes:
             [
                 [
                     c.serial,
-                    Paragraph(c.curriculum_title, body),
+                    paragraph(c.curriculum_title, body),
                     c.credit_hours,
                     _day(c.issued_at),
                     c.get_status_display(),

@@ -2,6 +2,9 @@
 the same services as HR's own screen (scope, due date, records, audit); trainers read them."""
 
 from django import forms
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
@@ -51,6 +54,8 @@ class ServiceFormMixin:
             return super().form_valid(form)
         except AssignmentError as error:
             form.add_error(None, error.message)
+            # Wagtail sets this only when the form itself fails; form_invalid reads it.
+            self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
 
 
@@ -85,9 +90,21 @@ class AssignmentEditView(ServiceFormMixin, generic.EditView):
 
 class AssignmentDeleteView(generic.DeleteView):
     def delete_action(self):
-        units = list(self.object.units.all())
-        assignment_delete(by=self.request.user, assignment=self.object)
-        _audit(self.request, AuditAction.ASSIGNMENT_DELETE, self.object, units)
+        assignment = self.object
+        units = list(assignment.units.all())
+        pk = assignment.pk
+        with transaction.atomic():
+            assignment_delete(by=self.request.user, assignment=assignment)
+            # Deleting clears the instance's primary key; the audit row names the one withdrawn.
+            assignment.pk = pk
+            _audit(self.request, AuditAction.ASSIGNMENT_DELETE, assignment, units)
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except AssignmentError as error:
+            messages.error(self.request, error.message)
+            return redirect(self.get_success_url())
 
 
 class AssignmentViewSet(ModelViewSet):

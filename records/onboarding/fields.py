@@ -13,6 +13,7 @@ from .limits import UNIT_CODE_LENGTH, UNIT_NAME_LENGTH
 from .types import RowError
 
 CODE_PATTERN = re.compile(r"[A-Za-z0-9_-]+")
+LINE_BREAKS = re.compile(r"\s*[\r\n\t]+\s*")
 Key = TypeVar("Key", bound=Hashable)
 PATH_SPLIT = re.compile("|".join(re.escape(separator) for separator in PATH_SEPARATORS))
 
@@ -23,11 +24,24 @@ def half_width(value: str) -> str:
 
 
 def text(line: int, column: str, value: str, max_length: int, errors: list[RowError]) -> str:
-    """Free text (a name, a position): checked only for length."""
+    """Free text (a name, a position) on one line (line breaks typed in a cell become spaces), no
+    longer than max_length, without invisible characters."""
+    value = LINE_BREAKS.sub(" ", value).strip()
     if len(value) > max_length:
         message = gettext("Row %(line)s: %(column)s is longer than %(max)s characters.")
         errors.append(error_at(message, line, column=column, max=max_length))
+    elif has_control_characters(value):
+        message = gettext(
+            "Row %(line)s: %(column)s contains invisible control characters; type it again without them."
+        )
+        errors.append(error_at(message, line, column=column))
     return value
+
+
+def has_control_characters(value: str) -> bool:
+    """Control and format characters (NUL, line breaks, right-to-left overrides...), which no
+    name holds and which databases or documents may refuse or show misleadingly."""
+    return any(unicodedata.category(char).startswith("C") for char in value)
 
 
 def required(line: int, column: str, value: str, errors: list[RowError]) -> bool:
@@ -55,7 +69,12 @@ def unit_path(line: int, column: str, value: str, errors: list[RowError]) -> str
     names = [name.strip() for name in PATH_SPLIT.split(value)]
     names = [name for name in names if name]
     for name in names:
-        if len(name) > UNIT_NAME_LENGTH:
+        if has_control_characters(name):
+            message = gettext(
+                "Row %(line)s: %(column)s contains invisible control characters; type it again without them."
+            )
+            errors.append(error_at(message, line, column=column))
+        elif len(name) > UNIT_NAME_LENGTH:
             message = gettext(
                 "Row %(line)s: the unit name “%(value)s” in %(column)s is longer than %(max)s characters."
             )

@@ -72,7 +72,9 @@ def official_row(record: Record) -> tuple[OfficialRow, list[RowError]]:
         full_name=values[columns.FULL_NAME],
     )
     if fields.required(line, columns.FULL_NAME, official.full_name, errors):
-        fields.text(line, columns.FULL_NAME, official.full_name, FULL_NAME_LENGTH, errors)
+        official.full_name = fields.text(
+            line, columns.FULL_NAME, official.full_name, FULL_NAME_LENGTH, errors
+        )
     official.unit_path = fields.unit_path(line, columns.UNIT_PATH, values[columns.UNIT_PATH], errors)
     official.unit_code = fields.unit_code(line, columns.UNIT_CODE, values[columns.UNIT_CODE], errors)
     if not official.unit_path and not official.unit_code:

@@ -1,8 +1,10 @@
 """Assignments by HR and the reminders that follow them."""
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -102,21 +104,24 @@ def assignment_delete(*, by: User, assignment: Assignment) -> None:
         records_sync(user_ids=reached)
 
 
-def reminders_due(records) -> list[CurriculumRecord]:
-    """Records not completed and overdue or due within a week, not already reminded today."""
+def reminders_due(records) -> QuerySet[CurriculumRecord]:
+    """Records not completed and overdue or due within a week, not already reminded today,
+    the earliest due first."""
     today = timezone.localdate()
     start_of_day = timezone.make_aware(timezone.datetime.combine(today, timezone.datetime.min.time()))
-    return list(
+    return (
         records.exclude(status=RecordStatus.COMPLETED)
         .filter(due_date__lte=today + timedelta(days=DUE_SOON_DAYS))
         .exclude(reminded_at__gte=start_of_day)
         .select_related("user", "curriculum")
+        .order_by("due_date", "pk")
     )
 
 
-def reminders_send(*, records: list[CurriculumRecord]) -> int:
-    """An on-site message and an email to each official; returns how many were reminded."""
+def reminders_send(*, records: Iterable[CurriculumRecord]) -> list[CurriculumRecord]:
+    """An on-site message and an email to each official; returns the records reminded."""
     now = timezone.now()
+    records = list(records)
     for record in records:
         overdue = record.due_date < timezone.localdate()
         title = (
@@ -132,4 +137,4 @@ def reminders_send(*, records: list[CurriculumRecord]) -> int:
             url=reverse("learner_home"),
         )
     CurriculumRecord.objects.filter(pk__in=[record.pk for record in records]).update(reminded_at=now)
-    return len(records)
+    return records

@@ -41,18 +41,17 @@ def record_refresh(*, user: User, curriculum: CurriculumPage) -> CurriculumRecor
         first=Min("first_opened_at")
     )
     hours = CreditHourEntry.objects.filter(user=user, course_id__in=course_ids).aggregate(total=Sum("hours"))
-    certificate = (
-        Certificate.objects.filter(user=user, curriculum=curriculum, status=CertificateStatus.VALID)
-        .order_by("-issued_at")
-        .first()
-    )
+    certificates = Certificate.objects.filter(user=user, curriculum=curriculum)
+    certificate = certificates.filter(status=CertificateStatus.VALID).order_by("-issued_at").first()
     record.started_at = started["first"]
     record.hours = hours["total"] or Decimal("0")
     record.progress_percent = round(100 * len(completed & set(required)) / len(required)) if required else 0
     record.score = _average_final_score(user, required)
     if certificate is not None:
         record.status = RecordStatus.COMPLETED
-        record.completed_at = certificate.issued_at
+        # Completed when the first certificate was issued: a re-issue after a correction
+        # keeps the original completion.
+        record.completed_at = certificates.aggregate(first=Min("issued_at"))["first"]
         record.certificate_serial = certificate.serial
     else:
         record.status = RecordStatus.IN_PROGRESS if record.started_at else RecordStatus.NOT_STARTED

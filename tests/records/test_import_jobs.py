@@ -21,7 +21,8 @@ from tests.courses import factories as course_factories
 from tests.factories.people import UserFactory
 from tests.records import OFFICIAL_HEADER, xlsx_file
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Transactional (the worker commits), with the page tree a flushed database would lack restored.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 URL = "records_import_officials"
 

@@ -88,7 +88,7 @@ def test_a_csv_cell_spanning_lines_counts_as_one_row_as_in_excel():
         ["GZ1002", "", "省直属机关"],
     ]
     officials, errors = parse_en("人员.csv", csv_file(rows))
-    assert officials[0].position == "科员\n（借调）"
+    assert officials[0].position == "科员 （借调）"  # on one line, as every position is shown
     assert [e.message for e in errors] == ["Row 3: 姓名 is empty."]
 
 

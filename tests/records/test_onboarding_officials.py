@@ -329,3 +329,15 @@ def example_error(line, example):
         f"Row {line}: this is an example row from the template ({example}); "
         "delete it and upload the file again.",
     )
+
+
+def test_invisible_control_characters_are_refused_by_row():
+    # Control characters have no place in a name (NUL would even fail on PostgreSQL); a
+    # right-to-left override would show a name reversed in the records and on certificates.
+    cells = ["GZ7001", "张\x07三", "", "A-1", "科\u202e员", "", "", ""]
+    rows, errors = parse([OFFICIAL_HEADER, cells], filename="人员.csv")
+    assert rows == []
+    assert [error.message for error in errors] == [
+        "Row 2: 姓名 contains invisible control characters; type it again without them.",
+        "Row 2: 职务 contains invisible control characters; type it again without them.",
+    ]

@@ -9,4 +9,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         sent = reminders_send(records=reminders_due(CurriculumRecord.objects.all()))
-        self.stdout.write(f"{sent} reminders sent.")
+        self.stdout.write(f"{len(sent)} reminders sent.")
