@@ -16,6 +16,7 @@ from django.utils import timezone
 from courses.services import lesson_open
 from people.services import org_unit_create, org_unit_delete, org_unit_move, user_update
 from records.models import CurriculumRecord, RecordStatus
+from records.selectors import RecordFilter, record_rows
 from records.services.assignments import assignment_create
 from tests.courses import factories as course_factories
 from tests.factories.people import UserFactory
@@ -211,3 +212,12 @@ def test_hr_pages_take_the_same_queries_however_large_the_tree(client, world):
             user_update(user=UserFactory(official=True), org_unit=section)
     after = [_queries(client, url) for url in urls]
     assert after == before
+
+
+def test_the_selector_itself_refuses_a_unit_outside_scope(world):
+    """The form only offers units in scope; the selector does not rely on it."""
+    tree = world["tree"]
+    outside = record_rows(viewer=world["hr_a"], filters=RecordFilter(unit=tree["b"]))
+    inside = record_rows(viewer=world["hr_a"], filters=RecordFilter(unit=tree["a1"]))
+    assert not outside.exists()
+    assert set(inside.values_list("user__full_name", flat=True)) == {"甲0", "甲1"}
