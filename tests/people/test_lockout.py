@@ -163,3 +163,15 @@ class TestLockoutOnTheAdminForm:
 
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("wagtailadmin_login"))
+
+
+@pytest.mark.django_db
+def test_allauths_rate_limit_answers_in_chinese(official, sign_in, settings):
+    # allauth's rate limits (ACCOUNT_RATE_LIMITS) answer with its 429 page, ours in Chinese.
+    settings.ACCOUNT_RATE_LIMITS = {"login": "2/m/ip"}
+    for _ in range(2):
+        sign_in("GZ1001", WRONG)
+    response = sign_in("GZ1001", WRONG)
+    assert response.status_code == 429
+    content = response.content.decode()
+    assert "Too Many Requests" not in content and "请求过于频繁" in content
