@@ -23,7 +23,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from core.scale.people import HR_EMPLOYEE_ID
+from demo.scale.people import HR_EMPLOYEE_ID
 from people.models import User
 
 LARGE_TABLE_ROWS = 10_000

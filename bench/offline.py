@@ -27,7 +27,7 @@ from certificates import services as certificate_services
 from certificates.archive import certificates_zip
 from certificates.models import Certificate
 from certificates.pdf import render_certificate
-from core.scale import people as scale_people
+from demo.scale import people as scale_people
 from people import roles
 from people.models import OrgUnit, User
 from records import exports

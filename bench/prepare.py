@@ -23,8 +23,8 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.models import Session
 from django.utils.crypto import get_random_string
 
-from core.scale import people as scale_people
 from courses.models import CourseEnrollment, CoursePage, CurriculumCourse, LessonPage, LessonProgress
+from demo.scale import people as scale_people
 from people import roles
 from people.models import OrgUnit, User
 from people.services import user_create

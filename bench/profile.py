@@ -21,7 +21,7 @@ from pyinstrument import Profiler
 
 from django.test import Client
 
-from core.scale.people import HR_EMPLOYEE_ID
+from demo.scale.people import HR_EMPLOYEE_ID
 from people.models import User
 from records.models import CurriculumRecord, RecordStatus
 

@@ -29,9 +29,9 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from core.scale.sizes import SIZES  # noqa: E402 - plain data, no Django needed
+from demo.scale.sizes import SIZES  # noqa: E402 - plain data, no Django needed
 
-PASSWORD = "Bench#2026"  # noqa: S105 - core.scale.people.PASSWORD, the synthetic accounts' password
+PASSWORD = "Bench#2026"  # noqa: S105 - demo.scale.people.PASSWORD, the synthetic accounts' password
 CSRF_COOKIE = "csrftoken"
 FORM = "application/x-www-form-urlencoded"
 

@@ -7,7 +7,3 @@ class CertificatesConfig(AppConfig):
 
     name = "certificates"
     verbose_name = _("Certificates")
-
-    def ready(self):
-        # Registers the font check; locks ReportLab down before any PDF is made.
-        from . import checks, pdfsafe  # noqa: F401

@@ -1,7 +1,7 @@
 """Certificate PDFs: A4, Chinese text in the embedded (subset) CJK font, a QR code to the
 public verification page, the serial number and the verification code printed.
 
-The body goes through a Paragraph with all markup escaped (`pdfsafe.paragraph`); the title,
+The body goes through a Paragraph with all markup escaped (`core.pdf.safe.paragraph`); the title,
 issuer, dates, serial and URL are drawn as plain canvas strings, which read no markup."""
 
 import io
@@ -16,10 +16,11 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
+from core.pdf.fonts import cjk_font
+from core.pdf.safe import paragraph
+
 from .codes import verification_code_display
-from .fonts import cjk_font
 from .models import CertificateTemplate, Orientation
-from .pdfsafe import paragraph
 
 RED = colors.HexColor("#b4232a")
 GOLD = colors.HexColor("#c9a227")

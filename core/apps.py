@@ -3,7 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
-    """Shared pieces: the base layout, health check, translations and demo data commands."""
+    """Shared pieces at the bottom of every app: the base layout helpers, health checks, domain
+    errors, spreadsheet and PDF safety, tabular imports, translations."""
 
     name = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        # Registers the font check; locks ReportLab down before any PDF is made.
+        from . import checks  # noqa: F401
+        from .pdf import safe  # noqa: F401

@@ -12,9 +12,9 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
-from certificates.fonts import cjk_font
 from certificates.models import Certificate
-from certificates.pdfsafe import paragraph
+from core.pdf.fonts import cjk_font
+from core.pdf.safe import paragraph
 from courses.models import CourseEnrollment, CreditHourEntry
 from people.models import User
 from quizzes.models import Attempt, AttemptStatus

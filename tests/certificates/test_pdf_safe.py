@@ -18,7 +18,7 @@ from wagtail.images.models import Image
 
 from certificates import services
 from certificates.models import CertificateTemplate
-from certificates.pdfsafe import ReportLabReadRefused, markup_escape
+from core.pdf.safe import ReportLabReadRefused, markup_escape
 from tests.factories.people import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from core.demo.course_texts import COURSES, QUESTION_BANKS
 from courses.models import CoursePage
+from demo.course_texts import COURSES, QUESTION_BANKS
 from people.models import User
 from quizzes import services as quiz_services
 from quizzes.importing.types import FILL, MULTIPLE, SINGLE, TRUE_FALSE, ParsedQuestion

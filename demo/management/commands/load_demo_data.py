@@ -2,10 +2,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from core.demo.certificates import demo_certificates_load
-from core.demo.courses import demo_courses_delete, demo_courses_load, demo_progress_load
-from core.demo.people import DEMO_PASSWORD, NAMED_ACCOUNTS, demo_people_delete, demo_people_load
-from core.demo.quizzes import demo_attempts_load, demo_quizzes_delete, demo_quizzes_load
+from demo.certificates import demo_certificates_load
+from demo.courses import demo_courses_delete, demo_courses_load, demo_progress_load
+from demo.people import DEMO_PASSWORD, NAMED_ACCOUNTS, demo_people_delete, demo_people_load
+from demo.quizzes import demo_attempts_load, demo_quizzes_delete, demo_quizzes_load
 
 
 class Command(BaseCommand):

@@ -6,8 +6,6 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from core.demo import media
-from core.demo.course_texts import COURSES, CURRICULUM
 from courses import services as course_services
 from courses.models import (
     Assignment,
@@ -20,6 +18,8 @@ from courses.models import (
     LessonProgress,
 )
 from courses.setup import course_tree_ensure
+from demo import media
+from demo.course_texts import COURSES, CURRICULUM
 from people.models import OrgUnit, User
 from records.services import assignment_records_create
 

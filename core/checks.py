@@ -1,6 +1,6 @@
 from django.core.checks import Error, register
 
-from .fonts import font_path
+from .pdf.fonts import font_path
 
 
 @register()
@@ -13,6 +13,6 @@ def cjk_font_installed(app_configs, **kwargs):
             "No CJK TrueType font found for certificate PDFs.",
             hint="Install Debian's fonts-wqy-microhei (apt-get install fonts-wqy-microhei) "
             "or set CERTIFICATE_FONT_PATH to a .ttf/.ttc file.",
-            id="certificates.E001",
+            id="core.E001",
         )
     ]

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from wagtail.images.models import Image
 
-from certificates.fonts import font_path
 from certificates.models import CertificateTemplate
+from core.pdf.fonts import font_path
 from courses import services as course_services
 from courses.models import (
     Assignment,

@@ -7,8 +7,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from core.scale import catalogue, learning, people
-from core.scale.sizes import SIZES
+from demo.scale import catalogue, learning, people
+from demo.scale.sizes import SIZES
 from people.models import OrgUnit
 from records.models import CurriculumRecord
 

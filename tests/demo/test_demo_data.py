@@ -4,7 +4,7 @@ import re
 from django.core.management import CommandError, call_command
 from django.test import TestCase, override_settings
 
-from core.demo.people import DEMO_OFFICIAL_COUNT, DEMO_PASSWORD
+from demo.people import DEMO_OFFICIAL_COUNT, DEMO_PASSWORD
 from people import roles
 from people.models import OrgUnit, User
 from people.selectors import people_in_scope

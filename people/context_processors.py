@@ -2,8 +2,8 @@ from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.db.models import Q
 
-from people.models import User
-from people.roles import is_hr, is_site_admin
+from .models import User
+from .roles import is_hr, is_site_admin
 
 
 def site(request):

@@ -7,8 +7,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from certificates.models import Certificate
-from core.scale import sizes
 from courses.models import CoursePage, LessonPage, LessonProgress
+from demo.scale import sizes
 from people.models import OrgUnit, User
 from records.models import CurriculumRecord, RecordStatus
 from records.services.records import record_refresh

@@ -38,7 +38,7 @@ def font_path() -> Path | None:
 @cache
 def cjk_font() -> str:
     """Register the font once per process and return its ReportLab name. The file is read here
-    and handed over as bytes: ReportLab itself may open nothing by name (`pdfsafe`)."""
+    and handed over as bytes: ReportLab itself may open nothing by name (`core.pdf.safe`)."""
     path = font_path()
     if path is None:
         raise FontMissing(
