@@ -1,17 +1,16 @@
 """Trainer screens in the Wagtail admin: bank import (dry run, then confirm), export,
 templates, and quiz statistics."""
 
-import secrets
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from core.tabular.pending import pending_put, pending_take
 
 from .importing import write
 from .importing.parse import parse_question_file
@@ -20,7 +19,6 @@ from .selectors import quiz_statistics
 from .services import question_bank_as_parsed, question_bank_import
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-PENDING_SECONDS = 30 * 60
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -59,9 +57,9 @@ def bank_import(request, bank_id: int):
             questions, errors = parse_question_file(filename=upload.name, data=data)
             context.update(questions=questions, errors=errors, filename=upload.name)
             if not errors and questions:
-                token = secrets.token_urlsafe(16)
-                cache.set(f"bank-import:{bank.pk}:{token}", (upload.name, data), PENDING_SECONDS)
-                context["token"] = token
+                context["token"] = pending_put(
+                    request, f"bank-import:{bank.pk}", filename=upload.name, data=data
+                )
             elif not errors:
                 context["errors"] = [_("The file contains no questions.")]
     context["form"] = form
@@ -69,13 +67,11 @@ def bank_import(request, bank_id: int):
 
 
 def _bank_import_confirm(request, bank: QuestionBank):
-    key = f"bank-import:{bank.pk}:{request.POST['token']}"
-    pending = cache.get(key)
-    # Only the request that removes the pending file imports it: a double click imports once.
-    if pending is None or not cache.delete(key):
+    pending = pending_take(request, f"bank-import:{bank.pk}")
+    if pending is None:
         messages.warning(request, _("This import was already done or has expired; upload the file again."))
         return redirect("quizzes_bank_import", bank_id=bank.pk)
-    filename, data = pending
+    filename, data = pending["filename"], pending["data"]
     questions, errors = parse_question_file(filename=filename, data=data)
     if errors:
         messages.error(request, _("The file is no longer valid; upload it again."))

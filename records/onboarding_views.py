@@ -5,13 +5,10 @@ checks the whole file again and writes it only if it would do exactly what was s
 officials import is written by a background worker while HR watches its progress; new
 accounts' activation codes come on a printable sheet."""
 
-import secrets
-
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
@@ -21,11 +18,12 @@ from django.views.decorators.http import require_POST
 
 from audit.models import AuditAction
 from audit.services import audit_record
+from core.tabular.errors import RowError
+from core.tabular.pending import pending_put, pending_take
 
 from .models import ImportJob, ImportJobStatus
 from .onboarding import write
 from .onboarding.parse import parse_officials_file, parse_units_file
-from .onboarding.types import RowError
 from .services.import_jobs import (
     import_job_create,
     import_job_discard_credentials,
@@ -42,7 +40,6 @@ from .services.onboarding import (
 )
 from .views import _hr_only
 
-PENDING_SECONDS = 30 * 60
 # New accounts listed in the dry run; changes to existing accounts are always listed in full.
 NEW_ACCOUNTS_SHOWN = 500
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -50,27 +47,6 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("Spreadsheet (XLSX or CSV)"))
-
-
-def _pending_key(request, kind: str, token: str) -> str:
-    return f"onboarding:{kind}:{request.user.pk}:{token}"
-
-
-def _pending_put(request, kind: str, filename: str, data: bytes, digest: str, email_changes: int = 0) -> str:
-    """Keep the checked file for the confirmation, under a token only this user can redeem."""
-    token = secrets.token_urlsafe(16)
-    pending = {"filename": filename, "data": data, "digest": digest, "email_changes": email_changes}
-    cache.set(_pending_key(request, kind, token), pending, PENDING_SECONDS)
-    return token
-
-
-def _pending_take(request, kind: str) -> dict | None:
-    """The checked file for the posted token, once: the token is spent whatever happens next."""
-    key = _pending_key(request, kind, request.POST.get("token", ""))
-    pending = cache.get(key)
-    if pending is None or not cache.delete(key):
-        return None
-    return pending
 
 
 def _expired(context: dict) -> dict:
@@ -121,15 +97,20 @@ def _officials_checked(
         new_accounts_more=max(0, len(plan.creates) - NEW_ACCOUNTS_SHOWN),
     )
     if not errors and plan.rows:
-        context["token"] = _pending_put(
-            request, "officials", filename, data, plan.digest, email_changes=len(plan.email_changes)
+        context["token"] = pending_put(
+            request,
+            "officials",
+            filename=filename,
+            data=data,
+            digest=plan.digest,
+            email_changes=len(plan.email_changes),
         )
 
 
 def _confirm_officials(request, context: dict):
     """Queue the confirmed file for a worker and show its progress; the worker checks the whole
     file again and writes it only if it would still do exactly what HR confirmed."""
-    pending = _pending_take(request, "officials")
+    pending = pending_take(request, "officials")
     if pending is None:
         return render(request, "records/import.html", _expired(context))
     filename, data = pending["filename"], pending["data"]
@@ -260,11 +241,11 @@ def _units_checked(
     )
     context.update(filename=filename, errors=errors, units_plan=plan)
     if not errors and plan.rows:
-        context["token"] = _pending_put(request, "units", filename, data, plan.digest)
+        context["token"] = pending_put(request, "units", filename=filename, data=data, digest=plan.digest)
 
 
 def _confirm_units(request, context: dict):
-    pending = _pending_take(request, "units")
+    pending = pending_take(request, "units")
     if pending is None:
         return render(request, "records/import.html", _expired(context))
     filename, data = pending["filename"], pending["data"]

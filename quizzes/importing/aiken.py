@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext
 
-from .errors import error_at
+from core.tabular.errors import RowError, error_at
+from core.tabular.text import split_lines
+
 from .limits import MAX_OPTION_LENGTH, MAX_OPTIONS, MAX_QUESTIONS, too_many_questions
-from .text import split_lines
-from .types import SINGLE, ParsedQuestion, RowError
+from .types import SINGLE, ParsedQuestion
 
 # Chinese editors often type "A、" or full-width "Ａ．", so those count as option markers too.
 OPTION = re.compile(r"^\s*([A-ZＡ-Ｚ])\s*[.)．）、]\s*(.*?)\s*$")

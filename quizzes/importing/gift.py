@@ -7,10 +7,11 @@ from decimal import Decimal
 from django.utils.html import strip_tags
 from django.utils.translation import gettext
 
-from .errors import error_at
+from core.tabular.errors import RowError, error_at
+from core.tabular.text import split_lines
+
 from .limits import MAX_OPTION_LENGTH, MAX_OPTIONS, MAX_QUESTIONS, MAX_TAG_LENGTH, too_many_questions
-from .text import split_lines
-from .types import FILL, MULTIPLE, SINGLE, TRUE_FALSE, ParsedQuestion, RowError
+from .types import FILL, MULTIPLE, SINGLE, TRUE_FALSE, ParsedQuestion
 
 # Escaped characters are swapped for private-use characters while the markup is parsed, as Moodle
 # does; plane 15 because GB18030 decodes GBK's user-defined characters into U+E000 onwards.

@@ -2,12 +2,10 @@
 
 from django.utils.translation import gettext
 
-from .types import RowError
+from core.tabular.errors import RowError
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_QUESTIONS = 5000
-# A 5 MB .xlsx can hide gigabytes of XML; refuse before openpyxl unpacks it.
-MAX_UNPACKED_XLSX_BYTES = 100 * 1024 * 1024
 MAX_OPTIONS = 6  # the spreadsheet template has columns 选项A to 选项F
 MAX_OPTION_LENGTH = 500  # Choice.text
 MAX_TAG_LENGTH = 100  # taggit's Tag.name

@@ -4,12 +4,15 @@ import re
 
 from django.utils.translation import gettext
 
+from core.tabular.errors import RowError, file_error
+from core.tabular.source import is_spreadsheet
+from core.tabular.text import decode_text
+
 from .aiken import parse_aiken
 from .gift import parse_gift
 from .limits import MAX_FILE_BYTES
-from .spreadsheet import parse_csv, parse_xlsx
-from .text import decode_text
-from .types import ParsedQuestion, RowError
+from .spreadsheet import parse_spreadsheet
+from .types import ParsedQuestion
 
 TEXT_FORMATS = ("csv", "gift", "aiken", "txt")
 AIKEN_ANSWER = re.compile(r"^\s*ANSWER\s*[:：]", re.IGNORECASE | re.MULTILINE)
@@ -22,7 +25,7 @@ def parse_question_file(*, filename: str, data: bytes) -> tuple[list[ParsedQuest
     extension = filename.rpartition(".")[2].lower() if "." in filename else ""
     if extension != "xlsx" and extension not in TEXT_FORMATS:
         return [], [
-            _file_error(
+            file_error(
                 gettext(
                     "The file “%(filename)s” is not a supported type. "
                     "Upload an .xlsx, .csv, .gift, .aiken or .txt file."
@@ -32,21 +35,21 @@ def parse_question_file(*, filename: str, data: bytes) -> tuple[list[ParsedQuest
         ]
     if len(data) > MAX_FILE_BYTES:
         message = gettext("The file is larger than %(limit)s MB.")
-        return [], [_file_error(message, limit=MAX_FILE_BYTES // (1024 * 1024))]
+        return [], [file_error(message, limit=MAX_FILE_BYTES // (1024 * 1024))]
     if not data.strip():
-        return [], [_file_error(gettext("The file is empty."))]
+        return [], [file_error(gettext("The file is empty."))]
 
-    if extension == "xlsx":
-        questions, errors = parse_xlsx(data)
+    if extension in ("xlsx", "csv") or is_spreadsheet(data):
+        questions, errors = parse_spreadsheet(filename=filename, data=data)
     else:
         text = decode_text(data)
         if text is None:
             message = gettext(
                 "The file is not UTF-8 or GB18030 (GBK) text. Save it as UTF-8 text and upload it again."
             )
-            return [], [_file_error(message)]
+            return [], [file_error(message)]
         if not text.strip():
-            return [], [_file_error(gettext("The file is empty."))]
+            return [], [file_error(gettext("The file is empty."))]
         if extension == "txt":
             extension = _text_format(text)
             if not extension:
@@ -54,11 +57,11 @@ def parse_question_file(*, filename: str, data: bytes) -> tuple[list[ParsedQuest
                     "The .txt file is neither GIFT nor Aiken: "
                     "no {…} answer blocks and no ANSWER: lines were found."
                 )
-                return [], [_file_error(message)]
-        reader = {"csv": parse_csv, "gift": parse_gift, "aiken": parse_aiken}[extension]
+                return [], [file_error(message)]
+        reader = {"gift": parse_gift, "aiken": parse_aiken}[extension]
         questions, errors = reader(text)
     if not questions and not errors:
-        return [], [_file_error(gettext("The file contains no questions."))]
+        return [], [file_error(gettext("The file contains no questions."))]
     return questions, errors
 
 
@@ -71,7 +74,3 @@ def _text_format(text: str) -> str:
     if not aiken_marks and not gift_marks:
         return "aiken" if AIKEN_OPTION.search(content) else ""
     return "aiken" if aiken_marks > gift_marks else "gift"
-
-
-def _file_error(message: str, **params: object) -> RowError:
-    return RowError(line=0, message=message % params if params else message)

@@ -6,10 +6,11 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext
 
+from core.tabular.errors import RowError, error_at
+
 from . import columns
-from .errors import error_at
 from .limits import MAX_OPTION_LENGTH, MAX_TAG_LENGTH
-from .types import FILL, MULTIPLE, SINGLE, TRUE_FALSE, ParsedQuestion, RowError
+from .types import FILL, MULTIPLE, SINGLE, TRUE_FALSE, ParsedQuestion
 
 LETTER_SEPARATORS = re.compile(r"[\s,，、;；.．/]+")
 FILL_SEPARATORS = re.compile(r"[|｜\n]")

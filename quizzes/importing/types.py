@@ -23,11 +23,3 @@ class ParsedQuestion:
     explanation: str = ""
     difficulty: int = 2  # 1 easy, 2 medium, 3 hard
     tags: list[str] = field(default_factory=list)
-
-
-@dataclass
-class RowError:
-    """A problem found in a file, with the row or line a trainer can find it at."""
-
-    line: int
-    message: str  # translated, complete sentence, e.g. "第 12 行：正确答案 E 不在选项中"

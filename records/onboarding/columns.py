@@ -1,6 +1,4 @@
-"""The templates' column headers, and how a header cell typed by HR is matched to them."""
-
-import unicodedata
+"""The templates' column headers (a header cell is matched to them by core.tabular.table.header_name)."""
 
 # Officials file
 EMPLOYEE_ID = "工号"
@@ -26,9 +24,3 @@ UNIT_REQUIRED = ((CODE,), (NAME,))
 # A unit path's levels: 省直属机关/省委网信办/网络舆情处, with an ASCII or a full-width slash.
 PATH_SEPARATORS = ("/", "／")
 PATH_SEPARATOR = "/"
-
-
-def header_name(cell: str) -> str:
-    """A header cell as a column name: no spaces anywhere, half-width, no "*" marking it required."""
-    name = "".join(unicodedata.normalize("NFKC", cell.replace("\ufeff", "")).split())
-    return name.strip("*")

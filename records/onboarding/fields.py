@@ -7,10 +7,10 @@ from typing import TypeVar
 
 from django.utils.translation import gettext
 
+from core.tabular.errors import RowError, error_at
+
 from .columns import PATH_SEPARATOR, PATH_SEPARATORS
-from .errors import error_at
 from .limits import UNIT_CODE_LENGTH, UNIT_NAME_LENGTH
-from .types import RowError
 
 CODE_PATTERN = re.compile(r"[A-Za-z0-9_-]+")
 LINE_BREAKS = re.compile(r"\s*[\r\n\t]+\s*")

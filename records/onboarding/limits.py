@@ -2,12 +2,10 @@
 
 from django.utils.translation import gettext
 
-from .types import RowError
+from core.tabular.errors import RowError
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000  # data rows, not counting the header or blank rows
-# A 5 MB .xlsx can hide gigabytes of XML; refuse before openpyxl unpacks it.
-MAX_UNPACKED_XLSX_BYTES = 100 * 1024 * 1024
 # Columns read from each row: the template's few plus room for HR's own (序号, 性别, 备注, …).
 MAX_COLUMNS = 100
 

@@ -6,10 +6,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext
 
+from core.tabular.errors import RowError, error_at
+from core.tabular.table import Record
 from people.validators import is_chinese_phone
 
 from . import columns, fields
-from .errors import error_at
 from .limits import (
     EMAIL_LENGTH,
     EMPLOYEE_ID_LENGTH,
@@ -18,8 +19,7 @@ from .limits import (
     POSITION_LENGTH,
     RANK_LENGTH,
 )
-from .table import Record
-from .types import OfficialRow, RowError
+from .types import OfficialRow
 from .write import OFFICIAL_EXAMPLES
 
 EMPLOYEE_ID_PATTERN = re.compile(r"[A-Za-z0-9_.-]+")  # people.models.employee_id_validator

@@ -1,9 +1,11 @@
 """Entry points: read an uploaded officials or units file (.xlsx or .csv) into rows and errors."""
 
+from core.tabular.errors import RowError
+
 from .columns import OFFICIAL_HEADERS, OFFICIAL_REQUIRED, UNIT_HEADERS, UNIT_REQUIRED
 from .officials import official_rows
 from .table import read_records
-from .types import OfficialRow, RowError, UnitRow
+from .types import OfficialRow, UnitRow
 from .units import unit_rows
 
 

@@ -25,11 +25,3 @@ class UnitRow:
     name: str
     parent_path: str = ""  # the parent's full path, or
     parent_code: str = ""  # the parent's code; both empty for a top-level unit
-
-
-@dataclass
-class RowError:
-    """A problem with the row number a person can find it at; message translated, complete."""
-
-    line: int
-    message: str

@@ -2,11 +2,12 @@
 
 from django.utils.translation import gettext
 
+from core.tabular.errors import RowError, error_at
+from core.tabular.table import Record
+
 from . import columns, fields
-from .errors import error_at
 from .limits import UNIT_NAME_LENGTH
-from .table import Record
-from .types import RowError, UnitRow
+from .types import UnitRow
 from .write import UNIT_EXAMPLES
 
 # The template's example units, as a parsed row shows them: every cell, so a real unit that

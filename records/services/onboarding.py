@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from core.tabular.errors import RowError
 from people import roles
 from people.activation import activation_code_derive, activation_code_hash
 from people.models import OrgUnit, User
@@ -27,7 +28,7 @@ from people.selectors import units_in_scope
 from people.services import org_unit_create, users_placed
 
 from ..onboarding import columns
-from ..onboarding.types import OfficialRow, RowError, UnitRow
+from ..onboarding.types import OfficialRow, UnitRow
 
 WRITE_BATCH = 500
 # The fields an officials file fills; of an existing official, only these ever change.

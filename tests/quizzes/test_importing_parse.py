@@ -1,5 +1,3 @@
-import ast
-import json
 import random
 import re
 from pathlib import Path
@@ -8,12 +6,15 @@ import pytest
 
 from django.utils import translation
 
+from core import tabular
 from quizzes import importing
 from quizzes.importing.parse import parse_question_file
 from quizzes.importing.write import template_csv, template_xlsx
+from tests.translations import PLACEHOLDER, chinese_translations, gettext_msgids
 
 PACKAGE = Path(importing.__file__).parent
-PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+# The shared reader's messages are the importer's too.
+TABULAR = Path(tabular.__file__).parent
 
 
 def parse_en(filename, data):
@@ -73,22 +74,13 @@ def test_more_than_5000_gift_or_aiken_questions_are_refused():
         assert message == "The file has more than 5000 questions. Split it into smaller files."
 
 
-def gettext_msgids():
-    msgids = set()
-    for path in PACKAGE.glob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "gettext":
-                msgids.add(node.args[0].value)
-    return msgids
-
-
 def test_every_message_has_a_chinese_translation_with_the_same_placeholders():
-    translations = json.loads((PACKAGE / "messages_zh.json").read_text(encoding="utf-8"))
-    msgids = gettext_msgids()
-    assert set(translations) == msgids
-    for msgid, msgstr in translations.items():
+    translations = chinese_translations()
+    for msgid in gettext_msgids([*PACKAGE.glob("*.py"), *TABULAR.glob("*.py")]):
+        assert msgid in translations, msgid
+        msgstr = translations[msgid]
         assert sorted(PLACEHOLDER.findall(msgid)) == sorted(PLACEHOLDER.findall(msgstr)), msgid
-        assert msgid.startswith(("Row %(line)s: ", "Line %(line)s: ", "The ")), msgid
+        assert msgid.startswith(("Row %(line)s: ", "Line %(line)s: ", "The ", "%(first)s")), msgid
         assert re.search(r"[\u4e00-\u9fff]", msgstr), msgid
 
 

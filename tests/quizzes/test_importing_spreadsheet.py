@@ -310,7 +310,7 @@ def test_more_than_5000_questions_are_refused():
 
 
 def test_an_xlsx_that_unpacks_too_large_is_refused(monkeypatch):
-    monkeypatch.setattr("quizzes.importing.spreadsheet.MAX_UNPACKED_XLSX_BYTES", 1000)
+    monkeypatch.setattr("core.tabular.source.MAX_UNPACKED_XLSX_BYTES", 1000)
     questions, errors = parse_en("q.xlsx", xlsx_bytes(GOOD_ROWS))
     assert questions == []
     assert [(error.line, error.message) for error in errors] == [

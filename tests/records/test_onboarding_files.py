@@ -102,7 +102,7 @@ def test_a_csv_row_that_cannot_be_read_stops_the_reading_there():
     officials, errors = parse_en("人员.csv", csv_file(rows))
     assert [o.line for o in officials] == [2]
     assert [(e.line, e.message) for e in errors] == [
-        (3, "Row 3: the row could not be read as CSV; it and the rows after it were not read.")
+        (3, "Row 3: the row could not be read as CSV; it and the rows after it were not imported.")
     ]
 
 

@@ -1,32 +1,26 @@
-import ast
-import json
 import re
 from pathlib import Path
 
+from core import tabular
 from records import onboarding
 from records.services import onboarding as onboarding_services
+from tests.translations import PLACEHOLDER, chinese_translations, gettext_msgids
 
 PACKAGE = Path(onboarding.__file__).parent
-# The parsers' messages, and the service's that check a file against the database.
-SOURCES = [*PACKAGE.glob("*.py"), Path(onboarding_services.__file__)]
-PLACEHOLDER = re.compile(r"%\((\w+)\)s")
-
-
-def gettext_msgids():
-    msgids = set()
-    for path in SOURCES:
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("gettext", "_"):
-                assert isinstance(node.args[0], ast.Constant), f"{path.name}: gettext needs a literal"
-                msgids.add(node.args[0].value)
-    return msgids
+# The parsers' messages, the shared reader's, and the service's that check a file against the
+# database.
+SOURCES = [
+    *PACKAGE.glob("*.py"),
+    *Path(tabular.__file__).parent.glob("*.py"),
+    Path(onboarding_services.__file__),
+]
 
 
 def test_every_message_has_a_chinese_translation_with_the_same_placeholders():
-    translations = json.loads((PACKAGE / "messages_zh.json").read_text(encoding="utf-8"))
-    msgids = gettext_msgids()
-    assert set(translations) == msgids
-    for msgid, msgstr in translations.items():
+    translations = chinese_translations()
+    for msgid in gettext_msgids(SOURCES):
+        assert msgid in translations, msgid
+        msgstr = translations[msgid]
         assert sorted(PLACEHOLDER.findall(msgid)) == sorted(PLACEHOLDER.findall(msgstr)), msgid
         assert re.search(r"[\u4e00-\u9fff]", msgstr), msgid
         if msgid.startswith("Row %(line)s: "):
