@@ -5,6 +5,8 @@ import logging
 from datetime import datetime
 from decimal import Decimal
 
+from django_tasks import task
+
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -16,23 +18,25 @@ from core.errors import DomainError
 from courses.models import CoursePage, CurriculumPage
 from courses.selectors import curricula_containing, curriculum_completed
 from people.models import User
-from people.services import notification_send
-from records.services import record_refresh
+from people.services import notification_send, official_lock
 
 from .codes import serial_format, verification_code_new
 from .models import Certificate, CertificateStatus, CertificateTemplate, SerialCounter
 from .pdf import CertificateText, render_certificate
+from .signals import certificate_changed, course_certified
 
 log = logging.getLogger("training.certificates")
 DEFAULT_TEMPLATE_NAME = "默认模板"
 
 
 def curricula_check_after_course(*, user: User, course: CoursePage, now: datetime) -> list[Certificate]:
-    """After a course completes: issue a certificate for every curriculum it completed."""
+    """After a course completes: issue a certificate for every curriculum it completed, then
+    announce it (course_certified), for HR's records."""
     issued = []
     for curriculum in curricula_containing(course=course):
         if curriculum_completed(user=user, curriculum=curriculum):
             issued.append(certificate_issue(user=user, curriculum=curriculum, now=now))
+    course_certified.send(sender=Certificate, user=user, course=course, issued=issued)
     return issued
 
 
@@ -46,7 +50,7 @@ def certificate_issue(*, user: User, curriculum: CurriculumPage, now: datetime |
     """
     now = now or timezone.now()
     with transaction.atomic():
-        User.objects.select_for_update().filter(pk=user.pk).exists()
+        official_lock(user=user)
         existing = _current(user, curriculum)
         if existing is not None:
             return existing
@@ -129,9 +133,16 @@ def default_template() -> CertificateTemplate:
 
 
 def _enqueue_render(certificate_id: int) -> None:
-    from .tasks import certificate_render_task
-
     certificate_render_task.enqueue(certificate_id)
+
+
+@task()
+def certificate_render_task(certificate_id: int) -> str:
+    """Render and store a certificate's PDF, recording its SHA-256 (in the background after
+    issue; a missing file is rendered again on the next download)."""
+    certificate = Certificate.objects.select_related("template").get(pk=certificate_id)
+    certificate_pdf(certificate=certificate)
+    return certificate.serial
 
 
 def certificate_text(certificate: Certificate) -> CertificateText:
@@ -194,6 +205,7 @@ def certificate_revoke(
     if not reason:
         raise CertificateError(_("Give the reason for revoking the certificate."))
     with transaction.atomic():
+        official_lock(user=certificate.user)
         certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if certificate.status != CertificateStatus.VALID:
             raise CertificateError(_("Only a valid certificate can be revoked."))
@@ -202,7 +214,7 @@ def certificate_revoke(
         certificate.revoked_reason = reason
         certificate.revoked_by = by
         certificate.save(update_fields=["status", "revoked_at", "revoked_reason", "revoked_by"])
-        record_refresh(user=certificate.user, curriculum=certificate.curriculum)
+        certificate_changed.send(sender=Certificate, certificate=certificate)
     log.info("certificate revoked serial=%s by_user_id=%s", certificate.serial, by.pk)
     return certificate
 
@@ -218,7 +230,7 @@ def certificate_reissue(*, certificate: Certificate, by: User, now: datetime | N
     """
     now = now or timezone.now()
     with transaction.atomic():
-        User.objects.select_for_update().filter(pk=certificate.user_id).exists()
+        official_lock(user=certificate.user)
         old = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if old.superseded_by_id:
             raise CertificateError(
@@ -255,7 +267,7 @@ def certificate_reissue(*, certificate: Certificate, by: User, now: datetime | N
             url=reverse("my_certificates"),
         )
         transaction.on_commit(lambda: _enqueue_render(new.pk))
-        record_refresh(user=user, curriculum=old.curriculum)
+        certificate_changed.send(sender=Certificate, certificate=new)
     log.info(
         "certificate reissued old=%s old_status=%s new=%s by_user_id=%s",
         old.serial,

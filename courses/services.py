@@ -1,6 +1,8 @@
 """Writes for learning: opening a lesson, study heartbeats, completion and credit hours.
 
-Completion flows by explicit calls inside one transaction: lesson → course → hours ledger.
+Completion flows by explicit calls inside one transaction (lesson → course → hours ledger),
+then on through the events in courses.signals to the apps above (certificates, records).
+Each write first locks the official's row (people.services.official_lock).
 """
 
 from datetime import datetime, timedelta
@@ -11,9 +13,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from people.models import User
-from records.services import records_refresh_for_course
+from people.services import official_lock
 
 from .models import CompletionRule, CourseEnrollment, CoursePage, CreditHourEntry, LessonPage, LessonProgress
+from .requirements import course_requirements_met
+from .signals import course_completed, course_started
 
 VIDEO_COMPLETE_SHARE = Decimal("0.9")
 # Playback may run up to this fast; a reported position beyond it means skipping ahead.
@@ -24,40 +28,52 @@ class LessonNotAvailable(Exception):
     """The lesson is not live, or not part of a live course."""
 
 
+def lesson_seen(*, user: User, lesson: LessonPage, course: CoursePage, now: datetime | None = None) -> None:
+    """An official looked at the lesson page (a GET): when they first and last saw it, and
+    nothing else; the page's first heartbeat enrols and counts study. The caller has checked
+    that the lesson and its course are live."""
+    now = now or timezone.now()
+    seen = LessonProgress.objects.filter(user=user, lesson=lesson).update(last_seen_at=now)
+    if not seen:
+        LessonProgress.objects.get_or_create(
+            user=user, lesson=lesson, defaults={"course": course, "first_opened_at": now, "last_seen_at": now}
+        )
+
+
 def lesson_open(*, user: User, lesson: LessonPage, now: datetime | None = None) -> LessonProgress:
-    """Record that the official opened the lesson (first and last seen), enrolling them in its course."""
+    """Record that the official opened the lesson (first and last seen), enrolling them in its
+    course (the first lesson of a course announces it: course_started)."""
     now = now or timezone.now()
     course = _live_course_of(lesson)
     with transaction.atomic():
-        enrollment_ensure(user=user, course=course, now=now)
-        progress, created = LessonProgress.objects.get_or_create(
-            user=user,
-            lesson=lesson,
-            defaults={"course": course, "first_opened_at": now, "last_seen_at": now},
-        )
-        if created:
-            records_refresh_for_course(user=user, course_id=course.pk)
-        else:
+        official_lock(user=user)
+        progress = _progress_ensure(user=user, lesson=lesson, course=course, now=now)
+        if progress.last_seen_at != now:
             LessonProgress.objects.filter(pk=progress.pk).update(last_seen_at=now)
             progress.last_seen_at = now
     return progress
 
 
-def lesson_seen(*, user: User, lesson_id: int, now: datetime | None = None) -> bool:
-    """Move "last seen" on a lesson the official opened before (one UPDATE); False on a first visit,
-    which needs `lesson_open`. The caller has checked that the lesson and its course are live."""
-    return bool(
-        LessonProgress.objects.filter(user=user, lesson_id=lesson_id).update(
-            last_seen_at=now or timezone.now()
-        )
+def _progress_ensure(*, user: User, lesson: LessonPage, course: CoursePage, now: datetime) -> LessonProgress:
+    """The official's progress on the lesson, locked, created if missing, with the official
+    enrolled in its course (after the progress exists, so that the start it announces shows
+    when the lesson was first opened). The caller holds the official's lock."""
+    progress, _created = LessonProgress.objects.select_for_update().get_or_create(
+        user=user,
+        lesson=lesson,
+        defaults={"course": course, "first_opened_at": now, "last_seen_at": now},
     )
+    enrollment_ensure(user=user, course=course, now=now)
+    return progress
 
 
 def enrollment_ensure(*, user: User, course: CoursePage, now: datetime | None = None) -> CourseEnrollment:
-    """Enrol the official in the course unless already enrolled."""
-    enrollment, _ = CourseEnrollment.objects.get_or_create(
+    """Enrol the official in the course unless already enrolled; a new enrolment is announced."""
+    enrollment, created = CourseEnrollment.objects.get_or_create(
         user=user, course=course, defaults={"enrolled_at": now or timezone.now()}
     )
+    if created:
+        course_started.send(sender=CourseEnrollment, user=user, course=course)
     return enrollment
 
 
@@ -79,12 +95,8 @@ def progress_heartbeat(
     interval = timedelta(seconds=settings.STUDY_HEARTBEAT_SECONDS)
     course = _live_course_of(lesson)
     with transaction.atomic():
-        enrollment_ensure(user=user, course=course, now=now)
-        progress, _ = LessonProgress.objects.select_for_update().get_or_create(
-            user=user,
-            lesson=lesson,
-            defaults={"course": course, "first_opened_at": now, "last_seen_at": now},
-        )
+        official_lock(user=user)
+        progress = _progress_ensure(user=user, lesson=lesson, course=course, now=now)
         earned = 0
         if progress.last_beat_at is not None:
             elapsed = now - progress.last_beat_at
@@ -107,6 +119,7 @@ def lesson_complete(*, progress: LessonProgress, now: datetime | None = None) ->
     """Mark the lesson completed once (never undone), then complete the course if it was the last."""
     now = now or timezone.now()
     with transaction.atomic():
+        official_lock(user=progress.user)
         updated = LessonProgress.objects.filter(pk=progress.pk, completed_at__isnull=True).update(
             completed_at=now
         )
@@ -126,26 +139,25 @@ def lesson_complete_by_quiz(*, user: User, lesson: LessonPage, now: datetime | N
 
 
 def course_complete_if_done(*, user: User, course: CoursePage, now: datetime | None = None) -> bool:
-    """Complete the course and credit its hours when every live lesson is completed and the
-    course's final exam, if it has one, is passed; then see whether a curriculum completed."""
-    from certificates.services import curricula_check_after_course
-    from quizzes.selectors import final_quiz_passed
-
+    """Complete the course and credit its hours when every live lesson is completed and every
+    registered requirement holds (courses.requirements: the final exam passed); then announce
+    it (course_completed), for certificates and HR's records. True when this call completed it."""
     now = now or timezone.now()
     with transaction.atomic():
+        official_lock(user=user)
         enrollment = enrollment_ensure(user=user, course=course, now=now)
         # Lock the enrolment before looking: when the last two lessons complete at the same
         # moment, the second to take the lock sees the first one's committed completion.
         enrollment = CourseEnrollment.objects.select_for_update().get(pk=enrollment.pk)
         if enrollment.completed_at is not None:
-            return True
+            return False
         lesson_ids = set(LessonPage.objects.child_of(course).live().values_list("pk", flat=True))
         done = set(
             LessonProgress.objects.filter(
                 user=user, lesson_id__in=lesson_ids, completed_at__isnull=False
             ).values_list("lesson_id", flat=True)
         )
-        if not lesson_ids or done != lesson_ids or not final_quiz_passed(user=user, course=course):
+        if not lesson_ids or done != lesson_ids or not course_requirements_met(user=user, course=course):
             return False
         enrollment.completed_at = now
         enrollment.save(update_fields=["completed_at"])
@@ -154,8 +166,7 @@ def course_complete_if_done(*, user: User, course: CoursePage, now: datetime | N
             course=course,
             defaults={"year": timezone.localtime(now).year, "hours": course.credit_hours, "credited_at": now},
         )
-        curricula_check_after_course(user=user, course=course, now=now)
-        records_refresh_for_course(user=user, course_id=course.pk)
+        course_completed.send(sender=CourseEnrollment, user=user, course=course, now=now)
     return True
 
 

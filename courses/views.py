@@ -1,12 +1,13 @@
 import json
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
-from wagtail.url_routing import RouteResult
+from wagtail import hooks
 from wagtail.views import serve as wagtail_serve
+from wagtail.views import serve_chain
 
 from . import routing, search, selectors, services
 from .forms import HeartbeatForm
@@ -60,14 +61,31 @@ def lesson_heartbeat(request, lesson_id: int):
 def page_serve(request, path: str):
     """Wagtail's page serving, with course and lesson pages found without walking the tree.
 
-    Everything else (the catalogue, curricula, unknown paths) goes through Wagtail's routing;
-    Wagtail's hooks (view restrictions) and the page's own serve() run either way.
+    Everything else (the catalogue, curricula, unknown paths) goes through Wagtail's routing.
+    Course and lesson pages run Wagtail's hooks (view restrictions) and their own serve() as
+    Wagtail's view would; a lesson page looked at by an official records when it was seen.
     """
     site = routing.site_for(request)
     components = [component for component in path.split("/") if component]
+    page = None
     if site is not None and isinstance(site.root_page, CourseIndexPage):
         page = routing.page_at(site.root_page, components, (CoursePage, LessonPage))
-        if page is not None:
-            request._wagtail_site = site
-            request._wagtail_route_for_request = RouteResult(page)
-    return wagtail_serve(request, path)
+    if page is None:
+        return wagtail_serve(request, path)
+    response = _serve(page, request)
+    seen = isinstance(page, LessonPage) and request.method == "GET" and response.status_code == 200
+    if seen and request.user.is_authenticated:
+        services.lesson_seen(user=request.user, lesson=page, course=request.lesson_course)
+    return response
+
+
+def _serve(page, request) -> HttpResponse:
+    """What wagtail.views.serve does once it has the page: its hooks, then the page's serve()."""
+    chain = serve_chain
+    for hook in reversed(hooks.get_hooks("on_serve_page")):
+        chain = hook(chain)
+    for hook in hooks.get_hooks("before_serve_page"):
+        result = hook(page, request, [], {})
+        if isinstance(result, HttpResponse):
+            return result
+    return chain(page, request, [], {})

@@ -61,6 +61,17 @@ def _tree_lock() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [TREE_LOCK_KEY])
 
 
+def official_lock(*, user: User) -> None:
+    """Lock the official's own row for the rest of the transaction.
+
+    Every write to one official's learning (study, quiz attempts, completions, certificates,
+    HR's records) takes this lock first, then the rows it changes in the order of the flow:
+    attempt → lesson progress → course enrolment → credit hours → certificate → HR record. One
+    order for every writer means two requests for the same official wait for each other and
+    never deadlock; different officials never wait for each other."""
+    User.objects.select_for_update().filter(pk=user.pk).exists()
+
+
 def org_unit_create(*, name: str, code: str, parent: OrgUnit | None = None) -> OrgUnit:
     """Add a unit under the parent (or as a new root), keeping the tree's paths consistent."""
     with transaction.atomic():

@@ -7,3 +7,11 @@ class QuizzesConfig(AppConfig):
 
     name = "quizzes"
     verbose_name = _("Quizzes")
+
+    def ready(self):
+        from courses.requirements import course_requirement
+
+        from .selectors import final_quiz_passed
+
+        # A course with a final exam completes only once the official has passed it.
+        course_requirement(final_quiz_passed)

@@ -179,18 +179,10 @@ class LessonPage(Page):
         return routing.view_restrictions(self)
 
     def serve(self, request, *args, **kwargs):
-        from courses.services import lesson_open, lesson_seen
-
         course = CoursePage.objects.filter(path=self.path[: -self.steplen], live=True).first()
         if course is None:
             raise Http404
         request.lesson_course = course
-        if (
-            request.method == "GET"
-            and request.user.is_authenticated
-            and not lesson_seen(user=request.user, lesson_id=self.pk)
-        ):
-            lesson_open(user=request.user, lesson=self)
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):

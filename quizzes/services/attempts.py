@@ -1,8 +1,10 @@
 """Writes for quizzes: starting, answering, submitting and closing attempts.
 
 Every rule is enforced here on the server's clock; the browser only shows what these allow.
-Completion flows on by explicit calls: a passed quiz completes its lesson, and through it the
-course (courses.services).
+Completion flows on by explicit calls down to courses (a passed quiz completes its lesson, and
+through it the course), then by events up to certificates and records (quizzes.signals.
+attempt_graded, courses.signals.course_completed). Grading locks the official's row first
+(people.services.official_lock), as every write to an official's learning does.
 """
 
 import random
@@ -16,11 +18,12 @@ from django.utils.translation import gettext_lazy as _
 
 from courses import services as course_services
 from people.models import User
-from records.services import records_refresh_for_course
+from people.services import official_lock
 
 from ..grading import grade
 from ..importing.types import FILL, SINGLE, TRUE_FALSE
 from ..models import Attempt, AttemptQuestion, AttemptStatus, Question, Quiz
+from ..signals import attempt_graded
 
 _random = random.SystemRandom()
 MAX_FILL_LENGTH = 200
@@ -69,7 +72,7 @@ def attempt_start(*, user: User, quiz: Quiz, now: datetime | None = None) -> Att
     try:
         with transaction.atomic():
             # One official's starts queue on their own row, so the count below stays true.
-            User.objects.select_for_update().filter(pk=user.pk).exists()
+            official_lock(user=user)
             attempts_close_expired(now=now, quiz=quiz, user=user)
             open_attempt = Attempt.objects.filter(quiz=quiz, user=user, status=AttemptStatus.OPEN).first()
             if open_attempt is not None:
@@ -153,18 +156,14 @@ def attempt_answer_save(
 ) -> AttemptQuestion:
     """Save one answer while the attempt is open and within its deadline (plus grace)."""
     now = now or timezone.now()
-    with transaction.atomic():
-        attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
-        if attempt.status != AttemptStatus.OPEN:
-            raise AttemptClosed
-        expired = _past_deadline(attempt, now)
-        if expired:
-            # Graded in this transaction; the refusal is raised only after it commits.
-            _grade(attempt, now=now, by_deadline=True)
-    if expired:
+    if attempt.status == AttemptStatus.OPEN and _past_deadline(attempt, now):
+        # Graded (and committed) with what was saved in time; then the refusal.
+        attempt_submit(attempt=attempt, now=now)
         raise AttemptClosed(
             _("Time is up: the attempt was submitted with the answers saved before the deadline.")
         )
+    # Saving an answer locks only the attempt and touches nothing else, so it needs no
+    # official's lock and cannot take part in a deadlock.
     with transaction.atomic():
         attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
         if attempt.status != AttemptStatus.OPEN:
@@ -208,6 +207,7 @@ def attempt_submit(*, attempt: Attempt, now: datetime | None = None) -> Attempt:
     returns the graded attempt unchanged."""
     now = now or timezone.now()
     with transaction.atomic():
+        official_lock(user=attempt.user)
         attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
         if attempt.status == AttemptStatus.GRADED:
             return attempt
@@ -225,8 +225,9 @@ def attempts_close_expired(
     if user is not None:
         expired = expired.filter(user=user)
     closed = 0
-    for attempt_id in expired.values_list("pk", flat=True):
+    for attempt_id, user_id in expired.values_list("pk", "user_id"):
         with transaction.atomic():
+            official_lock(user=User(pk=user_id))
             attempt = Attempt.objects.select_for_update().get(pk=attempt_id)
             if attempt.status == AttemptStatus.OPEN:
                 _grade(attempt, now=now, by_deadline=True)
@@ -268,16 +269,17 @@ def _grade(attempt: Attempt, *, now: datetime, by_deadline: bool) -> Attempt:
     attempt.submitted_at = now
     attempt.closed_by_deadline = by_deadline
     attempt.save()
-    if attempt.passed:
-        _progress_after_pass(attempt, now)
-    if quiz.course_id is not None:
-        records_refresh_for_course(user=attempt.user, course_id=quiz.course_id)
+    completed_course = _progress_after_pass(attempt, now) if attempt.passed else False
+    attempt_graded.send(sender=Attempt, attempt=attempt, completed_course=completed_course)
     return attempt
 
 
-def _progress_after_pass(attempt: Attempt, now: datetime) -> None:
+def _progress_after_pass(attempt: Attempt, now: datetime) -> bool:
+    """Complete what the pass completes; True when it completed the quiz's course (a final exam)."""
     quiz = attempt.quiz
     if quiz.lesson_id is not None:
         course_services.lesson_complete_by_quiz(user=attempt.user, lesson=quiz.lesson, now=now)
-    elif quiz.course_id is not None:
-        course_services.course_complete_if_done(user=attempt.user, course=quiz.course, now=now)
+        return False
+    if quiz.course_id is not None:
+        return course_services.course_complete_if_done(user=attempt.user, course=quiz.course, now=now)
+    return False

@@ -1,0 +1,24 @@
+"""What a course needs besides its lessons before it completes.
+
+Courses knows lessons; other apps know other requirements (quizzes: the final exam passed).
+They register a check here at start-up, so courses asks them without importing them."""
+
+from collections.abc import Callable
+
+from people.models import User
+
+from .models import CoursePage
+
+Requirement = Callable[..., bool]  # (*, user: User, course: CoursePage) -> bool
+_requirements: list[Requirement] = []
+
+
+def course_requirement(check: Requirement) -> Requirement:
+    """Register a check every course completion must pass (used as a decorator)."""
+    if check not in _requirements:
+        _requirements.append(check)
+    return check
+
+
+def course_requirements_met(*, user: User, course: CoursePage) -> bool:
+    return all(check(user=user, course=course) for check in _requirements)
