@@ -1,9 +1,12 @@
 """Reads for quizzes: results as reported, review rights, statistics."""
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from courses.models import CoursePage
 from people.models import User
@@ -17,6 +20,16 @@ def final_quiz_passed(*, user: User, course: CoursePage) -> bool:
     if quiz_id is None:
         return True
     return Attempt.objects.filter(quiz_id=quiz_id, user=user, passed=True).exists()
+
+
+def attempt_time_up(*, attempt: Attempt, now: datetime | None = None) -> bool:
+    """An open attempt whose deadline (plus the grace for network lag) has passed: it is graded
+    on the answers saved in time at the official's next POST, or by the periodic job."""
+    now = now or timezone.now()
+    grace = timedelta(seconds=settings.QUIZ_GRACE_SECONDS)
+    if attempt.status != AttemptStatus.OPEN or attempt.deadline is None:
+        return False
+    return now > attempt.deadline + grace
 
 
 def reported_attempt(*, user: User, quiz: Quiz) -> Attempt | None:

@@ -38,12 +38,14 @@ def _with_options(attempt_questions) -> list:
 def quiz_detail(request, quiz_id: int):
     """The quiz's rules, the official's attempts so far, and a start (or resume) button."""
     quiz = _visible_quiz(quiz_id)
-    services.attempts_close_expired(quiz=quiz, user=request.user)
     attempts = list(Attempt.objects.filter(quiz=quiz, user=request.user).order_by("number"))
+    open_attempt = next((a for a in attempts if a.status == AttemptStatus.OPEN), None)
     context = {
         "quiz": quiz,
         "attempts": attempts,
-        "open_attempt": next((a for a in attempts if a.status == AttemptStatus.OPEN), None),
+        "open_attempt": open_attempt,
+        # Graded at the next POST (or by the periodic job): a GET writes nothing.
+        "time_up": open_attempt is not None and selectors.attempt_time_up(attempt=open_attempt),
         "reported": selectors.reported_attempt(user=request.user, quiz=quiz),
         "attempts_left": None if quiz.max_attempts is None else max(quiz.max_attempts - len(attempts), 0),
         "page": quiz.lesson or quiz.course,
@@ -65,10 +67,13 @@ def attempt_start(request, quiz_id: int):
 
 @login_required
 def attempt_take(request, attempt_id: int):
-    """The questions with the answers saved so far; an attempt past its deadline is closed."""
-    attempt = services.attempt_close_if_expired(attempt=_own_attempt(request, attempt_id))
+    """The questions with the answers saved so far; once the time is up, only the button that
+    submits what was saved in time (a GET changes nothing)."""
+    attempt = _own_attempt(request, attempt_id)
     if attempt.status != AttemptStatus.OPEN:
         return redirect("attempt_result", attempt_id=attempt.pk)
+    if selectors.attempt_time_up(attempt=attempt):
+        return render(request, "quizzes/attempt_time_up.html", {"attempt": attempt, "quiz": attempt.quiz})
     items = _with_options(attempt.questions.select_related("question__image"))
     remaining = None
     if attempt.deadline:
@@ -125,7 +130,7 @@ def attempt_submit(request, attempt_id: int):
 @login_required
 def attempt_result(request, attempt_id: int):
     """Score, pass or fail, and the review when the quiz's policy allows it."""
-    attempt = services.attempt_close_if_expired(attempt=_own_attempt(request, attempt_id))
+    attempt = _own_attempt(request, attempt_id)
     if attempt.status == AttemptStatus.OPEN:
         return redirect("attempt_take", attempt_id=attempt.pk)
     review = selectors.review_allowed(attempt=attempt)

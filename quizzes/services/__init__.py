@@ -8,12 +8,10 @@ from .attempts import (
     NoQuestions,
     QuizError,
     attempt_answer_save,
-    attempt_close_if_expired,
     attempt_start,
     attempt_submit,
     attempts_close_expired,
     draw_questions,
-    grace,
 )
 from .banks import question_bank_as_parsed, question_bank_import
 
@@ -25,12 +23,10 @@ __all__ = [
     "NoQuestions",
     "QuizError",
     "attempt_answer_save",
-    "attempt_close_if_expired",
     "attempt_start",
     "attempt_submit",
     "attempts_close_expired",
     "draw_questions",
-    "grace",
     "question_bank_as_parsed",
     "question_bank_import",
 ]

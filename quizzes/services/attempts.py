@@ -60,11 +60,6 @@ class NoQuestions(QuizError):
     message = _("This quiz has no questions yet.")
 
 
-def grace() -> timedelta:
-    """Network lag allowed after the deadline before answers stop being accepted."""
-    return timedelta(seconds=settings.QUIZ_GRACE_SECONDS)
-
-
 def attempt_start(*, user: User, quiz: Quiz, now: datetime | None = None) -> Attempt:
     """Resume the official's open attempt, or start a new one within the attempt limit and
     cool-down, freezing the drawn questions, their option order and the answer key."""
@@ -219,7 +214,7 @@ def attempts_close_expired(
 ) -> int:
     """Grade open attempts whose deadline (plus grace) has passed; returns how many."""
     now = now or timezone.now()
-    expired = Attempt.objects.filter(status=AttemptStatus.OPEN, deadline__lt=now - grace())
+    expired = Attempt.objects.filter(status=AttemptStatus.OPEN, deadline__lt=now - _grace())
     if quiz is not None:
         expired = expired.filter(quiz=quiz)
     if user is not None:
@@ -235,16 +230,13 @@ def attempts_close_expired(
     return closed
 
 
-def attempt_close_if_expired(*, attempt: Attempt, now: datetime | None = None) -> Attempt:
-    """Touching an attempt left open past its deadline closes and grades it."""
-    now = now or timezone.now()
-    if attempt.status == AttemptStatus.OPEN and _past_deadline(attempt, now):
-        return attempt_submit(attempt=attempt, now=now)
-    return attempt
-
-
 def _past_deadline(attempt: Attempt, now: datetime) -> bool:
-    return attempt.deadline is not None and now > attempt.deadline + grace()
+    return attempt.deadline is not None and now > attempt.deadline + _grace()
+
+
+def _grace() -> timedelta:
+    """Network lag allowed after the deadline before answers stop being accepted."""
+    return timedelta(seconds=settings.QUIZ_GRACE_SECONDS)
 
 
 def _grade(attempt: Attempt, *, now: datetime, by_deadline: bool) -> Attempt:

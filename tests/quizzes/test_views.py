@@ -95,14 +95,21 @@ def test_another_officials_attempt_is_not_found(client, learner, quiz):
     assert attempt.status == AttemptStatus.OPEN
 
 
-def test_an_expired_attempt_is_closed_when_opened(client, learner, quiz):
+def test_an_expired_attempt_is_graded_at_the_next_post_never_by_a_get(client, learner, quiz):
     attempt = services.attempt_start(user=learner, quiz=quiz, now=timezone.now() - timedelta(hours=1))
-    response = client.get(reverse("attempt_take", args=[attempt.pk]))
-    assert response.status_code == 302
-    assert response["Location"] == reverse("attempt_result", args=[attempt.pk])
+    for name, args in (
+        ("attempt_take", [attempt.pk]),
+        ("attempt_result", [attempt.pk]),
+        ("quiz_detail", [quiz.pk]),
+    ):
+        client.get(reverse(name, args=args), follow=True)
     attempt.refresh_from_db()
-    assert attempt.closed_by_deadline
+    assert attempt.status == AttemptStatus.OPEN  # GETs write nothing
+    page = client.get(reverse("attempt_take", args=[attempt.pk])).content.decode()
+    assert "Time is up" in page or "时间已到" in page
     assert save(client, attempt, attempt.questions.first().question_id, [1]).status_code == 409
+    attempt.refresh_from_db()
+    assert attempt.status == AttemptStatus.GRADED and attempt.closed_by_deadline
 
 
 def test_attempt_limit_shows_a_clear_message(client, learner, quiz):
