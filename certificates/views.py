@@ -6,7 +6,6 @@ from django_ratelimit.core import is_ratelimited
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from audit.models import AuditAction
 from audit.services import audit_record
-from people.roles import is_hr, is_site_admin
+from people.access import records_area_required
 
 from . import selectors, services
 from .archive import certificates_zip
@@ -30,12 +29,6 @@ PAGE_SIZE = 200
 
 def _client_ip(group, request):
     return get_client_ip_address(request) or "unknown"
-
-
-def _hr_or_admin(request):
-    if not (is_hr(request.user) or is_site_admin(request.user)):
-        audit_record(request=request, action=AuditAction.DENIED, result="denied")
-        raise PermissionDenied
 
 
 def _visible_or_404(request, certificate_id: int):
@@ -134,7 +127,7 @@ def _manage_context(request, form, certificates, total) -> dict:
 def manage(request):
     """HR: certificates of their units, filtered; revoke, re-issue, download a ZIP. Every view
     is audited with the certificates shown and the filter."""
-    _hr_or_admin(request)
+    records_area_required(request)
     form = CertificateFilterForm(request.GET or None, viewer=request.user)
     filters = form.to_filter()
     certificates = selectors.certificates_in_scope(viewer=request.user, filters=filters)
@@ -161,7 +154,7 @@ def manage(request):
 def manage_zip(request):
     """The filtered certificates as one ZIP, streamed: PDFs are read one at a time. A refused
     filter gives the list page with its errors, never a file."""
-    _hr_or_admin(request)
+    records_area_required(request)
     form = CertificateFilterForm(request.GET or None, viewer=request.user)
     filters = form.to_filter()
     if not filters.valid:
@@ -189,7 +182,7 @@ def manage_zip(request):
 @login_required
 @require_POST
 def revoke(request, certificate_id: int):
-    _hr_or_admin(request)
+    records_area_required(request)
     certificate = _visible_or_404(request, certificate_id)
     form = RevokeForm(request.POST)
     if not form.is_valid():
@@ -215,7 +208,7 @@ def revoke(request, certificate_id: int):
 @login_required
 @require_POST
 def reissue(request, certificate_id: int):
-    _hr_or_admin(request)
+    records_area_required(request)
     certificate = _visible_or_404(request, certificate_id)
     try:
         new = services.certificate_reissue(certificate=certificate, by=request.user)

@@ -11,7 +11,9 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from core.errors import DomainError
 from people.models import User
 from people.services import official_lock
 
@@ -24,8 +26,10 @@ VIDEO_COMPLETE_SHARE = Decimal("0.9")
 MAX_PLAYBACK_RATE = 2
 
 
-class LessonNotAvailable(Exception):
+class LessonNotAvailable(DomainError):
     """The lesson is not live, or not part of a live course."""
+
+    message = _("This lesson is not available.")
 
 
 def lesson_seen(*, user: User, lesson: LessonPage, course: CoursePage, now: datetime | None = None) -> None:

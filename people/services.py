@@ -1,7 +1,10 @@
 import logging
+import smtplib
 from datetime import datetime, timedelta
 
 from axes.helpers import get_client_ip_address
+from django_tasks import task
+from django_tasks.exceptions import InvalidTaskError
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -18,6 +21,7 @@ from .models import LoginEvent, Notification, OrgUnit, User
 from .signals import placement_changed
 
 auth_log = logging.getLogger("training.auth")
+mail_log = logging.getLogger("training.mail")
 # Any constant: the key of the PostgreSQL advisory lock that serialises changes to the unit tree.
 TREE_LOCK_KEY = 727_001
 
@@ -211,14 +215,56 @@ def org_unit_delete(*, unit: OrgUnit) -> OrgUnit | None:
 def notification_send(
     *, user: User, title: str, body: str = "", url: str = "", email: bool = True
 ) -> Notification:
-    """An on-site message, and the same by email when the person has an address. The email
-    leaves only once the surrounding transaction commits."""
+    """An on-site message, and the same by email when the person has an address. The email is a
+    background task queued once the surrounding transaction commits; a mail server that is down
+    can never fail the request that made the notification."""
     notification = Notification.objects.create(user=user, title=title, body=body, url=url)
     if email and user.email:
-        link = f"{settings.WAGTAILADMIN_BASE_URL}{url}" if url else ""
-        message = "\n\n".join(part for part in (body, link) if part)
-        transaction.on_commit(lambda: send_mail(title, message, None, [user.email], fail_silently=False))
+        transaction.on_commit(lambda: notification_email_task.enqueue(notification.pk), robust=True)
     return notification
+
+
+# Minutes before each new try of an email the mail server refused.
+EMAIL_RETRY_MINUTES = (1, 5, 30, 120)
+
+
+@task()
+def notification_email_task(notification_id: int) -> str:
+    """Email a notification once (a task re-run after a crash sends nothing twice); a refusal
+    by the mail server is logged and tried again later, a few times."""
+    notification = Notification.objects.select_related("user").filter(pk=notification_id).first()
+    if notification is None or notification.emailed_at is not None or not notification.user.email:
+        return "nothing to send"
+    link = f"{settings.WAGTAILADMIN_BASE_URL}{notification.url}" if notification.url else ""
+    message = "\n\n".join(part for part in (notification.body, link) if part)
+    tries = notification.email_attempts + 1
+    Notification.objects.filter(pk=notification.pk).update(email_attempts=tries)
+    try:
+        send_mail(notification.title, message, None, [notification.user.email], fail_silently=False)
+    except (OSError, smtplib.SMTPException) as error:
+        if tries > len(EMAIL_RETRY_MINUTES):
+            mail_log.error(
+                "notification email failed for good id=%s tries=%s: %s", notification.pk, tries, error
+            )
+            raise
+        delay = timedelta(minutes=EMAIL_RETRY_MINUTES[tries - 1])
+        mail_log.warning(
+            "notification email failed id=%s try=%s, again in %s: %s", notification.pk, tries, delay, error
+        )
+        _retry_later(notification_email_task, notification.pk, delay)
+        return "retry scheduled"
+    Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+    mail_log.info("notification emailed id=%s user_id=%s", notification.pk, notification.user_id)
+    return "sent"
+
+
+def _retry_later(task_function, argument, delay: timedelta) -> None:
+    """Queue the task again after `delay`, where the backend can wait (the database queue); an
+    inline backend (tests, `TASKS_BACKEND` set so) runs nothing later, so the failure stands."""
+    try:
+        task_function.using(run_after=timezone.now() + delay).enqueue(argument)
+    except InvalidTaskError:
+        mail_log.warning("the task backend cannot run tasks later; not retried")
 
 
 def notifications_mark_read(*, user: User) -> int:

@@ -11,12 +11,12 @@ from django.views.decorators.http import require_POST
 from audit.models import AuditAction
 from audit.services import audit_record
 from courses.models import Assignment, CurriculumPage
+from people.access import records_area_required
 from people.models import OrgUnit
 from people.selectors import units_in_scope
 
 from .selectors import RecordFilter, records_in_scope
 from .services.assignments import AssignmentError, assignment_create, reminders_due, reminders_send
-from .views import _hr_only
 
 DUE_SHOWN = 200  # officials listed on the page; the reminder goes to all of them
 
@@ -46,7 +46,7 @@ class AssignmentForm(forms.Form):
 
 @login_required
 def assignments(request):
-    _hr_only(request)
+    records_area_required(request)
     form = AssignmentForm(request.POST or None, viewer=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -95,7 +95,7 @@ def assignments(request):
 @login_required
 @require_POST
 def send_reminders(request):
-    _hr_only(request)
+    records_area_required(request)
     due = reminders_due(records_in_scope(viewer=request.user, filters=RecordFilter()))
     sent = reminders_send(records=due)
     audit_record(

@@ -20,6 +20,7 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from core.tabular.errors import RowError
 from core.tabular.pending import pending_put, pending_take
+from people.access import records_area_required
 
 from .models import ImportJob, ImportJobStatus
 from .onboarding import write
@@ -38,7 +39,6 @@ from .services.onboarding import (
     units_import,
     units_plan,
 )
-from .views import _hr_only
 
 # New accounts listed in the dry run; changes to existing accounts are always listed in full.
 NEW_ACCOUNTS_SHOWN = 500
@@ -56,7 +56,7 @@ def _expired(context: dict) -> dict:
 
 @login_required
 def import_officials(request):
-    _hr_only(request)
+    records_area_required(request)
     context = {"kind": "officials", "title": _("Import officials"), "form": UploadForm()}
     if request.method == "POST" and "token" in request.POST:
         return _confirm_officials(request, context)
@@ -153,7 +153,7 @@ def _job_of(request, job_id: int) -> ImportJob:
 @login_required
 def import_job(request, job_id: int):
     """The import's progress (the page polls import_job_status), then its outcome."""
-    _hr_only(request)
+    records_area_required(request)
     job = _job_of(request, job_id)
     import_job_resume_if_stale(job=job)
     return render(
@@ -163,7 +163,7 @@ def import_job(request, job_id: int):
 
 @login_required
 def import_job_status(request, job_id: int):
-    _hr_only(request)
+    records_area_required(request)
     job = _job_of(request, job_id)
     import_job_resume_if_stale(job=job)
     return JsonResponse(
@@ -179,7 +179,7 @@ def import_job_status(request, job_id: int):
 @login_required
 def import_job_sheet(request, job_id: int):
     """The printable sheet of new accounts and their activation codes, while it is kept."""
-    _hr_only(request)
+    records_area_required(request)
     job = _job_of(request, job_id)
     lines = sheet_of(job=job)
     audit_record(
@@ -198,7 +198,7 @@ def import_job_sheet(request, job_id: int):
 @login_required
 @require_POST
 def import_job_discard(request, job_id: int):
-    _hr_only(request)
+    records_area_required(request)
     job = _job_of(request, job_id)
     import_job_discard_credentials(job=job)
     audit_record(
@@ -213,7 +213,7 @@ def import_job_discard(request, job_id: int):
 
 @login_required
 def import_units(request):
-    _hr_only(request)
+    records_area_required(request)
     context = {"kind": "units", "title": _("Import units"), "form": UploadForm()}
     if request.method == "POST" and "token" in request.POST:
         return _confirm_units(request, context)
@@ -274,7 +274,7 @@ def _confirm_units(request, context: dict):
 
 @login_required
 def import_template(request, kind: str, file_format: str):
-    _hr_only(request)
+    records_area_required(request)
     makers = {
         ("officials", "xlsx"): (write.officials_template_xlsx, "人员导入模板.xlsx"),
         ("officials", "csv"): (write.officials_template_csv, "人员导入模板.csv"),

@@ -1,5 +1,4 @@
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -7,20 +6,14 @@ from django.utils.http import content_disposition_header
 
 from audit.models import AuditAction
 from audit.services import audit_record
+from people.access import records_area_required
 from people.models import OrgUnit, User
-from people.roles import is_hr, is_site_admin
 from people.selectors import people_in_scope
 
 from . import exports, selectors, transcripts
 from .forms import RecordFilterForm
 
 PAGE_SIZE = 50
-
-
-def _hr_only(request):
-    if not (is_hr(request.user) or is_site_admin(request.user)):
-        audit_record(request=request, action=AuditAction.DENIED, result="denied")
-        raise PermissionDenied
 
 
 def _filtered(request):
@@ -61,7 +54,7 @@ def _list_context(request, form, page, filters) -> dict:
 def records_list(request):
     """Completion records of the viewer's units: filter, sort, page, download. With a course
     chosen, each row shows that course (per official and curriculum listing it)."""
-    _hr_only(request)
+    records_area_required(request)
     form, filters, rows = _filtered(request)
     page = selectors.record_page(rows, request.GET.get("page"), per_page=PAGE_SIZE)
     audit_record(
@@ -86,7 +79,7 @@ def _export(filters, rows):
 
 @login_required
 def records_csv(request):
-    _hr_only(request)
+    records_area_required(request)
     form, filters, rows = _filtered(request)
     if not filters.valid:
         return _refused(request, form, filters, rows, AuditAction.EXPORT_CSV)
@@ -104,7 +97,7 @@ def records_csv(request):
 
 @login_required
 def records_xlsx(request):
-    _hr_only(request)
+    records_area_required(request)
     form, filters, rows = _filtered(request)
     if not filters.valid:
         return _refused(request, form, filters, rows, AuditAction.EXPORT_XLSX)
@@ -127,7 +120,7 @@ def _filename(extension: str) -> str:
 @login_required
 def unit_summary(request, unit_id: int | None = None):
     """Completion per unit, as numbers and a chart; each unit drills down to its own units."""
-    _hr_only(request)
+    records_area_required(request)
     parent = get_object_or_404(OrgUnit, pk=unit_id) if unit_id else None
     if parent is not None and not selectors.unit_in_scope(viewer=request.user, unit=parent):
         # Not even the name of a unit outside scope is shown.
@@ -179,7 +172,7 @@ def _official_in_scope(request, user_id: int) -> User:
 @login_required
 def transcript(request, user_id: int):
     """学习档案: one official's courses, hours by year, quiz results and certificates."""
-    _hr_only(request)
+    records_area_required(request)
     official = _official_in_scope(request, user_id)
     audit_record(
         request=request,
@@ -197,7 +190,7 @@ def transcript(request, user_id: int):
 
 @login_required
 def transcript_pdf(request, user_id: int):
-    _hr_only(request)
+    records_area_required(request)
     official = _official_in_scope(request, user_id)
     audit_record(
         request=request,

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import DomainError
 from courses import services as course_services
 from people.models import User
 from people.services import official_lock
@@ -29,15 +30,10 @@ _random = random.SystemRandom()
 MAX_FILL_LENGTH = 200
 
 
-class QuizError(Exception):
+class QuizError(DomainError):
     """A rule of the quiz refuses the request; `message` says why, for the official."""
 
     message = _("This quiz cannot be taken now.")
-
-    def __init__(self, message=None):
-        if message is not None:
-            self.message = message
-        super().__init__(str(self.message))
 
 
 class AttemptLimitReached(QuizError):
