@@ -281,6 +281,52 @@ def course_progress(*, user: User, course: CoursePage, states: list[LessonState]
     )
 
 
+@dataclass
+class CourseLearning:
+    """Where one official stands in a course, for its page."""
+
+    lesson_states: list[LessonState]
+    progress: CourseProgress
+    next_lesson: LessonLink | None
+
+
+def course_learning(*, user: User, course: CoursePage) -> CourseLearning:
+    """The syllabus with the official's state of each lesson, their progress, and the lesson to
+    continue with (the first not completed)."""
+    states = lesson_states(user=user, course=course)
+    return CourseLearning(
+        lesson_states=states,
+        progress=course_progress(user=user, course=course, states=states),
+        next_lesson=next(
+            (state.lesson for state in states if state.status != "completed"),
+            states[0].lesson if states else None,
+        ),
+    )
+
+
+@dataclass
+class LessonLearning:
+    """Where one official stands at a lesson, for its page: done or not, and its neighbours."""
+
+    lesson_states: list[LessonState]
+    completed: bool
+    previous_lesson: LessonLink | None
+    next_lesson: LessonLink | None
+
+
+def lesson_learning(*, user: User, lesson: LessonPage, course: CoursePage) -> LessonLearning:
+    states = lesson_states(user=user, course=course)
+    position = next((index for index, state in enumerate(states) if state.lesson.pk == lesson.pk), None)
+    return LessonLearning(
+        lesson_states=states,
+        completed=position is not None and states[position].status == "completed",
+        previous_lesson=states[position - 1].lesson if position else None,
+        next_lesson=states[position + 1].lesson
+        if position is not None and position + 1 < len(states)
+        else None,
+    )
+
+
 def _link(row) -> LessonLink:
     pk, title, url_path, minutes = row
     return LessonLink(pk=pk, title=title, url=page_url(url_path), estimated_minutes=minutes)

@@ -14,6 +14,13 @@ from people.models import User
 from .models import Attempt, AttemptQuestion, AttemptStatus, Choice, Quiz, ReviewPolicy, ScorePolicy
 
 
+def quiz_of(*, lesson=None, course=None) -> Quiz | None:
+    """The quiz on a lesson, or a course's final exam, if there is one."""
+    if lesson is not None:
+        return Quiz.objects.filter(lesson=lesson).first()
+    return Quiz.objects.filter(course=course).first()
+
+
 def final_quiz_passed(*, user: User, course: CoursePage) -> bool:
     """True when the course has no final exam, or the official passed it."""
     quiz_id = Quiz.objects.filter(course=course).values_list("pk", flat=True).first()

@@ -35,13 +35,6 @@ class CompletionRule(models.TextChoices):
     QUIZ = "quiz", _("Quiz passed")
 
 
-def quiz_for(**lookup):
-    """The quiz on a lesson or course page, if any (quizzes depend on courses, not the reverse)."""
-    from quizzes.models import Quiz
-
-    return Quiz.objects.filter(**lookup).first()
-
-
 class CourseIndexPage(Page):
     """The course catalogue: the root of everything trainers author."""
 
@@ -114,17 +107,8 @@ class CoursePage(Page):
         return routing.view_restrictions(self)
 
     def get_context(self, request, *args, **kwargs):
-        from courses.selectors import course_progress, lesson_states
-
+        # Display data only; the official's own state comes from courses' template tags.
         context = super().get_context(request, *args, **kwargs)
-        states = lesson_states(user=request.user, course=self)
-        context["lesson_states"] = states
-        context["progress"] = course_progress(user=request.user, course=self, states=states)
-        context["next_lesson"] = next(
-            (state.lesson for state in states if state.status != "completed"),
-            states[0].lesson if states else None,
-        )
-        context["final_quiz"] = quiz_for(course=self) if self.pk else None
         context["cover_html"] = self.cover_html() if self.cover_image_id else ""
         return context
 
@@ -186,26 +170,15 @@ class LessonPage(Page):
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
-        from courses.selectors import lesson_states, page_url
-
+        # Display data only; the official's own state comes from courses' template tags.
         context = super().get_context(request, *args, **kwargs)
         course = getattr(request, "lesson_course", None) or self.get_parent().specific
-        states = lesson_states(user=request.user, course=course)
-        position = next((i for i, state in enumerate(states) if state.lesson.pk == self.pk), None)
         is_preview = getattr(request, "is_preview", False)
         context.update(
             course=course,
-            course_url=page_url(course.url_path),
-            lesson_states=states,
-            lesson_completed=position is not None and states[position].status == "completed",
-            previous_lesson=states[position - 1].lesson if position else None,
-            next_lesson=states[position + 1].lesson
-            if position is not None and position + 1 < len(states)
-            else None,
             heartbeat_seconds=settings.STUDY_HEARTBEAT_SECONDS,
             # Trainers' previews show the lesson as learners see it but record no study time.
             record_study=not is_preview and self.pk is not None,
-            quiz=quiz_for(lesson=self) if self.pk else None,
             body_html=self.body_html(cache=not is_preview),
         )
         return context

@@ -1,0 +1,25 @@
+"""The official's own state on course and lesson pages (the page models hold content only)."""
+
+from django import template
+
+from courses import selectors
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def course_learning(context, course):
+    """{% course_learning page as learning %}: syllabus states, progress, the lesson to continue."""
+    return selectors.course_learning(user=context["request"].user, course=course)
+
+
+@register.simple_tag(takes_context=True)
+def lesson_learning(context, lesson, course):
+    """{% lesson_learning page course as learning %}: done or not, previous and next lessons."""
+    return selectors.lesson_learning(user=context["request"].user, lesson=lesson, course=course)
+
+
+@register.filter
+def tree_url(page) -> str:
+    """A course-tree page's URL without a lookup of its site (the catalogue is the site root)."""
+    return selectors.page_url(page.url_path)
