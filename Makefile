@@ -67,9 +67,10 @@ bench: fonts translations ## Load-test the production server at SCALE=small|prov
 		else echo "Missing wrk: run 'sudo apt-get install wrk'."; exit 1; fi; }
 	$(BIN)/python bench/run.py --scale $(SCALE) --seconds $(BENCH_SECONDS) $(BENCH_ARGS)
 
-lint: $(VENV)/.installed-dev ## Check style with ruff
+lint: $(VENV)/.installed-dev ## Check style with ruff, and the import layers (.importlinter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(VENV)/.installed-dev ## Fix style with ruff
 	$(BIN)/ruff check --fix .

@@ -3,7 +3,7 @@ saved change, deletion and view writes one audit row, inside the change's transa
 
 from django.db import transaction
 
-from audit.models import AuditAction
+from audit.actions import AuditAction
 from audit.services import audit_record
 
 

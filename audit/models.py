@@ -3,39 +3,13 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .actions import AuditAction
+
+__all__ = ["AuditAction", "AuditEvent"]
+
 # The law on network security (网络安全法, art. 21) and MLPS level 3 ask for logs kept at least
 # six months; the database itself refuses to delete younger rows (migration 0002).
 MINIMUM_RETENTION_DAYS = 185
-
-
-class AuditAction(models.TextChoices):
-    VIEW_RECORDS = "view_records", _("Viewed records")
-    VIEW_SUMMARY = "view_summary", _("Viewed unit summary")
-    VIEW_TRANSCRIPT = "view_transcript", _("Viewed a transcript")
-    EXPORT_CSV = "export_csv", _("Downloaded CSV")
-    EXPORT_XLSX = "export_xlsx", _("Downloaded XLSX")
-    EXPORT_TRANSCRIPT = "export_transcript", _("Downloaded a transcript PDF")
-    IMPORT_OFFICIALS = "import_officials", _("Imported officials")
-    IMPORT_UNITS = "import_units", _("Imported units")
-    VIEW_CREDENTIALS = "view_credentials", _("Viewed new accounts' activation codes")
-    DISCARD_CREDENTIALS = "discard_credentials", _("Discarded activation codes")
-    ASSIGN = "assign", _("Assigned a curriculum")
-    ASSIGNMENT_CHANGE = "assignment_change", _("Changed an assignment")
-    ASSIGNMENT_DELETE = "assignment_delete", _("Deleted an assignment")
-    REMIND = "remind", _("Sent reminders")
-    VIEW_CERTIFICATES = "view_certificates", _("Viewed certificates")
-    DOWNLOAD_CERTIFICATE = "download_certificate", _("Downloaded a certificate PDF")
-    EXPORT_CERTIFICATES = "export_certificates", _("Downloaded certificates as ZIP")
-    REVOKE_CERTIFICATE = "revoke_certificate", _("Revoked a certificate")
-    REISSUE_CERTIFICATE = "reissue_certificate", _("Re-issued a certificate")
-    VIEW_PEOPLE = "view_people", _("Viewed people in the admin")
-    CREATE = "create", _("Created (admin)")
-    CHANGE = "change", _("Changed (admin)")
-    DELETE = "delete", _("Deleted (admin)")
-    MOVE_UNIT = "move_unit", _("Moved a unit")
-    VIEW_AUDIT = "view_audit", _("Viewed the audit log")
-    EXPORT_AUDIT = "export_audit", _("Downloaded the audit log")
-    DENIED = "denied", _("Refused")
 
 
 class AuditEventQuerySet(models.QuerySet):

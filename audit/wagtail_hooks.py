@@ -17,7 +17,8 @@ from wagtail.permissions import register_permission_policy
 from core.permissions import ReadOnlyPolicy
 from core.spreadsheets import neutralise
 
-from .models import AuditAction, AuditEvent
+from .actions import AuditAction
+from .models import AuditEvent
 from .services import audit_record
 
 register_permission_policy(AuditEvent, ReadOnlyPolicy(AuditEvent))

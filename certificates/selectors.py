@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Min, QuerySet
 
 from people.models import OrgUnit, User
 from people.roles import is_hr, is_site_admin
@@ -90,6 +90,26 @@ def certificate_latest(*, certificate: Certificate) -> Certificate:
         seen.add(current.superseded_by_id)
         current = current.superseded_by
     return current
+
+
+@dataclass
+class CurriculumCertificate:
+    """The official's valid certificate for a curriculum, and when the first one was issued (a
+    re-issue after a correction keeps the original completion)."""
+
+    serial: str
+    first_issued_at: object  # datetime
+
+
+def curriculum_certificate(*, user: User, curriculum) -> CurriculumCertificate | None:
+    """The valid certificate for the curriculum, or None (never issued, or revoked)."""
+    certificates = Certificate.objects.filter(user=user, curriculum=curriculum)
+    valid = certificates.filter(status=CertificateStatus.VALID).order_by("-issued_at").first()
+    if valid is None:
+        return None
+    return CurriculumCertificate(
+        serial=valid.serial, first_issued_at=certificates.aggregate(first=Min("issued_at"))["first"]
+    )
 
 
 def masked_name(name: str) -> str:

@@ -1,9 +1,11 @@
 """Writes for certificates: issue exactly once, render and store the PDF, revoke, re-issue."""
 
+from __future__ import annotations
+
 import hashlib
 import logging
 from datetime import datetime
-from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django_tasks import task
 
@@ -15,15 +17,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
-from courses.models import CoursePage, CurriculumPage
-from courses.selectors import curricula_containing, curriculum_completed
-from people.models import User
+from courses.selectors import curricula_containing, curriculum_completed, curriculum_hours
+from people.selectors import people_with_units
 from people.services import notification_send, official_lock
 
 from .codes import serial_format, verification_code_new
 from .models import Certificate, CertificateStatus, CertificateTemplate, SerialCounter
 from .pdf import CertificateText, render_certificate
 from .signals import certificate_changed, course_certified
+
+if TYPE_CHECKING:
+    from courses.models import CoursePage, CurriculumPage
+    from people.models import User
 
 log = logging.getLogger("training.certificates")
 DEFAULT_TEMPLATE_NAME = "默认模板"
@@ -50,7 +55,7 @@ def certificate_issue(*, user: User, curriculum: CurriculumPage, now: datetime |
     """
     now = now or timezone.now()
     with transaction.atomic():
-        official_lock(user=user)
+        official_lock(user_id=user.pk)
         existing = _current(user, curriculum)
         if existing is not None:
             return existing
@@ -99,7 +104,7 @@ def _create(*, user: User, curriculum: CurriculumPage, now: datetime, replaces: 
         holder_name=user.full_name or user.employee_id,
         unit_name=user.org_unit.path_name() if user.org_unit_id else "",
         curriculum_title=curriculum.title,
-        credit_hours=_curriculum_hours(user, curriculum),
+        credit_hours=curriculum_hours(user=user, curriculum=curriculum),
         completed_on=completed_on,
         issued_at=now,
     )
@@ -111,16 +116,6 @@ def _next_serial(*, year: int, unit_code: str) -> str:
     counter.last += 1
     counter.save(update_fields=["last"])
     return serial_format(year=year, unit_code=unit_code, number=counter.last)
-
-
-def _curriculum_hours(user: User, curriculum: CurriculumPage):
-    from courses.models import CreditHourEntry
-
-    course_ids = curriculum.curriculum_courses.values_list("course_id", flat=True)
-    hours = CreditHourEntry.objects.filter(user=user, course_id__in=course_ids).values_list(
-        "hours", flat=True
-    )
-    return sum(hours, start=Decimal("0"))
 
 
 def default_template() -> CertificateTemplate:
@@ -205,7 +200,7 @@ def certificate_revoke(
     if not reason:
         raise CertificateError(_("Give the reason for revoking the certificate."))
     with transaction.atomic():
-        official_lock(user=certificate.user)
+        official_lock(user_id=certificate.user_id)
         certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if certificate.status != CertificateStatus.VALID:
             raise CertificateError(_("Only a valid certificate can be revoked."))
@@ -230,7 +225,7 @@ def certificate_reissue(*, certificate: Certificate, by: User, now: datetime | N
     """
     now = now or timezone.now()
     with transaction.atomic():
-        official_lock(user=certificate.user)
+        official_lock(user_id=certificate.user_id)
         old = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if old.superseded_by_id:
             raise CertificateError(
@@ -255,7 +250,7 @@ def certificate_reissue(*, certificate: Certificate, by: User, now: datetime | N
                 )
         else:
             raise CertificateError(_("Only a valid or revoked certificate can be re-issued."))
-        user = User.objects.select_related("org_unit").get(pk=old.user_id)
+        user = people_with_units(user_ids=[old.user_id]).get()
         new = _create(user=user, curriculum=old.curriculum, now=now, replaces=old)
         old.superseded_by = new
         old.save(update_fields=["superseded_by"])

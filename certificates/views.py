@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from audit.models import AuditAction
+from audit.actions import AuditAction
 from audit.services import audit_record
 from people.access import records_area_required
 

@@ -3,11 +3,15 @@
 Courses knows lessons; other apps know other requirements (quizzes: the final exam passed).
 They register a check here at start-up, so courses asks them without importing them."""
 
-from collections.abc import Callable
+from __future__ import annotations
 
-from people.models import User
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from .models import CoursePage
+
+if TYPE_CHECKING:
+    from people.models import User
 
 Requirement = Callable[..., bool]  # (*, user: User, course: CoursePage) -> bool
 _requirements: list[Requirement] = []

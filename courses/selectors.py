@@ -6,11 +6,12 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Q, Sum
+from django.db.models import Min, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
 from people.models import User
+from people.selectors import unit_paths_above
 
 from .models import (
     Assignment,
@@ -18,6 +19,7 @@ from .models import (
     CoursePage,
     CreditHourEntry,
     CurriculumCourse,
+    CurriculumPage,
     HoursRequirement,
     LessonPage,
     LessonProgress,
@@ -101,19 +103,11 @@ class LearnerHome:
         return min(100, round(100 * self.hours_this_year / self.hours_required))
 
 
-def unit_paths_above(user: User) -> list[str]:
-    """Materialised paths of the user's unit and all its ancestors (treebeard steps of 4)."""
-    if user.org_unit_id is None:
-        return []
-    path = user.org_unit.path
-    return [path[:end] for end in range(4, len(path) + 1, 4)]
-
-
 def assignments_for(*, user: User) -> list[Assignment]:
     """Assignments that reach the user through their unit (or a unit above it) and position."""
-    paths = unit_paths_above(user)
-    if not paths:
+    if user.org_unit_id is None:
         return []
+    paths = unit_paths_above(user.org_unit.path)
     candidates = (
         Assignment.objects.filter(units__path__in=paths, curriculum__live=True)
         .select_related("curriculum")
@@ -353,6 +347,72 @@ def curriculum_completed(*, user: User, curriculum) -> bool:
 
 def curricula_containing(*, course: CoursePage) -> list:
     """Live curricula that list the course, required or elective."""
-    from .models import CurriculumPage
-
     return list(CurriculumPage.objects.live().filter(curriculum_courses__course=course).distinct())
+
+
+@dataclass
+class CurriculumStudy:
+    """What an official has done towards a curriculum, from the learning events."""
+
+    course_ids: list[int]
+    required_ids: list[int]  # every course when none is marked required
+    completed_ids: set[int]
+    first_opened_at: object  # datetime | None
+    hours: Decimal
+
+
+def curriculum_study(*, user: User, curriculum: CurriculumPage) -> CurriculumStudy:
+    """Courses, completions, first study and credited hours for one official and curriculum:
+    four indexed queries."""
+    links = list(CurriculumCourse.objects.filter(curriculum=curriculum).values_list("course_id", "required"))
+    course_ids = [course_id for course_id, _required in links]
+    completed = set(
+        CourseEnrollment.objects.filter(
+            user=user, course_id__in=course_ids, completed_at__isnull=False
+        ).values_list("course_id", flat=True)
+    )
+    first = LessonProgress.objects.filter(user=user, course_id__in=course_ids).aggregate(
+        first=Min("first_opened_at")
+    )
+    hours = CreditHourEntry.objects.filter(user=user, course_id__in=course_ids).aggregate(total=Sum("hours"))
+    return CurriculumStudy(
+        course_ids=course_ids,
+        required_ids=[course_id for course_id, required in links if required] or course_ids,
+        completed_ids=completed,
+        first_opened_at=first["first"],
+        hours=hours["total"] or Decimal("0"),
+    )
+
+
+def curriculum_hours(*, user: User, curriculum: CurriculumPage) -> Decimal:
+    """The hours credited for the curriculum's courses."""
+    course_ids = CurriculumCourse.objects.filter(curriculum=curriculum).values("course_id")
+    total = CreditHourEntry.objects.filter(user=user, course_id__in=course_ids).aggregate(total=Sum("hours"))
+    return total["total"] or Decimal("0")
+
+
+def learners_among(*, user_ids, curriculum_id: int | None = None) -> set[int]:
+    """Which of these officials have opened a lesson (of the curriculum's courses, if given)."""
+    progress = LessonProgress.objects.filter(user_id__in=user_ids)
+    if curriculum_id is not None:
+        progress = progress.filter(
+            course_id__in=CurriculumCourse.objects.filter(curriculum_id=curriculum_id).values("course_id")
+        )
+    return set(progress.values_list("user_id", flat=True).distinct())
+
+
+def curriculum_learners(*, curriculum_id: int):
+    """The ids of officials who have opened a lesson of the curriculum's courses, as a subquery."""
+    course_ids = CurriculumCourse.objects.filter(curriculum_id=curriculum_id).values("course_id")
+    return LessonProgress.objects.filter(course_id__in=course_ids).values("user_id")
+
+
+def assignments_reaching(*, unit_paths) -> dict[str, list[tuple[int, date, list[str]]]]:
+    """The assignments naming these units: unit path → (curriculum id, due date, positions)."""
+    reaching: dict[str, list[tuple[int, date, list[str]]]] = {}
+    rows = Assignment.objects.filter(units__path__in=unit_paths).values_list(
+        "units__path", "curriculum_id", "due_date", "positions"
+    )
+    for path, curriculum_id, due_date, positions in rows:
+        reaching.setdefault(path, []).append((curriculum_id, due_date, Assignment.split_positions(positions)))
+    return reaching

@@ -5,8 +5,11 @@ then on through the events in courses.signals to the apps above (certificates, r
 Each write first locks the official's row (people.services.official_lock).
 """
 
+from __future__ import annotations
+
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -14,12 +17,23 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
-from people.models import User
 from people.services import official_lock
 
-from .models import CompletionRule, CourseEnrollment, CoursePage, CreditHourEntry, LessonPage, LessonProgress
+from .models import (
+    Assignment,
+    CompletionRule,
+    CourseEnrollment,
+    CoursePage,
+    CreditHourEntry,
+    CurriculumPage,
+    LessonPage,
+    LessonProgress,
+)
 from .requirements import course_requirements_met
 from .signals import course_completed, course_started
+
+if TYPE_CHECKING:
+    from people.models import User
 
 VIDEO_COMPLETE_SHARE = Decimal("0.9")
 # Playback may run up to this fast; a reported position beyond it means skipping ahead.
@@ -50,7 +64,7 @@ def lesson_open(*, user: User, lesson: LessonPage, now: datetime | None = None) 
     now = now or timezone.now()
     course = _live_course_of(lesson)
     with transaction.atomic():
-        official_lock(user=user)
+        official_lock(user_id=user.pk)
         progress = _progress_ensure(user=user, lesson=lesson, course=course, now=now)
         if progress.last_seen_at != now:
             LessonProgress.objects.filter(pk=progress.pk).update(last_seen_at=now)
@@ -99,7 +113,7 @@ def progress_heartbeat(
     interval = timedelta(seconds=settings.STUDY_HEARTBEAT_SECONDS)
     course = _live_course_of(lesson)
     with transaction.atomic():
-        official_lock(user=user)
+        official_lock(user_id=user.pk)
         progress = _progress_ensure(user=user, lesson=lesson, course=course, now=now)
         earned = 0
         if progress.last_beat_at is not None:
@@ -123,7 +137,7 @@ def lesson_complete(*, progress: LessonProgress, now: datetime | None = None) ->
     """Mark the lesson completed once (never undone), then complete the course if it was the last."""
     now = now or timezone.now()
     with transaction.atomic():
-        official_lock(user=progress.user)
+        official_lock(user_id=progress.user_id)
         updated = LessonProgress.objects.filter(pk=progress.pk, completed_at__isnull=True).update(
             completed_at=now
         )
@@ -148,7 +162,7 @@ def course_complete_if_done(*, user: User, course: CoursePage, now: datetime | N
     it (course_completed), for certificates and HR's records. True when this call completed it."""
     now = now or timezone.now()
     with transaction.atomic():
-        official_lock(user=user)
+        official_lock(user_id=user.pk)
         enrollment = enrollment_ensure(user=user, course=course, now=now)
         # Lock the enrolment before looking: when the last two lessons complete at the same
         # moment, the second to take the lock sees the first one's committed completion.
@@ -192,3 +206,31 @@ def _live_course_of(lesson: LessonPage) -> CoursePage:
     if course is None:
         raise LessonNotAvailable
     return course
+
+
+def assignment_save(
+    *,
+    curriculum: CurriculumPage,
+    units,
+    positions: str,
+    due_date,
+    assignment: Assignment | None = None,
+    created_by: User | None = None,
+) -> Assignment:
+    """Create an assignment, or change one, as its owner's rules allowed it (records checks who
+    may assign what and keeps HR's records in step)."""
+    with transaction.atomic():
+        if assignment is None:
+            assignment = Assignment(created_by=created_by)
+        else:
+            assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+        assignment.curriculum = curriculum
+        assignment.positions = positions
+        assignment.due_date = due_date
+        assignment.save()
+        assignment.units.set(units)
+    return assignment
+
+
+def assignment_delete(*, assignment: Assignment) -> None:
+    assignment.delete()

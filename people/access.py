@@ -2,7 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 
-from audit.models import AuditAction
+from audit.actions import AuditAction
 from audit.services import audit_record
 
 from .roles import is_hr, is_site_admin

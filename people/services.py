@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 
-from .activation import activation_code_hash, activation_code_new
+from . import roles
+from .activation import activation_code_derive, activation_code_hash, activation_code_new
 from .backends import user_for_login_name
 from .models import LoginEvent, Notification, OrgUnit, User
 from .signals import placement_changed
@@ -65,7 +66,7 @@ def _tree_lock() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [TREE_LOCK_KEY])
 
 
-def official_lock(*, user: User) -> None:
+def official_lock(*, user_id: int) -> None:
     """Lock the official's own row for the rest of the transaction.
 
     Every write to one official's learning (study, quiz attempts, completions, certificates,
@@ -73,7 +74,7 @@ def official_lock(*, user: User) -> None:
     attempt → lesson progress → course enrolment → credit hours → certificate → HR record. One
     order for every writer means two requests for the same official wait for each other and
     never deadlock; different officials never wait for each other."""
-    User.objects.select_for_update().filter(pk=user.pk).exists()
+    User.objects.select_for_update().filter(pk=user_id).exists()
 
 
 def org_unit_create(*, name: str, code: str, parent: OrgUnit | None = None) -> OrgUnit:
@@ -148,6 +149,51 @@ def user_update(*, user: User, **changes) -> User:
         if any(before[field] != getattr(user, field) for field in PLACEMENT_FIELDS & set(changes)):
             placement_changed.send(sender=User, user_ids=[user.pk])
     return user
+
+
+WRITE_BATCH = 500
+
+
+def officials_write(
+    *, creates: list[dict], updates: list[tuple[User, dict]], codes_key: bytes
+) -> tuple[list[User], list[User]]:
+    """Create officials and change officials in bulk (an onboarding file), then announce them
+    all once. The values were checked by the caller (people.selectors.person_field_errors,
+    uniqueness in bulk); the database's constraints back that up.
+
+    New officials get no password: they sign in first with a one-time activation code derived
+    from `codes_key` (the same key gives the same codes, so a re-run prints the same sheet), and
+    must then choose one. A slow password hash per row is what made imports take twenty minutes;
+    a random code needs only a fast keyed hash (people.activation)."""
+    expires = timezone.now() + timedelta(days=settings.ACTIVATION_CODE_DAYS)
+    created = []
+    for values in creates:
+        official = User(**values, must_change_password=True, activation_expires_at=expires)
+        official.email = User.objects.normalize_email(official.email)
+        official.set_unusable_password()
+        code = activation_code_derive(key=codes_key, employee_id=official.employee_id)
+        official.activation_code_hash = activation_code_hash(employee_id=official.employee_id, code=code)
+        created.append(official)
+    User.objects.bulk_create(created, batch_size=WRITE_BATCH)
+    learners = Group.objects.filter(name=roles.OFFICIAL).values_list("pk", flat=True)
+    User.groups.through.objects.bulk_create(
+        [
+            User.groups.through(user_id=official.pk, group_id=group_id)
+            for group_id in learners
+            for official in created
+        ],
+        batch_size=WRITE_BATCH,
+    )
+    changed: set[str] = set()
+    for official, values in updates:
+        for attribute, value in values.items():
+            setattr(official, attribute, value)
+        changed.update(attribute.removesuffix("_id") for attribute in values)
+    updated = [official for official, _values in updates]
+    if updated:
+        User.objects.bulk_update(updated, sorted(changed), batch_size=WRITE_BATCH)
+    users_placed(user_ids=[official.pk for official in created + updated])
+    return created, updated
 
 
 def users_placed(*, user_ids: list[int]) -> None:

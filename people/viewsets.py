@@ -20,8 +20,8 @@ from wagtail.users.views import groups as wagtail_groups
 from wagtail.users.views import users as wagtail_users
 from wagtail.users.views.bulk_actions import AssignRoleBulkAction, DeleteBulkAction, SetActiveStateBulkAction
 
+from audit.actions import AuditAction
 from audit.admin_views import AuditedChangeMixin, AuditedDeleteMixin, AuditedReadMixin
-from audit.models import AuditAction
 from audit.services import audit_record
 
 from . import roles, selectors, services

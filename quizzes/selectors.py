@@ -29,6 +29,21 @@ def final_quiz_passed(*, user: User, course: CoursePage) -> bool:
     return Attempt.objects.filter(quiz_id=quiz_id, user=user, passed=True).exists()
 
 
+def final_exam_percents(*, user: User, course_ids) -> list[Decimal]:
+    """The official's reported final-exam percentages (best or last graded attempt, as each quiz
+    says) for these courses' exams, in one query."""
+    reported: dict[int, tuple[object, Decimal]] = {}
+    attempts = Attempt.objects.filter(
+        user=user, quiz__course_id__in=course_ids, status=AttemptStatus.GRADED, percent__isnull=False
+    ).values_list("quiz_id", "quiz__score_policy", "number", "percent")
+    for quiz_id, policy, number, percent in attempts:
+        current = reported.get(quiz_id)
+        key = number if policy == ScorePolicy.LAST else percent
+        if current is None or key > current[0]:
+            reported[quiz_id] = (key, percent)
+    return [percent for _key, percent in reported.values()]
+
+
 def attempt_time_up(*, attempt: Attempt, now: datetime | None = None) -> bool:
     """An open attempt whose deadline (plus the grace for network lag) has passed: it is graded
     on the answers saved in time at the official's next POST, or by the periodic job."""

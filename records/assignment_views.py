@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from audit.models import AuditAction
+from audit.actions import AuditAction
 from audit.services import audit_record
 from courses.models import Assignment, CurriculumPage
 from people.access import records_area_required

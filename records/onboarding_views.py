@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from audit.models import AuditAction
+from audit.actions import AuditAction
 from audit.services import audit_record
 from core.tabular.errors import RowError
 from core.tabular.pending import pending_put, pending_take

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
-from audit.models import AuditAction
+from audit.actions import AuditAction
 from audit.services import audit_record
 from people.access import records_area_required
 from people.models import OrgUnit, User

@@ -13,7 +13,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from audit.models import AuditAction
+from audit.actions import AuditAction
 from audit.services import audit_record
 from courses.models import Assignment, CurriculumPage
 from courses.viewsets import HoursRequirementViewSet

@@ -7,9 +7,12 @@ attempt_graded, courses.signals.course_completed). Grading locks the official's 
 (people.services.official_lock), as every write to an official's learning does.
 """
 
+from __future__ import annotations
+
 import random
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -18,13 +21,15 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
 from courses import services as course_services
-from people.models import User
 from people.services import official_lock
 
 from ..grading import grade
 from ..importing.types import FILL, SINGLE, TRUE_FALSE
 from ..models import Attempt, AttemptQuestion, AttemptStatus, Question, Quiz
 from ..signals import attempt_graded
+
+if TYPE_CHECKING:
+    from people.models import User
 
 _random = random.SystemRandom()
 MAX_FILL_LENGTH = 200
@@ -63,7 +68,7 @@ def attempt_start(*, user: User, quiz: Quiz, now: datetime | None = None) -> Att
     try:
         with transaction.atomic():
             # One official's starts queue on their own row, so the count below stays true.
-            official_lock(user=user)
+            official_lock(user_id=user.pk)
             attempts_close_expired(now=now, quiz=quiz, user=user)
             open_attempt = Attempt.objects.filter(quiz=quiz, user=user, status=AttemptStatus.OPEN).first()
             if open_attempt is not None:
@@ -198,7 +203,7 @@ def attempt_submit(*, attempt: Attempt, now: datetime | None = None) -> Attempt:
     returns the graded attempt unchanged."""
     now = now or timezone.now()
     with transaction.atomic():
-        official_lock(user=attempt.user)
+        official_lock(user_id=attempt.user_id)
         attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
         if attempt.status == AttemptStatus.GRADED:
             return attempt
@@ -218,7 +223,7 @@ def attempts_close_expired(
     closed = 0
     for attempt_id, user_id in expired.values_list("pk", "user_id"):
         with transaction.atomic():
-            official_lock(user=User(pk=user_id))
+            official_lock(user_id=user_id)
             attempt = Attempt.objects.select_for_update().get(pk=attempt_id)
             if attempt.status == AttemptStatus.OPEN:
                 _grade(attempt, now=now, by_deadline=True)

@@ -1,7 +1,10 @@
 """Assignments by HR and the reminders that follow them."""
 
+from __future__ import annotations
+
 from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -10,14 +13,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
-from courses.models import Assignment, CurriculumPage
-from people.models import OrgUnit, User
+from courses import services as course_services
 from people.roles import is_hr, is_site_admin
 from people.selectors import units_in_scope
 from people.services import notification_send
 
 from ..models import CurriculumRecord, RecordStatus
 from .records import assigned_officials, assignment_records_create, records_sync
+
+if TYPE_CHECKING:
+    from courses.models import Assignment, CurriculumPage
+    from people.models import OrgUnit, User
 
 DUE_SOON_DAYS = 7
 
@@ -54,10 +60,9 @@ def assignment_create(
     site administrators to any units. Every official it reaches gets a record at once."""
     _check(by=by, curriculum=curriculum, units=units, due_date=due_date)
     with transaction.atomic():
-        assignment = Assignment.objects.create(
-            curriculum=curriculum, positions=positions, due_date=due_date, created_by=by
+        assignment = course_services.assignment_save(
+            curriculum=curriculum, units=units, positions=positions, due_date=due_date, created_by=by
         )
-        assignment.units.set(units)
         assignment_records_create(assignment=assignment)
     return assignment
 
@@ -82,13 +87,10 @@ def assignment_update(
         due_date=max(due_date, timezone.localdate()) if unchanged_due else due_date,
     )
     with transaction.atomic():
-        assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
         reached_before = list(assigned_officials(assignment=assignment).values_list("pk", flat=True))
-        assignment.curriculum = curriculum
-        assignment.positions = positions
-        assignment.due_date = due_date
-        assignment.save(update_fields=["curriculum", "positions", "due_date"])
-        assignment.units.set(units)
+        assignment = course_services.assignment_save(
+            assignment=assignment, curriculum=curriculum, units=units, positions=positions, due_date=due_date
+        )
         reached_now = assigned_officials(assignment=assignment).values_list("pk", flat=True)
         records_sync(user_ids=[*reached_before, *reached_now])
     return assignment
@@ -100,7 +102,7 @@ def assignment_delete(*, by: User, assignment: Assignment) -> None:
     _may_change(by=by, assignment=assignment)
     with transaction.atomic():
         reached = list(assigned_officials(assignment=assignment).values_list("pk", flat=True))
-        assignment.delete()
+        course_services.assignment_delete(assignment=assignment)
         records_sync(user_ids=reached)
 
 

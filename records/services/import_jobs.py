@@ -7,10 +7,13 @@ STALE_AFTER) is queued again when someone looks at it, and finishes: the activat
 from the job's key, so the re-run gives the same codes.
 """
 
+from __future__ import annotations
+
 import logging
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django_tasks import task
 
@@ -18,14 +21,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.models import AuditAction
+from audit.actions import AuditAction
 from audit.services import audit_record
 from people.activation import activation_code_derive, activation_code_display
-from people.models import User
+from people.selectors import people_with_units
 
 from ..models import ImportJob, ImportJobStatus
 from ..onboarding.parse import parse_officials_file
 from .onboarding import OnboardingRefused, officials_import, officials_plan
+
+if TYPE_CHECKING:
+    from people.models import User
 
 log = logging.getLogger("training.onboarding")
 STALE_AFTER = timedelta(minutes=2)
@@ -176,7 +182,7 @@ def import_job_sheet(*, job: ImportJob) -> list[CredentialLine] | None:
     if job.finished_at < timezone.now() - CREDENTIALS_KEPT:
         return None
     key = bytes(job.credentials_key)
-    people = User.objects.filter(pk__in=job.created_ids).select_related("org_unit").order_by("employee_id")
+    people = people_with_units(user_ids=job.created_ids)
     return [
         CredentialLine(
             employee_id=person.employee_id,

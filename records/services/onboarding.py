@@ -3,34 +3,39 @@
 Each import is planned twice: once for the dry run HR reads, and again inside the transaction
 that writes it, where the plan must come out exactly as the one HR confirmed (its digest)."""
 
-import copy
+from __future__ import annotations
+
 import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import timedelta
+from typing import TYPE_CHECKING
 
-from django.conf import settings
-from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
-from django.db.models.functions import Lower
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from core.tabular.errors import RowError
 from people import roles
-from people.activation import activation_code_derive, activation_code_hash
-from people.models import OrgUnit, User
-from people.selectors import units_in_scope
-from people.services import org_unit_create, users_placed
+from people.selectors import (
+    accounts_by_employee_id,
+    email_normalised,
+    email_owners,
+    person_field_errors,
+    person_field_label,
+    staff_account_ids,
+    unit_path_names,
+    units_all,
+    units_in_scope,
+)
+from people.services import officials_write, org_unit_create
 
 from ..onboarding import columns
 from ..onboarding.types import OfficialRow, UnitRow
 
-WRITE_BATCH = 500
+if TYPE_CHECKING:
+    from people.models import OrgUnit, User
+
 # The fields an officials file fills; of an existing official, only these ever change.
 OFFICIAL_FIELDS = ("full_name", "org_unit", "position", "rank", "phone", "email")
 # Left blank in the file, these keep what the account has; name and unit are always given.
@@ -41,7 +46,7 @@ PHONE_PUNCTUATION = re.compile(r"[\s-]")
 class OnboardingRefused(DomainError):
     """The file cannot be written as HR confirmed it; `plan` is what it would do now."""
 
-    def __init__(self, message: str, plan: "OfficialsPlan | UnitsPlan"):
+    def __init__(self, message: str, plan: OfficialsPlan | UnitsPlan):
         super().__init__(message)
         self.plan = plan
 
@@ -113,21 +118,12 @@ def officials_plan(*, rows: list[OfficialRow], viewer: User, lock: bool = False)
     scope = list(units_in_scope(user=viewer))
     scope_ids = {unit.pk for unit in scope}
     everyone = roles.is_site_admin(viewer)
-    names = _path_names()
+    names = unit_path_names(separator=columns.PATH_SEPARATOR)
     by_code = {unit.code.lower(): unit for unit in scope}
     by_path = {names[unit.pk]: unit for unit in scope}
-    accounts = User.objects.annotate(key=Lower("employee_id")).filter(
-        key__in=[row.employee_id.lower() for row in rows]
-    )
-    if lock:
-        accounts = accounts.select_for_update()
-    existing = {user.employee_id.lower(): user for user in accounts}
-    staff = _staff_account_ids([user.pk for user in existing.values()])
-    email_owners = dict(
-        User.objects.annotate(key=Lower("email"))
-        .filter(key__in=[row.email.lower() for row in rows if row.email])
-        .values_list("key", "pk")
-    )
+    existing = accounts_by_employee_id(employee_ids=[row.employee_id for row in rows], lock=lock)
+    staff = staff_account_ids(user_ids=[user.pk for user in existing.values()])
+    owners = email_owners(emails=[row.email for row in rows])
     plan = OfficialsPlan(rows=rows)
     for row in rows:
         unit = by_code.get(row.unit_code.lower()) if row.unit_code else by_path.get(row.unit_path)
@@ -148,7 +144,7 @@ def officials_plan(*, rows: list[OfficialRow], viewer: User, lock: bool = False)
             )
             plan.errors.append(_error(message, line=row.line, id=row.employee_id))
             continue
-        owner = email_owners.get(row.email.lower()) if row.email else None
+        owner = owners.get(row.email.lower()) if row.email else None
         if owner is not None and (current is None or owner != current.pk):
             message = _("Row %(line)s: the email address %(email)s belongs to another account.")
             plan.errors.append(_error(message, line=row.line, email=row.email))
@@ -162,7 +158,9 @@ def officials_plan(*, rows: list[OfficialRow], viewer: User, lock: bool = False)
             plan.creates.append(row)
             continue
         update = _update_of(row, current, unit, names)
-        errors = _invalid(_applied(update), row.line, update.values) if update.values else []
+        errors = (
+            _invalid(update.values, row.line, update.values, current=update.user) if update.values else []
+        )
         if errors:
             plan.errors.extend(errors)
             continue
@@ -174,14 +172,6 @@ def officials_plan(*, rows: list[OfficialRow], viewer: User, lock: bool = False)
     return plan
 
 
-def _staff_account_ids(user_ids: list[int]) -> set[int]:
-    """Which of these accounts are staff: a staff role, a superuser, or permissions of their own."""
-    if not user_ids:
-        return set()
-    staff = Q(is_superuser=True) | Q(groups__name__in=roles.STAFF_ROLES) | Q(user_permissions__isnull=False)
-    return set(User.objects.filter(staff, pk__in=user_ids).values_list("pk", flat=True).distinct())
-
-
 def _update_of(row: OfficialRow, user: User, unit: OrgUnit, names: dict[int, str]) -> OfficialUpdate:
     wanted: dict[str, object] = {"full_name": row.full_name, "org_unit_id": unit.pk}
     wanted.update({name: getattr(row, name) for name in KEPT_WHEN_BLANK if getattr(row, name)})
@@ -189,16 +179,14 @@ def _update_of(row: OfficialRow, user: User, unit: OrgUnit, names: dict[int, str
     for attribute, new in wanted.items():
         old = getattr(user, attribute)
         if attribute == "email":
-            new = User.objects.normalize_email(new)
+            new = email_normalised(new)
         if _same(attribute, old, new):
             continue
         name = attribute.removesuffix("_id")
         update.values[attribute] = new
         if name == "org_unit":
             old, new = names.get(old, "") if old else "", names[new]
-        update.changes.append(
-            FieldChange(field=name, label=str(User._meta.get_field(name).verbose_name), old=old, new=new)
-        )
+        update.changes.append(FieldChange(field=name, label=person_field_label(name), old=old, new=new))
     return update
 
 
@@ -211,52 +199,27 @@ def _same(attribute: str, old, new) -> bool:
     return old == new
 
 
-def _new_official(row: OfficialRow, unit: OrgUnit) -> User:
-    return User(
-        employee_id=row.employee_id,
-        full_name=row.full_name,
-        org_unit_id=unit.pk,
-        position=row.position,
-        rank=row.rank,
-        phone=row.phone,
-        email=User.objects.normalize_email(row.email),
-        must_change_password=True,
-    )
+def _new_official(row: OfficialRow, unit: OrgUnit) -> dict:
+    """A new official's values, as the file gives them."""
+    return {
+        "employee_id": row.employee_id,
+        "full_name": row.full_name,
+        "org_unit_id": unit.pk,
+        "position": row.position,
+        "rank": row.rank,
+        "phone": row.phone,
+        "email": email_normalised(row.email),
+    }
 
 
-def _applied(update: OfficialUpdate) -> User:
-    user = copy.copy(update.user)
-    for attribute, value in update.values.items():
-        setattr(user, attribute, value)
-    return user
-
-
-def _invalid(user: User, line: int, changed) -> list[RowError]:
-    """The model's own field validation on the fields the file fills, as row errors. Uniqueness
-    is decided by the plan in bulk and the unit by the scope, so this runs no query."""
-    checked = {name.removesuffix("_id") for name in changed} - {"org_unit"}
-    exclude = [model_field.name for model_field in User._meta.fields if model_field.name not in checked]
-    try:
-        user.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-    except ValidationError as error:
-        message = _("Row %(line)s: %(column)s: %(message)s")
-        return [
-            _error(message, line=line, column=User._meta.get_field(name).verbose_name, message=text)
-            for name, texts in error.message_dict.items()
-            for text in texts
-        ]
-    return []
-
-
-def _path_names() -> dict[int, str]:
-    """Every unit's full path of names (省直属机关/省委网信办/网络舆情处), by id, from one query."""
-    by_path: dict[str, str] = {}
-    names: dict[int, str] = {}
-    for pk, path, name in OrgUnit.objects.order_by("path").values_list("pk", "path", "name"):
-        parent = by_path.get(path[: -OrgUnit.steplen])
-        by_path[path] = f"{parent}{columns.PATH_SEPARATOR}{name}" if parent else name
-        names[pk] = by_path[path]
-    return names
+def _invalid(values: dict, line: int, fields, current: User | None = None) -> list[RowError]:
+    """The person model's own field validation on the fields the file fills, as row errors."""
+    message = _("Row %(line)s: %(column)s: %(message)s")
+    return [
+        _error(message, line=line, column=person_field_label(name), message=text)
+        for name, texts in person_field_errors(values=values, fields=fields, current=current).items()
+        for text in texts
+    ]
 
 
 @dataclass
@@ -292,50 +255,16 @@ def officials_import(
             raise OnboardingRefused(message, plan)
         try:
             with transaction.atomic():
-                result = OnboardingResult(
-                    created=_officials_create(plan, codes_key), updated=_officials_update(plan)
+                created, updated = officials_write(
+                    creates=[_new_official(row, plan.units[row.line]) for row in plan.creates],
+                    updates=[(update.user, update.values) for update in plan.updates],
+                    codes_key=codes_key,
                 )
         except IntegrityError as error:
             # Another import or an administrator took one of these 工号 or addresses meanwhile.
             message = _("The accounts or units changed since the file was checked; check the changes again.")
             raise OnboardingRefused(message, officials_plan(rows=rows, viewer=viewer)) from error
-        users_placed(user_ids=[user.pk for user in result.created] + [u.pk for u in result.updated])
-    return result
-
-
-def _officials_create(plan: OfficialsPlan, codes_key: bytes) -> list[User]:
-    expires = timezone.now() + timedelta(days=settings.ACTIVATION_CODE_DAYS)
-    created = []
-    for row in plan.creates:
-        user = _new_official(row, plan.units[row.line])
-        # No password until they choose one: a slow hash per row is what made imports take
-        # twenty minutes; a random code needs only a fast keyed hash (people/activation.py).
-        user.set_unusable_password()
-        code = activation_code_derive(key=codes_key, employee_id=row.employee_id)
-        user.activation_code_hash = activation_code_hash(employee_id=row.employee_id, code=code)
-        user.activation_expires_at = expires
-        created.append(user)
-    User.objects.bulk_create(created, batch_size=WRITE_BATCH)
-    memberships = [
-        User.groups.through(user_id=user.pk, group_id=group_id)
-        for group_id in Group.objects.filter(name=roles.OFFICIAL).values_list("pk", flat=True)
-        for user in created
-    ]
-    User.groups.through.objects.bulk_create(memberships, batch_size=WRITE_BATCH)
-    return created
-
-
-def _officials_update(plan: OfficialsPlan) -> list[User]:
-    updated = []
-    changed: set[str] = set()
-    for update in plan.updates:
-        for attribute, value in update.values.items():
-            setattr(update.user, attribute, value)
-        changed.update(attribute.removesuffix("_id") for attribute in update.values)
-        updated.append(update.user)
-    if updated:
-        User.objects.bulk_update(updated, sorted(changed), batch_size=WRITE_BATCH)
-    return updated
+    return OnboardingResult(created=created, updated=updated)
 
 
 @dataclass
@@ -376,8 +305,8 @@ def units_plan(*, rows: list[UnitRow], viewer: User) -> UnitsPlan:
     units. Codes must be new, and names unique under one parent. Nothing is written."""
     everyone = roles.is_site_admin(viewer)
     scope_ids = set(units_in_scope(user=viewer).values_list("pk", flat=True))
-    names = _path_names()
-    units = {unit.pk: unit for unit in OrgUnit.objects.all()}
+    names = unit_path_names(separator=columns.PATH_SEPARATOR)
+    units = {unit.pk: unit for unit in units_all()}
     by_code = {unit.code.lower(): unit for unit in units.values()}
     by_path = {names[pk]: unit for pk, unit in units.items()}
     file_codes = {row.code.lower(): row for row in rows}

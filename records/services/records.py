@@ -1,90 +1,59 @@
 """Writes for HR records: the curriculum read model, kept in step with learning events and
 with the assignments that reach each official."""
 
-from decimal import Decimal
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import Min, Q, Sum
+from django.db.models import Q
 
-from courses.models import (
-    Assignment,
-    CourseEnrollment,
-    CreditHourEntry,
-    CurriculumCourse,
-    CurriculumPage,
-    LessonProgress,
-)
-from people.models import OrgUnit, User
+from certificates.selectors import curriculum_certificate
+from courses.selectors import assignments_reaching, curriculum_learners, curriculum_study, learners_among
+from people.selectors import active_people_in_units, placements, unit_paths_above
+from quizzes.selectors import final_exam_percents
 
 from ..models import CurriculumRecord, RecordStatus
+from ..rules import standing
+
+if TYPE_CHECKING:
+    from courses.models import Assignment, CurriculumPage
+    from people.models import User
 
 
 def record_refresh(*, user: User, curriculum: CurriculumPage) -> CurriculumRecord | None:
-    """Recompute the official's record for the curriculum from the learning events.
+    """Recompute the official's record for the curriculum from the learning events (through
+    the selectors of courses, quizzes and certificates) by the one rule in records.rules.
 
     Only curricula assigned to the official have a record; anything else is left alone.
     """
-    from certificates.models import Certificate, CertificateStatus
-
     record = CurriculumRecord.objects.select_for_update().filter(user=user, curriculum=curriculum).first()
     if record is None:
         return None
-    links = list(CurriculumCourse.objects.filter(curriculum=curriculum).values_list("course_id", "required"))
-    course_ids = [course_id for course_id, _required in links]
-    required = [course_id for course_id, is_required in links if is_required] or course_ids
-    completed = set(
-        CourseEnrollment.objects.filter(
-            user=user, course_id__in=course_ids, completed_at__isnull=False
-        ).values_list("course_id", flat=True)
+    study = curriculum_study(user=user, curriculum=curriculum)
+    certificate = curriculum_certificate(user=user, curriculum=curriculum)
+    values = standing(
+        required_ids=study.required_ids,
+        completed_ids=study.completed_ids,
+        first_opened_at=study.first_opened_at,
+        hours=study.hours,
+        final_percents=final_exam_percents(user=user, course_ids=study.required_ids),
+        certificate_serial=certificate.serial if certificate else "",
+        first_issued_at=certificate.first_issued_at if certificate else None,
     )
-    started = LessonProgress.objects.filter(user=user, course_id__in=course_ids).aggregate(
-        first=Min("first_opened_at")
-    )
-    hours = CreditHourEntry.objects.filter(user=user, course_id__in=course_ids).aggregate(total=Sum("hours"))
-    certificates = Certificate.objects.filter(user=user, curriculum=curriculum)
-    certificate = certificates.filter(status=CertificateStatus.VALID).order_by("-issued_at").first()
-    record.started_at = started["first"]
-    record.hours = hours["total"] or Decimal("0")
-    record.progress_percent = round(100 * len(completed & set(required)) / len(required)) if required else 0
-    record.score = _average_final_score(user, required)
-    if certificate is not None:
-        record.status = RecordStatus.COMPLETED
-        # Completed when the first certificate was issued: a re-issue after a correction
-        # keeps the original completion.
-        record.completed_at = certificates.aggregate(first=Min("issued_at"))["first"]
-        record.certificate_serial = certificate.serial
-    else:
-        record.status = RecordStatus.IN_PROGRESS if record.started_at else RecordStatus.NOT_STARTED
-        record.completed_at = None
-        record.certificate_serial = ""
+    for name, value in vars(values).items():
+        setattr(record, name, value)
     record.save()
     return record
 
 
-def _average_final_score(user: User, course_ids: list[int]) -> Decimal | None:
-    """The mean of the reported final-exam scores (best or last attempt, per quiz), in one query."""
-    from quizzes.models import Attempt, AttemptStatus, ScorePolicy
-
-    reported: dict[int, tuple[int, Decimal]] = {}
-    attempts = Attempt.objects.filter(
-        user=user, quiz__course_id__in=course_ids, status=AttemptStatus.GRADED, percent__isnull=False
-    ).values_list("quiz_id", "quiz__score_policy", "number", "percent")
-    for quiz_id, policy, number, percent in attempts:
-        current = reported.get(quiz_id)
-        key = number if policy == ScorePolicy.LAST else percent
-        if current is None or key > current[0]:
-            reported[quiz_id] = (key, percent)
-    scores = [percent for _key, percent in reported.values()]
-    return (sum(scores) / len(scores)).quantize(Decimal("0.01")) if scores else None
-
-
 def records_refresh_for_course(*, user: User, course_id: int) -> None:
     """After progress in a course: refresh the official's records of curricula listing it."""
-    curricula = CurriculumPage.objects.filter(
-        curriculum_courses__course_id=course_id, records__user=user
-    ).distinct()
-    for curriculum in curricula:
-        record_refresh(user=user, curriculum=curriculum)
+    records = CurriculumRecord.objects.filter(
+        user=user, curriculum__curriculum_courses__course_id=course_id
+    ).select_related("curriculum")
+    for record in records:
+        record_refresh(user=user, curriculum=record.curriculum)
 
 
 def assignment_records_create(*, assignment: Assignment) -> int:
@@ -105,13 +74,14 @@ def assignment_records_create(*, assignment: Assignment) -> int:
             if official_id not in existing
         ]
         CurriculumRecord.objects.bulk_create(new, batch_size=2000)
-        CurriculumRecord.objects.filter(
-            curriculum=assignment.curriculum, user__in=officials, due_date__gt=assignment.due_date
+        # The earliest due date of the assignments reaching each official; a kept record that no
+        # assignment reached had none.
+        CurriculumRecord.objects.filter(curriculum=assignment.curriculum, user__in=officials).filter(
+            Q(due_date__isnull=True) | Q(due_date__gt=assignment.due_date)
         ).update(due_date=assignment.due_date)
         # Only officials who already studied one of the curriculum's courses have anything to
         # fill in; everyone else starts as "not started", which is what was just written.
-        course_ids = CurriculumCourse.objects.filter(curriculum=assignment.curriculum).values("course_id")
-        learners = LessonProgress.objects.filter(course_id__in=course_ids).values("user_id")
+        learners = curriculum_learners(curriculum_id=assignment.curriculum_id)
         _refresh_unstarted(
             CurriculumRecord.objects.filter(curriculum=assignment.curriculum, user__in=learners)
         )
@@ -142,22 +112,12 @@ def records_sync(*, user_ids) -> None:
 
 
 def _sync_chunk(user_ids: list[int]) -> None:
-    people = list(
-        User.objects.filter(pk__in=user_ids).values_list(
-            "pk", "org_unit__path", "position", "rank", "is_active"
-        )
-    )
-    step = OrgUnit.steplen
+    people = placements(user_ids=user_ids)
     above: dict[int, set[str]] = {}
     for user_id, path, _position, _rank, active in people:
         if active and path:
-            above[user_id] = {path[:end] for end in range(step, len(path) + 1, step)}
-    reaching: dict[str, list[tuple[int, object, list[str]]]] = {}
-    paths = set().union(*above.values()) if above else set()
-    for path, curriculum_id, due_date, positions in Assignment.objects.filter(
-        units__path__in=paths
-    ).values_list("units__path", "curriculum_id", "due_date", "positions"):
-        reaching.setdefault(path, []).append((curriculum_id, due_date, Assignment.split_positions(positions)))
+            above[user_id] = set(unit_paths_above(path))
+    reaching = assignments_reaching(unit_paths=set().union(*above.values()) if above else set())
     wanted: dict[tuple[int, int], object] = {}
     for user_id, _path, position, rank, _active in people:
         titles = {position, rank} - {""}
@@ -188,26 +148,18 @@ def _sync_chunk(user_ids: list[int]) -> None:
             new_due.setdefault(due_date, []).append(existing[key][0])
     for due_date, pks in new_due.items():
         CurriculumRecord.objects.filter(pk__in=pks).update(due_date=due_date)
-    unreached = [pk for key, (pk, _due, started) in existing.items() if key not in wanted and started is None]
+    unreached = [pk for key, (pk, _due, _started) in existing.items() if key not in wanted]
     # A record without a start can still hold a certificate (issued from courses completed
-    # before the curriculum was assigned): only records with nothing in them go.
-    CurriculumRecord.objects.filter(pk__in=unreached, status=RecordStatus.NOT_STARTED).delete()
-    created = [key for key in wanted if key not in existing]
+    # before the curriculum was assigned): only records with nothing in them go. Those kept (the
+    # official's history) have no due date once no assignment reaches them.
+    unstarted = [pk for key, (pk, _due, started) in existing.items() if key not in wanted and started is None]
+    CurriculumRecord.objects.filter(pk__in=unstarted, status=RecordStatus.NOT_STARTED).delete()
+    CurriculumRecord.objects.filter(pk__in=unreached, due_date__isnull=False).update(due_date=None)
+    created = {user_id for user_id, curriculum_id in wanted if (user_id, curriculum_id) not in existing}
     if created:
-        _refresh_unstarted(
-            CurriculumRecord.objects.filter(
-                user__in=LessonProgress.objects.filter(
-                    user_id__in={user_id for user_id, _curriculum in created}
-                ).values("user_id")
-            )
-        )
+        _refresh_unstarted(CurriculumRecord.objects.filter(user_id__in=learners_among(user_ids=created)))
 
 
 def assigned_officials(*, assignment: Assignment):
     """The active people in the assignment's units (with sub-units) and positions."""
-    units = OrgUnit.objects.with_descendants_of(list(assignment.units.all()))
-    people = User.objects.filter(is_active=True, org_unit__in=units)
-    positions = assignment.position_list()
-    if positions:
-        people = people.filter(Q(position__in=positions) | Q(rank__in=positions))
-    return people
+    return active_people_in_units(units=list(assignment.units.all()), titles=assignment.position_list())

@@ -12,9 +12,9 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from people import services as people_services
 from people.models import User
 from records.models import CurriculumRecord, ImportJob, ImportJobStatus
-from records.services import onboarding
 from records.services.assignments import assignment_create
 from records.services.import_jobs import STALE_AFTER, import_job_sheet
 from tests.courses import factories as course_factories
@@ -84,18 +84,19 @@ def test_the_confirmation_returns_at_once_and_the_worker_writes(client, hr, org_
 @override_settings(TASKS=QUEUE)
 def test_a_worker_killed_mid_write_leaves_nothing_and_the_job_finishes_on_retry(client, hr, monkeypatch):
     job, page = confirmed_import(client)
-    real_update = onboarding._officials_update
+    real_announce = people_services.users_placed
 
-    def killed(plan):
-        raise SystemExit("worker killed")  # as a SIGKILL would end it: no clean-up runs
+    def killed(user_ids):
+        # Every row is written, the transaction not yet committed: as a SIGKILL would end it.
+        raise SystemExit("worker killed")
 
-    monkeypatch.setattr(onboarding, "_officials_update", killed)
+    monkeypatch.setattr(people_services, "users_placed", killed)
     work()
     job.refresh_from_db()
     assert job.status == ImportJobStatus.RUNNING and job.attempts == 1
     assert not User.objects.filter(employee_id__startswith="QJ").exists()  # rolled back, nothing half-written
 
-    monkeypatch.setattr(onboarding, "_officials_update", real_update)
+    monkeypatch.setattr(people_services, "users_placed", real_announce)
     ImportJob.objects.filter(pk=job.pk).update(
         heartbeat_at=timezone.now() - STALE_AFTER - timedelta(seconds=1)
     )

@@ -17,7 +17,7 @@ from courses.services import lesson_open
 from people.services import org_unit_create, org_unit_delete, org_unit_move, user_update
 from records.models import CurriculumRecord, RecordStatus
 from records.selectors import RecordFilter, record_rows
-from records.services.assignments import assignment_create
+from records.services.assignments import assignment_create, assignment_delete
 from tests.courses import factories as course_factories
 from tests.factories.people import UserFactory
 
@@ -221,3 +221,24 @@ def test_the_selector_itself_refuses_a_unit_outside_scope(world):
     inside = record_rows(viewer=world["hr_a"], filters=RecordFilter(unit=tree["a1"]))
     assert not outside.exists()
     assert set(inside.values_list("user__full_name", flat=True)) == {"甲0", "甲1"}
+
+
+def test_a_record_kept_after_its_assignment_was_withdrawn_takes_the_next_assignments_due_date(world):
+    tree = world["tree"]
+    course = course_factories.course()
+    lesson = course_factories.lesson(course)
+    curriculum = course_factories.curriculum([course], title="再次分配的专题班")
+    soon = timezone.localdate() + timedelta(days=3)
+    later = timezone.localdate() + timedelta(days=40)
+    first = assignment_create(
+        by=world["admin"], curriculum=curriculum, units=[tree["a"]], positions="", due_date=soon
+    )
+    learner = world["people"]["a1"][0]
+    lesson_open(user=learner, lesson=lesson)
+    assignment_delete(by=world["admin"], assignment=first)
+    record = CurriculumRecord.objects.get(user=learner, curriculum=curriculum)
+    assert record.status == RecordStatus.IN_PROGRESS and record.due_date is None  # history, not overdue
+    assignment_create(
+        by=world["admin"], curriculum=curriculum, units=[tree["a"]], positions="", due_date=later
+    )
+    assert CurriculumRecord.objects.get(user=learner, curriculum=curriculum).due_date == later

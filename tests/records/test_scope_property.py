@@ -290,8 +290,11 @@ class ScopeMachine(RuleBasedStateMachine):
                 "user_id", "curriculum_id", "due_date"
             )
         }
-        for key, expected in self._reached().items():
+        reached = self._reached()
+        for key, expected in reached.items():
             assert due[key] == expected
+        # A record kept as history (started) that no assignment reaches has no due date.
+        assert all(due[key] is None for key in self.records if key not in reached)
 
     @invariant()
     def each_hr_sees_exactly_their_units_records(self):
