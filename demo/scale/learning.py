@@ -21,7 +21,8 @@ from certificates.services import default_template
 from courses.models import Assignment, CourseEnrollment, CreditHourEntry, LessonProgress
 from people.models import OrgUnit
 from quizzes.models import Attempt, AttemptQuestion
-from records.models import CurriculumRecord, RecordStatus
+from records.models import CurriculumRecord
+from records.rules import standing
 
 from .bulk import IdBlock, copy_rows, sequences_reset
 from .catalogue import QUESTION_SCORE, Course, Curriculum
@@ -249,29 +250,34 @@ class HistoryWriter:
             )
             percent, last_event = self._exam(batch, official, course, completed_at)
             percents.append(percent)
-        record = [official.pk, curriculum.pk, self.due[curriculum.pk]]
-        score = (sum(percents) / len(percents)).quantize(Decimal("0.01")) if percents else None
-        progress = round(100 * len(course_done) / len(curriculum.courses))
-        first_open = started if done + opened else None
+        serial, issued = "", None
         if done == len(lessons):
             issued = last_event + timedelta(minutes=1)
             serial = self._certificate(batch, official, curriculum, hours, issued)
-            status, completed_at = RecordStatus.COMPLETED, issued
-        else:
-            serial, completed_at = "", None
-            status = RecordStatus.IN_PROGRESS if first_open else RecordStatus.NOT_STARTED
+        # The record follows from what was written above by the same rule record_refresh uses.
+        values = standing(
+            required_ids=[course.pk for course in curriculum.courses],
+            completed_ids=set(course_done),
+            first_opened_at=started if done + opened else None,
+            hours=hours,
+            final_percents=percents,
+            certificate_serial=serial,
+            first_issued_at=issued,
+        )
         batch.add(
             CurriculumRecord,
             (
                 self.ids[CurriculumRecord].take(),
-                *record,
-                status,
-                progress,
-                hours,
-                score,
-                first_open,
-                completed_at,
-                serial,
+                official.pk,
+                curriculum.pk,
+                self.due[curriculum.pk],
+                values.status,
+                values.progress_percent,
+                values.hours,
+                values.score,
+                values.started_at,
+                values.completed_at,
+                values.certificate_serial,
                 self.now,
             ),
         )
