@@ -8,6 +8,7 @@ catalogue, so a page is found by its URL path and loaded in one query, and its r
 
 import time
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.http import HttpRequest
 
@@ -81,6 +82,4 @@ def routing_clear() -> None:
 
 
 def _content_type_id(model: type[Page]) -> int:
-    from django.contrib.contenttypes.models import ContentType
-
     return ContentType.objects.get_for_model(model).pk
