@@ -8,7 +8,7 @@ export SITE_URL ?= http://127.0.0.1:$(PORT)
 MANAGE := $(BIN)/python manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-postgres bench lint format check-deploy translations messages setup fonts clean
+.PHONY: help run test test-tools test-postgres bench lint format check-deploy translations messages setup fonts clean
 
 help: ## List the commands
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-15s %s\n", $$1, $$2}'
@@ -49,7 +49,17 @@ run: setup ## Set everything up and serve the demo site (and a task worker) on h
 		trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 		$(MANAGE) runserver 127.0.0.1:$(PORT)
 
-test: fonts $(VENV)/.installed-dev ## Install the test tools and run the whole suite
+test-tools: ## Debian's nginx and Chromium, which the proxy and browser tests start themselves
+	@missing=""; command -v nginx >/dev/null 2>&1 || missing="$$missing nginx-light"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	if [ -z "$$missing" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Debian's$$missing for the tests"; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null 2>&1 || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; }; \
+	else echo "Not installed:$$missing (run 'sudo apt-get install$$missing'); the tests needing them are skipped."; fi
+
+test: fonts test-tools $(VENV)/.installed-dev ## Install the test tools and run the whole suite
 	$(MANAGE) compiletranslations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -86,4 +96,4 @@ check-deploy: $(VENV)/.installed ## Django's deployment checks under production 
 	$(MANAGE) check --deploy --fail-level WARNING
 
 clean: ## Remove the virtual environment, database and collected files
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-* static_collected media-test
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-* static_collected media-test private-test

@@ -1,8 +1,11 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+
+from core.storage import private_storage, random_name
 
 PLACEHOLDER_HELP = _(
     "Placeholders: {姓名} name, {单位} unit, {专题班} curriculum, {学时} credit hours, "
@@ -13,6 +16,10 @@ PLACEHOLDER_HELP = _(
 class Orientation(models.TextChoices):
     PORTRAIT = "portrait", _("Portrait")
     LANDSCAPE = "landscape", _("Landscape")
+
+
+def certificate_pdf_name(instance, filename: str) -> str:
+    return random_name(f"certificates/{timezone.now():%Y}", ".pdf")
 
 
 class CertificateTemplate(models.Model):
@@ -135,7 +142,8 @@ class Certificate(models.Model):
         on_delete=models.PROTECT,
         related_name="supersedes",
     )
-    pdf = models.FileField(_("PDF"), upload_to="certificates/%Y/", blank=True)
+    # In the private storage under a random name: no URL reaches it (certificate_download does).
+    pdf = models.FileField(_("PDF"), storage=private_storage, upload_to=certificate_pdf_name, blank=True)
     pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
 
     objects = CertificateQuerySet.as_manager()

@@ -136,7 +136,7 @@ def certificate_render_task(certificate_id: int) -> str:
     """Render and store a certificate's PDF, recording its SHA-256 (in the background after
     issue; a missing file is rendered again on the next download)."""
     certificate = Certificate.objects.select_related("template").get(pk=certificate_id)
-    certificate_pdf(certificate=certificate)
+    certificate_pdf_ensure(certificate=certificate)
     return certificate.serial
 
 
@@ -165,14 +165,19 @@ def _chinese_date(day) -> str:
 
 
 def certificate_pdf(*, certificate: Certificate) -> bytes:
-    """The stored PDF, rendered (again) from the record when the file is missing. The first
-    rendering records its SHA-256."""
+    """The stored PDF's bytes (rendered first if the file is missing)."""
+    certificate_pdf_ensure(certificate=certificate)
+    with certificate.pdf.open("rb") as handle:
+        return handle.read()
+
+
+def certificate_pdf_ensure(*, certificate: Certificate) -> None:
+    """Make sure the certificate's PDF is stored, rendering it (again) from the record when the
+    file is missing. The first rendering records its SHA-256."""
     if certificate.pdf:
-        try:
-            with certificate.pdf.open("rb") as handle:
-                return handle.read()
-        except FileNotFoundError:
-            log.warning("certificate PDF missing, regenerating serial=%s", certificate.serial)
+        if certificate.pdf.storage.exists(certificate.pdf.name):
+            return
+        log.warning("certificate PDF missing, regenerating serial=%s", certificate.serial)
     data = render_certificate(template=certificate.template, text=certificate_text(certificate))
     digest = hashlib.sha256(data).hexdigest()
     if certificate.pdf_sha256 and certificate.pdf_sha256 != digest:
@@ -185,7 +190,6 @@ def certificate_pdf(*, certificate: Certificate) -> bytes:
     Certificate.objects.filter(pk=certificate.pk).update(
         **{field: getattr(certificate, field) for field in fields}
     )
-    return data
 
 
 class CertificateError(DomainError):

@@ -6,7 +6,7 @@ from django_ratelimit.core import is_ratelimited
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from audit.actions import AuditAction
 from audit.services import audit_record
+from core.files import stored_file_response
 from people.access import records_area_required
 
 from . import selectors, services
@@ -70,9 +71,14 @@ def certificate_download(request, certificate_id: int):
             object_ids=[certificate.pk],
             detail=certificate.serial,
         )
-    response = HttpResponse(services.certificate_pdf(certificate=certificate), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{certificate.serial}.pdf"'
-    return response
+    services.certificate_pdf_ensure(certificate=certificate)
+    return stored_file_response(
+        request,
+        certificate.pdf.name,
+        storage_alias="private",
+        content_type="application/pdf",
+        filename=f"{certificate.serial}.pdf",
+    )
 
 
 def verify_form(request):

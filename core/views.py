@@ -1,6 +1,8 @@
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
-from django.views.decorators.cache import never_cache
+from django.shortcuts import redirect
+from django.templatetags.static import static
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
 
@@ -23,3 +25,10 @@ def healthz(request):
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@cache_control(public=True, max_age=24 * 60 * 60)
+@require_GET
+def favicon(request):
+    """The site's icon, for pages without an icon link (error pages, PDFs opened in a tab)."""
+    return redirect(static("img/favicon.ico"))

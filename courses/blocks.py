@@ -41,6 +41,11 @@ class VideoBlock(blocks.StructBlock):
     video = DocumentChooserBlock(label=_("video file (MP4 or WebM)"))
     poster = ImageChooserBlock(label=_("poster image"), required=False)
     caption = blocks.CharBlock(label=_("caption"), required=False, max_length=200)
+    captions = DocumentChooserBlock(
+        label=_("subtitles (WebVTT file)"),
+        required=False,
+        help_text=_("A .vtt file; the player shows it as Chinese subtitles, on by default."),
+    )
 
     class Meta:
         icon = "media"

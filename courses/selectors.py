@@ -23,6 +23,7 @@ from .models import (
     HoursRequirement,
     LessonPage,
     LessonProgress,
+    video_required_seconds,
 )
 
 
@@ -41,6 +42,13 @@ class LessonState:
     lesson: LessonLink
     status: str  # "not_started" | "in_progress" | "completed"
     active_seconds: int = 0
+    video_position: int = 0  # furthest point credited
+    video_duration: int = 0
+    video_resume_at: int = 0  # where the player was left
+
+    @property
+    def video_required_seconds(self) -> int:
+        return video_required_seconds(self.video_duration)
 
 
 @dataclass
@@ -246,21 +254,33 @@ def course_lessons(*, course: CoursePage) -> list[LessonLink]:
 def lesson_states(*, user: User, course: CoursePage) -> list[LessonState]:
     """The course's live lessons in order, each with the user's state (two queries)."""
     rows = {
-        lesson_id: (completed_at, active_seconds)
-        for lesson_id, completed_at, active_seconds in LessonProgress.objects.filter(
-            user=user, course=course
-        ).values_list("lesson_id", "completed_at", "active_seconds")
+        row[0]: row[1:]
+        for row in LessonProgress.objects.filter(user=user, course=course).values_list(
+            "lesson_id",
+            "completed_at",
+            "active_seconds",
+            "video_position",
+            "video_duration",
+            "video_resume_at",
+        )
     }
     states = []
     for lesson in course_lessons(course=course):
         row = rows.get(lesson.pk)
         if row is None:
-            status = "not_started"
-        elif row[0]:
-            status = "completed"
-        else:
-            status = "in_progress"
-        states.append(LessonState(lesson=lesson, status=status, active_seconds=row[1] if row else 0))
+            states.append(LessonState(lesson=lesson, status="not_started"))
+            continue
+        completed_at, active_seconds, video_position, video_duration, video_resume_at = row
+        states.append(
+            LessonState(
+                lesson=lesson,
+                status="completed" if completed_at else "in_progress",
+                active_seconds=active_seconds,
+                video_position=video_position,
+                video_duration=video_duration,
+                video_resume_at=video_resume_at,
+            )
+        )
     return states
 
 
@@ -306,6 +326,7 @@ class LessonLearning:
     completed: bool
     previous_lesson: LessonLink | None
     next_lesson: LessonLink | None
+    state: LessonState | None = None  # this lesson's
 
 
 def lesson_learning(*, user: User, lesson: LessonPage, course: CoursePage) -> LessonLearning:
@@ -314,6 +335,7 @@ def lesson_learning(*, user: User, lesson: LessonPage, course: CoursePage) -> Le
     return LessonLearning(
         lesson_states=states,
         completed=position is not None and states[position].status == "completed",
+        state=states[position] if position is not None else None,
         previous_lesson=states[position - 1].lesson if position else None,
         next_lesson=states[position + 1].lesson
         if position is not None and position + 1 < len(states)

@@ -8,7 +8,6 @@ Each write first locks the official's row (people.services.official_lock).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -28,6 +27,7 @@ from .models import (
     CurriculumPage,
     LessonPage,
     LessonProgress,
+    video_required_seconds,
 )
 from .requirements import course_requirements_met
 from .signals import course_completed, course_started
@@ -35,7 +35,6 @@ from .signals import course_completed, course_started
 if TYPE_CHECKING:
     from people.models import User
 
-VIDEO_COMPLETE_SHARE = Decimal("0.9")
 # Playback may run up to this fast; a reported position beyond it means skipping ahead.
 MAX_PLAYBACK_RATE = 2
 
@@ -127,6 +126,7 @@ def progress_heartbeat(
             progress.video_duration = max(progress.video_duration, int(video_duration))
             reachable = progress.video_position + earned * MAX_PLAYBACK_RATE + 1
             progress.video_position = max(progress.video_position, min(int(video_position), reachable))
+            progress.video_resume_at = min(int(video_position), progress.video_duration)
         progress.save()
         if progress.completed_at is None and _rule_met(lesson, progress):
             lesson_complete(progress=progress, now=now)
@@ -192,8 +192,8 @@ def _rule_met(lesson: LessonPage, progress: LessonProgress) -> bool:
     if lesson.completion_rule == CompletionRule.READ:
         return progress.active_seconds >= lesson.min_study_seconds
     if lesson.completion_rule == CompletionRule.VIDEO:
-        return progress.video_duration > 0 and progress.video_position >= int(
-            progress.video_duration * VIDEO_COMPLETE_SHARE
+        return progress.video_duration > 0 and progress.video_position >= video_required_seconds(
+            progress.video_duration
         )
     return False  # quiz-passed lessons complete through the quiz
 

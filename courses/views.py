@@ -11,7 +11,7 @@ from wagtail.views import serve_chain
 
 from . import routing, search, selectors, services
 from .forms import HeartbeatForm
-from .models import CourseIndexPage, CoursePage, LessonPage
+from .models import CourseIndexPage, CoursePage, LessonPage, video_required_seconds
 
 
 @login_required
@@ -53,6 +53,8 @@ def lesson_heartbeat(request, lesson_id: int):
         {
             "active_seconds": progress.active_seconds,
             "video_position": progress.video_position,
+            "video_required_seconds": video_required_seconds(progress.video_duration),
+            "video_resume_at": progress.video_resume_at,
             "completed": progress.completed_at is not None,
         }
     )

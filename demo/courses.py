@@ -121,7 +121,12 @@ def _lesson_create(course: CoursePage, course_spec: dict, spec: dict, *, video: 
             1,
             {
                 "type": "video",
-                "value": {"video": media.video().pk, "poster": poster.pk, "caption": "演示视频（20 秒）"},
+                "value": {
+                    "video": media.video().pk,
+                    "poster": poster.pk,
+                    "caption": "演示视频（20 秒）",
+                    "captions": media.captions().pk,
+                },
             },
         )
         checklist = media.text_document(

@@ -61,6 +61,22 @@ def video() -> Document:
     return Document.objects.create(title=title, file=ContentFile(data, name="demo-lesson.mp4"))
 
 
+def captions() -> Document:
+    """Chinese subtitles for the demo video, as a trainer would attach them (WebVTT)."""
+    title = "演示视频字幕"
+    existing = Document.objects.filter(title=title).first()
+    if existing is not None:
+        return existing
+    cues = [
+        ("00:00.000", "00:05.000", "第一步：发现舆情，立即报告值班负责人。"),
+        ("00:05.000", "00:10.000", "第二步：核实情况，统一口径。"),
+        ("00:10.000", "00:15.000", "第三步：首发回应，说清已知事实和处置措施。"),
+        ("00:15.000", "00:20.000", "第四步：持续发布，回应关切。"),
+    ]
+    text = "WEBVTT\n\n" + "\n".join(f"{start} --> {end}\n{line}\n" for start, end, line in cues)
+    return Document.objects.create(title=title, file=ContentFile(text.encode(), name="demo-lesson.vtt"))
+
+
 def text_document(*, title: str, lines: list[str]) -> Document:
     existing = Document.objects.filter(title=title).first()
     if existing is not None:

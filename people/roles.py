@@ -4,8 +4,12 @@ Group names are what administrators see in the Wagtail admin, so they are Chines
 refers to them only through the constants below.
 """
 
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
+
+from wagtail.models import Collection, GroupCollectionPermission
 
 OFFICIAL = "学员"
 TRAINER = "培训管理员"
@@ -22,6 +26,8 @@ AUDITOR = "审计管理员"
 ALL_ROLES = (OFFICIAL, TRAINER, HR, SITE_ADMIN, REVIEWER, SECURITY_ADMIN, AUDITOR)
 # Accounts holding any of these are staff: bulk onboarding never touches them.
 STAFF_ROLES = frozenset(ALL_ROLES) - {OFFICIAL}
+
+MEDIA_APPS = {"wagtailimages", "wagtaildocs"}
 
 # (app_label, codename) pairs. Page-level permissions on the course tree are granted to
 # trainers where the course tree is created, since they attach to a page.
@@ -155,16 +161,28 @@ def roles_ensure() -> dict[str, Group]:
         group, _ = Group.objects.get_or_create(name=role)
         # Permissions of apps not yet migrated are skipped; the next migrate adds them.
         group.permissions.set([permissions[key] for key in needed if key in permissions])
+        _collection_permissions_set(group, [permissions[key] for key in needed if key in permissions])
         groups[role] = group
     return groups
+
+
+def _collection_permissions_set(group: Group, granted: list[Permission]) -> None:
+    """Wagtail checks image and document permissions per collection: the role's are granted on
+    the root collection, so they hold in every collection below it."""
+    root = Collection.get_first_root_node()
+    if root is None:
+        return
+    media_permissions = [p for p in granted if p.content_type.app_label in MEDIA_APPS]
+    GroupCollectionPermission.objects.filter(group=group, collection=root).exclude(
+        permission__in=media_permissions
+    ).delete()
+    for permission in media_permissions:
+        GroupCollectionPermission.objects.get_or_create(group=group, collection=root, permission=permission)
 
 
 def permissions_create_all() -> None:
     """Create every app's permissions now. post_migrate reaches apps in INSTALLED_APPS order,
     so ours run before Wagtail's permissions would otherwise exist on a fresh database."""
-    from django.apps import apps
-    from django.contrib.auth.management import create_permissions
-
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0)
 

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.urls import include, path
 
 from wagtail import urls as wagtail_urls
@@ -6,8 +5,11 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from core import views as core_views
+from courses import media_views
 
 urlpatterns = [
+    # Browsers ask for /favicon.ico on pages without an icon link (the error pages, PDFs).
+    path("favicon.ico", core_views.favicon),
     path("healthz", core_views.healthz, name="healthz"),
     path("healthz/live", core_views.liveness, name="liveness"),
     path("admin/", include(wagtailadmin_urls)),
@@ -21,12 +23,10 @@ urlpatterns = [
     path("", include("courses.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
-
 urlpatterns += [
+    # Course media in every mode, each file checked against the pages that use it; behind
+    # nginx the bytes then come from the proxy (X-Accel-Redirect). Never a static mapping.
+    path("media/<path:path>", media_views.media_file, name="media_file"),
     # Wagtail serves the course catalogue (the site's root page) and everything below it.
     path("courses/", include(wagtail_urls)),
 ]

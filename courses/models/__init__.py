@@ -8,7 +8,7 @@ from .pages import (
     CurriculumPage,
     LessonPage,
 )
-from .progress import CourseEnrollment, CreditHourEntry, LessonProgress
+from .progress import CourseEnrollment, CreditHourEntry, LessonProgress, video_required_seconds
 
 __all__ = [
     "Assignment",
@@ -23,4 +23,5 @@ __all__ = [
     "HoursRequirement",
     "LessonPage",
     "LessonProgress",
+    "video_required_seconds",
 ]

@@ -1,8 +1,19 @@
+import math
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .pages import CoursePage, LessonPage
+
+# A video lesson completes once this share of the video has been watched.
+VIDEO_COMPLETE_SHARE = Decimal("0.9")
+
+
+def video_required_seconds(duration: int) -> int:
+    """How far into a video of `duration` seconds an official must have watched."""
+    return math.ceil(duration * VIDEO_COMPLETE_SHARE)
 
 
 class LessonProgress(models.Model):
@@ -20,6 +31,9 @@ class LessonProgress(models.Model):
     active_seconds = models.PositiveIntegerField(_("active study seconds"), default=0)
     video_position = models.PositiveIntegerField(_("furthest video position (seconds)"), default=0)
     video_duration = models.PositiveIntegerField(_("video duration (seconds)"), default=0)
+    # Where the player was last: the page resumes there (seeking back is free, so it may be
+    # before video_position, the furthest point credited).
+    video_resume_at = models.PositiveIntegerField(_("video left at (seconds)"), default=0, db_default=0)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
 
     class Meta:

@@ -23,3 +23,12 @@ def lesson_learning(context, lesson, course):
 def tree_url(page) -> str:
     """A course-tree page's URL without a lookup of its site (the catalogue is the site root)."""
     return selectors.page_url(page.url_path)
+
+
+@register.filter
+def clock(seconds) -> str:
+    """A video time as a player shows it: 4:05, or 1:02:09 past an hour."""
+    seconds = max(int(seconds or 0), 0)
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"

@@ -40,7 +40,25 @@
     status.replaceChildren(badge);
   }
 
-  function beat() {
+  // 4:05, or 1:02:09 past an hour (as the clock filter prints it on the page).
+  function clock(seconds) {
+    seconds = Math.max(Math.floor(seconds || 0), 0);
+    var hours = Math.floor(seconds / 3600);
+    var minutes = Math.floor((seconds % 3600) / 60);
+    var rest = seconds % 60;
+    var tail = (rest < 10 ? "0" : "") + rest;
+    if (hours) return hours + ":" + (minutes < 10 ? "0" : "") + minutes + ":" + tail;
+    return minutes + ":" + tail;
+  }
+
+  function showVideoProgress(data) {
+    var watched = document.querySelector("[data-video-watched]");
+    var required = document.querySelector("[data-video-required]");
+    if (watched) watched.textContent = clock(data.video_position);
+    if (required && data.video_required_seconds) required.textContent = clock(data.video_required_seconds);
+  }
+
+  function beat(options) {
     if (!active()) return;
     var body = {};
     if (video && isFinite(video.duration) && video.duration > 0) {
@@ -50,6 +68,8 @@
     fetch(url, {
       method: "POST",
       credentials: "same-origin",
+      // keepalive lets the last position reach the server as the page closes.
+      keepalive: Boolean(options && options.keepalive),
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
       body: JSON.stringify(body),
     })
@@ -60,8 +80,30 @@
       .then(function (data) {
         article.dataset.completed = data.completed ? "true" : "false";
         showStatus(data.completed, false);
+        showVideoProgress(data);
       })
       .catch(function () { showStatus(false, true); });
+  }
+
+  // Resume where the official left the video, unless that was (nearly) its end.
+  function resume() {
+    var at = parseInt(article.dataset.videoResumeAt, 10) || 0;
+    if (at < 3 || !isFinite(video.duration) || at > video.duration - 3) return;
+    video.currentTime = at;
+    var note = document.createElement("p");
+    note.className = "lesson__resumed muted";
+    note.setAttribute("role", "status");
+    note.textContent = message("resumed") + " " + clock(at);
+    video.parentNode.insertBefore(note, video.nextSibling);
+  }
+
+  if (video) {
+    if (video.readyState >= 1) resume();
+    else video.addEventListener("loadedmetadata", resume, { once: true });
+    // A pause or a seek is where the official may come back to: tell the server at once.
+    video.addEventListener("pause", function () { beat(); });
+    video.addEventListener("seeked", function () { if (video.paused) beat(); });
+    window.addEventListener("pagehide", function () { beat({ keepalive: true }); });
   }
 
   beat();

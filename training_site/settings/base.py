@@ -211,10 +211,14 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 
 # Static and media files
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "static_collected"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "static_collected")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Course media (images, videos, documents): every /media/ URL goes through the application,
+# which serves a file only to those who may see a page using it (courses/media.py).
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Files with personal data (certificate PDFs): no URL maps to this directory.
+PRIVATE_ROOT = Path(env.str("PRIVATE_ROOT", default=str(BASE_DIR / "private")))
 STORAGES = {
     # MEDIA_STORAGE names another storage class (for example an S3-compatible one from
     # django-storages) for deployments with a shared object store; options come as JSON.
@@ -222,9 +226,20 @@ STORAGES = {
         "BACKEND": env.str("MEDIA_STORAGE", default="django.core.files.storage.FileSystemStorage"),
         "OPTIONS": env.json("MEDIA_STORAGE_OPTIONS", default={}),
     },
+    "private": {
+        "BACKEND": "core.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_ROOT},
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Behind nginx (deploy/nginx/), authorised files are handed to the proxy: each storage alias
+# maps to an `internal` location that aliases its directory. Off: the application streams
+# them itself, with byte ranges (core/files.py).
+FILES_ACCEL_REDIRECT = env.bool("FILES_ACCEL_REDIRECT", default=False)
+FILES_ACCEL_LOCATIONS = {"default": "/_protected/media/", "private": "/_protected/private/"}
 FILE_UPLOAD_PERMISSIONS = 0o640
+# Uploads above 2.5 MB go to a temporary file, never into memory; lecture videos may be large.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # Email
@@ -247,11 +262,22 @@ WAGTAIL_SITE_NAME = "网络技能培训"
 WAGTAILADMIN_BASE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "mp4", "odt", "pdf", "pptx", "txt", "webm", "xlsx", "zip"]
-# Lesson videos play in the page, so they are served inline rather than as downloads.
-WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf", "text/plain", "video/mp4", "video/webm"]
-WAGTAILDOCS_MAX_UPLOAD_SIZE = 50 * 1024 * 1024
-WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+WAGTAILDOCS_EXTENSIONS = [
+    "csv", "docx", "mp3", "mp4", "odt", "pdf", "pptx", "txt", "vtt", "webm", "xlsx", "zip",
+]  # fmt: skip
+# Lesson videos play in the page and captions load into it, so they are served inline.
+WAGTAILDOCS_INLINE_CONTENT_TYPES = [
+    "application/pdf", "audio/mpeg", "text/plain", "text/vtt", "video/mp4", "video/webm",
+]  # fmt: skip
+# Documents are always served by the application's view, which checks who may see them.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# A 45-minute lecture is a few hundred MB; the proxy's client_max_body_size must allow as much.
+WAGTAILDOCS_MAX_UPLOAD_SIZE = env.int("DOCUMENT_MAX_UPLOAD_MB", default=500) * 1024 * 1024
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = env.int("IMAGE_MAX_UPLOAD_MB", default=10) * 1024 * 1024
+# An isolated intranet: no avatars from gravatar.com, no update check against wagtail.org.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAIL_PASSWORD_RESET_ENABLED = True
 # Pages restricted to signed-in users send visitors to the site's own sign-in page.
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"

@@ -12,6 +12,9 @@ WAGTAILADMIN_BASE_URL = env.str("SITE_URL")
 if not SECRET_KEY or not ALLOWED_HOSTS or not WAGTAILADMIN_BASE_URL:
     raise ImproperlyConfigured("SECRET_KEY, ALLOWED_HOSTS and SITE_URL must be set in production.")
 
+# Behind nginx (deploy/nginx/), which serves authorised files from its internal locations.
+FILES_ACCEL_REDIRECT = env.bool("FILES_ACCEL_REDIRECT", default=True)
+
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

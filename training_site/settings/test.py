@@ -12,6 +12,8 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 MEDIA_ROOT = BASE_DIR / "media-test"  # noqa: F405
+PRIVATE_ROOT = BASE_DIR / "private-test"  # noqa: F405
+STORAGES["private"]["OPTIONS"] = {"location": PRIVATE_ROOT}  # noqa: F405
 SILENCED_SYSTEM_CHECKS = [
     *SILENCED_SYSTEM_CHECKS,  # noqa: F405
     # Axes warns that a per-process cache cannot share counters between workers; a test
