@@ -50,14 +50,8 @@ run: setup ## Set everything up and serve the demo site (and a task worker) on h
 		$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test-tools: ## Debian's nginx and Chromium, which the proxy and browser tests start themselves
-	@missing=""; command -v nginx >/dev/null 2>&1 || missing="$$missing nginx-light"; \
-	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
-	if [ -z "$$missing" ]; then :; \
-	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		echo "Installing Debian's$$missing for the tests"; \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null 2>&1 || \
-		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; }; \
-	else echo "Not installed:$$missing (run 'sudo apt-get install$$missing'); the tests needing them are skipped."; fi
+	@sh scripts/debian-install --optional "the tests needing them are skipped without them" \
+		nginx=nginx-light chromium=chromium
 
 test: fonts test-tools $(VENV)/.installed-dev ## Install the test tools and run the whole suite
 	$(MANAGE) compiletranslations
@@ -69,12 +63,7 @@ test-postgres: ## Run the suite on PostgreSQL (DATABASE_URL, default: local serv
 SCALE ?= small
 BENCH_SECONDS ?= 15
 bench: fonts translations ## Load-test the production server at SCALE=small|province (docs/benchmarks.md)
-	@command -v wrk >/dev/null 2>&1 || { \
-		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-			echo "Installing Debian's wrk (the load generator)"; \
-			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 || \
-			{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }; \
-		else echo "Missing wrk: run 'sudo apt-get install wrk'."; exit 1; fi; }
+	@sh scripts/debian-install "the load generator and the proxy" wrk=wrk nginx=nginx-light
 	$(BIN)/python bench/run.py --scale $(SCALE) --seconds $(BENCH_SECONDS) $(BENCH_ARGS)
 
 lint: $(VENV)/.installed-dev ## Check style with ruff, and the import layers (.importlinter)

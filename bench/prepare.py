@@ -21,7 +21,10 @@ django.setup()
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.models import Session
+from django.core.files.storage import default_storage
 from django.utils.crypto import get_random_string
+
+from wagtail.documents.models import Document
 
 from courses.models import CourseEnrollment, CoursePage, CurriculumCourse, LessonPage, LessonProgress
 from demo.scale import people as scale_people
@@ -40,6 +43,9 @@ JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
 PRACTICE_TITLE = "基准练习测验"
 QUIZ_BLOCK = 50  # a multiple of run.THREADS
+LECTURE_NAME = "documents/bench-lecture.mp4"
+LECTURE_BYTES = 500 * 1024 * 1024  # a 45-minute lecture
+RANGE_BYTES = 1024 * 1024  # what a player asks for at a time after a seek
 
 
 class Visitor:
@@ -57,8 +63,10 @@ class Visitor:
             f"{settings.SESSION_COOKIE_NAME}={store.session_key}; {settings.CSRF_COOKIE_NAME}={self.token}"
         )
 
-    def line(self, method: str, path: str, content_type: str = "", body: str = "") -> str:
-        return "\t".join([method, path, self.cookie, self.token, content_type, body])
+    def line(
+        self, method: str, path: str, content_type: str = "", body: str = "", byte_range: str = ""
+    ) -> str:
+        return "\t".join([method, path, self.cookie, self.token, content_type, body, byte_range])
 
 
 def officials_sample(count: int) -> list[tuple[User, int]]:
@@ -112,6 +120,25 @@ def practice_quiz() -> Quiz:
     return quiz
 
 
+def lecture_video() -> Document:
+    """A 500 MB lecture video (random bytes; written once per data directory) in a lesson, so
+    that officials may open it: the video_range scenario seeks into its middle."""
+    if not default_storage.exists(LECTURE_NAME) or default_storage.size(LECTURE_NAME) != LECTURE_BYTES:
+        path = Path(default_storage.path(LECTURE_NAME))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as handle:
+            for _ in range(LECTURE_BYTES // RANGE_BYTES):
+                handle.write(os.urandom(RANGE_BYTES))
+    document = Document.objects.filter(file=LECTURE_NAME).first()
+    if document is None:
+        document = Document.objects.create(title="基准讲座视频（500 MB）", file=LECTURE_NAME)
+    lesson = LessonPage.objects.live().order_by("path").first()
+    if not any(block.block_type == "video" for block in lesson.body):
+        lesson.body.append(("video", {"video": document, "poster": None, "caption": "", "captions": None}))
+        lesson.save_revision().publish()
+    return document
+
+
 def staff_user(employee_id: str, role: str) -> User:
     user = User.objects.filter(employee_id=employee_id).first()
     return user or user_create(
@@ -126,6 +153,7 @@ def main():
     Session.objects.all().delete()  # the benchmark database's sessions are all the benchmark's
     files: dict[str, list[str]] = {name: [] for name in HTTP_SCENARIOS}
     files["floor"].append("\t".join(["GET", "/healthz/live", "", "", "", ""]))
+    lecture = lecture_video()
     for user, curriculum_id in officials_sample(count):
         visitor = Visitor(user)
         lesson = next_lesson(user, curriculum_id)
@@ -134,6 +162,11 @@ def main():
         files["course_page"].append(visitor.line("GET", course.get_url()))
         files["lesson_page"].append(visitor.line("GET", lesson.get_url()))
         files["heartbeat"].append(visitor.line("POST", f"/learn/lessons/{lesson.pk}/heartbeat", JSON, "{}"))
+        # A seek into the middle of the lecture, each official to another place.
+        start = LECTURE_BYTES // 2 + (len(files["video_range"]) % 100) * RANGE_BYTES
+        files["video_range"].append(
+            visitor.line("GET", lecture.url, byte_range=f"bytes={start}-{start + RANGE_BYTES - 1}")
+        )
     # An attempt is submitted once, so the quiz scenario needs enough of them for its run.
     sequences = []
     practice = practice_quiz()

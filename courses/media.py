@@ -19,6 +19,8 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, ReferenceIndex
 from wagtail.permissions import policy_registry
 
+from .routing import view_restrictions
+
 # (model, object ids) -> ids of the pages that show those objects to officials
 PageResolver = Callable[[Iterable[int]], Iterable[int]]
 _resolvers: dict[type[Model], PageResolver] = {}
@@ -66,7 +68,7 @@ def media_pages(obj) -> list[Page]:
 
 
 def _page_viewable(request, page: Page) -> bool:
-    return all(restriction.accept_request(request) for restriction in page.get_view_restrictions())
+    return all(restriction.accept_request(request) for restriction in view_restrictions(page))
 
 
 def media_object_for(name: str):

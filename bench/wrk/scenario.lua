@@ -1,5 +1,5 @@
 -- Replays a prepared list of requests, one per line:
---   METHOD <tab> PATH <tab> COOKIE <tab> CSRF TOKEN <tab> CONTENT TYPE <tab> BODY
+--   METHOD <tab> PATH <tab> COOKIE <tab> CSRF TOKEN <tab> CONTENT TYPE <tab> BODY [<tab> RANGE]
 -- Each wrk thread takes every n-th line and cycles through its share, so consecutive requests
 -- belong to different officials. Besides wrk's own errors (4xx/5xx, timeouts, sockets), any
 -- redirect except to a quiz result counts as an error: a login redirect is not a served page.
@@ -27,11 +27,12 @@ function init(args)
   for number, line in ipairs(lines) do
     -- A list shorter than the thread count is shared whole.
     if #lines < total or (number - 1) % total == id then
-      local method, path, cookie, token, ctype, body = line:match("^([^\t]*)\t([^\t]*)\t([^\t]*)\t([^\t]*)\t([^\t]*)\t(.*)$")
+      local method, path, cookie, token, ctype, body, range = line:match("^([^\t]*)\t([^\t]*)\t([^\t]*)\t([^\t]*)\t([^\t]*)\t([^\t]*)\t?(.*)$")
       local headers = {["X-Forwarded-Proto"] = "https", ["Origin"] = origin}
       if cookie ~= "" then headers["Cookie"] = cookie end
       if token ~= "" then headers["X-CSRFToken"] = token end
       if ctype ~= "" then headers["Content-Type"] = ctype end
+      if range ~= "" then headers["Range"] = range end
       if body == "" then body = nil end
       table.insert(requests, wrk.format(method, path, headers, body))
     end

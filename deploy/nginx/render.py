@@ -11,6 +11,8 @@ as the app reads them. tests/deploy/test_nginx.py renders it the same way.
 
 import os
 import re
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -46,6 +48,67 @@ def render(environ=os.environ) -> str:
     template = (HERE / "training.conf.template").read_text(encoding="utf-8")
     # Only ${UPPER_CASE} placeholders: nginx's own $variables pass through untouched.
     return re.sub(r"\$\{([A-Z_]+)\}", lambda match: values[match.group(1)], template)
+
+
+def local_proxy(work: Path, *, https_port: int, http_port: int, app_servers: str, **directories: str) -> Path:
+    """Everything to run the proxy on 127.0.0.1 from `work`: a throwaway certificate for
+    127.0.0.1, the site rendered for it and a main configuration (`standalone`). Returns the
+    main configuration's path, for `nginx -c <path> -p <work>`. `directories` are MEDIA_ROOT,
+    PRIVATE_ROOT, STATIC_ROOT and DOCUMENT_MAX_UPLOAD_MB as the app is given them."""
+    work.mkdir(parents=True, exist_ok=True)
+    certificate, key = work / "tls.crt", work / "tls.key"
+    if not certificate.exists():
+        subprocess.run(  # noqa: S603 - Debian's openssl with our own arguments
+            [shutil.which("openssl") or "/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048",
+             "-nodes", "-days", "3650", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+             "-keyout", str(key), "-out", str(certificate)],
+            check=True, capture_output=True,
+        )  # fmt: skip
+    site = render(
+        {
+            "SERVER_NAME": "127.0.0.1",
+            "HTTP_LISTEN": f"127.0.0.1:{http_port}",
+            "HTTPS_LISTEN": f"127.0.0.1:{https_port}",
+            "TLS_CERTIFICATE": str(certificate),
+            "TLS_CERTIFICATE_KEY": str(key),
+            "APP_SERVERS": app_servers,
+            **{name: value for name, value in directories.items() if value},
+        }
+    )
+    (work / "site.conf").write_text(site, encoding="utf-8")
+    (work / "nginx.conf").write_text(standalone(work / "site.conf", work), encoding="utf-8")
+    return work / "nginx.conf"
+
+
+def standalone(site_conf: Path, work: Path) -> str:
+    """A main nginx.conf that runs the site configuration in the foreground with everything it
+    writes (pid, logs, buffered bodies) under `work`: for the proxy test, the benchmark and a
+    local cluster, where nginx is started by a test or script rather than by systemd."""
+    temp = work / "nginx-temp"
+    temp.mkdir(parents=True, exist_ok=True)
+    # Started as root (a test machine), the workers would otherwise run as nobody and could not
+    # read the app's files, written 0640.
+    user = "user root;" if os.geteuid() == 0 else ""
+    return f"""{user}
+worker_processes 2;
+daemon off;
+pid {work / "nginx.pid"};
+error_log {work / "nginx-error.log"} warn;
+events {{ worker_connections 1024; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log off;
+    client_body_temp_path {temp}/body;
+    proxy_temp_path {temp}/proxy;
+    fastcgi_temp_path {temp}/fastcgi;
+    uwsgi_temp_path {temp}/uwsgi;
+    scgi_temp_path {temp}/scgi;
+    sendfile on;
+    tcp_nopush on;
+    include {site_conf};
+}}
+"""
 
 
 if __name__ == "__main__":
