@@ -10,7 +10,7 @@ from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from audit.actions import AuditAction
 from audit.services import audit_record
@@ -59,6 +59,7 @@ def my_certificates(request):
 
 
 @login_required
+@require_safe
 def certificate_download(request, certificate_id: int):
     """The PDF, for its owner, their HR and site administrators; a 404 for anyone else. Every
     download by someone other than the holder is audited."""
@@ -78,6 +79,7 @@ def certificate_download(request, certificate_id: int):
         storage_alias="private",
         content_type="application/pdf",
         filename=f"{certificate.serial}.pdf",
+        personal=True,
     )
 
 

@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        # Registers the font check; locks ReportLab down before any PDF is made.
-        from . import checks  # noqa: F401
+        # Registers the font check; locks ReportLab down before any PDF is made; teaches Python's
+        # type table the media types Wagtail's documents need (captions, WebM).
+        from . import checks, files  # noqa: F401
         from .pdf import safe  # noqa: F401

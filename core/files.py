@@ -21,7 +21,11 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import content_disposition_header, http_date, parse_http_date_safe
 
 CHUNK_BYTES = 256 * 1024
-_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; media-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'"
+)
+# At most 18 digits a side: more cannot be a byte offset, and int() of thousands of digits fails.
+_RANGE = re.compile(r"^bytes=(\d{0,18})-(\d{0,18})$")
 
 # Types Python's table lacks on some systems; a player refuses captions served as text/plain.
 mimetypes.add_type("text/vtt", ".vtt")
@@ -37,8 +41,10 @@ def stored_file_response(
     filename: str | None = None,
     attachment: bool = False,
     cache_seconds: int = 0,
+    personal: bool = False,
 ) -> HttpResponse:
-    """The file `name` of the storage `storage_alias` as the response to `request`."""
+    """The file `name` of the storage `storage_alias` as the response to `request`. A file with
+    `personal` data is never stored by a browser (shared office computers)."""
     content_type = content_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
     if settings.FILES_ACCEL_REDIRECT:
         response = HttpResponse(content_type=content_type)
@@ -48,10 +54,15 @@ def stored_file_response(
     if filename is not None or attachment:
         response["Content-Disposition"] = content_disposition_header(attachment, filename)
     # The viewer was authorised: their browser may keep the file, shared caches may not.
-    response["Cache-Control"] = f"private, max-age={cache_seconds}" if cache_seconds else "private, no-cache"
+    if personal:
+        response["Cache-Control"] = "private, no-store"
+    elif cache_seconds:
+        response["Cache-Control"] = f"private, max-age={cache_seconds}"
+    else:
+        response["Cache-Control"] = "private, no-cache"
     response["X-Content-Type-Options"] = "nosniff"
-    # A stored HTML or SVG file opened directly can run nothing.
-    response["Content-Security-Policy"] = "default-src 'none'; media-src 'self'; style-src 'unsafe-inline'"
+    # A stored HTML or SVG file opened directly can run nothing, and no other site may frame it.
+    response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     return response
 
 
@@ -61,6 +72,8 @@ def _streamed(request, storage, name: str, content_type: str) -> HttpResponse:
     etag = '"' + hashlib.sha256(f"{name}:{size}:{modified}".encode()).hexdigest()[:32] + '"'
     conditional = get_conditional_response(request, etag=etag, last_modified=modified)
     if conditional is not None:  # 304 Not Modified, or 412 on a failed If-Match
+        conditional["ETag"] = etag
+        conditional["Last-Modified"] = http_date(modified)
         return conditional
 
     start, end = 0, size - 1
@@ -110,6 +123,8 @@ def _requested_range(request, size: int, etag: str, modified: int):
     first, last = match.groups()
     if not first and not last:
         return None
+    if size == 0:
+        return "unsatisfiable"  # no byte of an empty file can be asked for
     if not first:  # bytes=-N: the last N bytes
         length = int(last)
         if length == 0:

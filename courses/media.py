@@ -31,14 +31,17 @@ def media_page_resolver(model: type[Model], resolver: PageResolver) -> None:
     _resolvers[model] = resolver
 
 
-def media_viewable(request, obj) -> bool:
-    """May this request open `obj`, an image or a document?"""
+def media_viewable(request, obj, *, original_image: bool = False) -> bool:
+    """May this request open `obj`, an image (a rendition of it, or with `original_image` the
+    uploaded file) or a document?"""
     user = request.user
     if not user.is_authenticated or not user.is_active:
         return False
     policy = policy_registry.get_by_type(type(obj))
     if policy.user_has_any_permission_for_instance(user, ["choose", "change"], obj):
         return True
+    if original_image:
+        return False  # officials see the sizes pages use, never the upload itself (EXIF and all)
     collection = getattr(obj, "collection", None)
     if collection is not None and not all(
         restriction.accept_request(request) for restriction in collection.get_view_restrictions()
@@ -64,7 +67,13 @@ def media_pages(obj) -> list[Page]:
             page_ids.update(resolver(object_ids))
     if not page_ids:
         return []
-    return list(Page.objects.live().filter(pk__in=page_ids))
+    pages = list(Page.objects.live().filter(pk__in=page_ids))
+    # A live lesson under an unpublished course cannot be opened, so neither can its files.
+    ancestor_paths = {
+        page.path[:end] for page in pages for end in range(page.steplen * 2, len(page.path), page.steplen)
+    }
+    hidden = set(Page.objects.filter(path__in=ancestor_paths, live=False).values_list("path", flat=True))
+    return [page for page in pages if not any(page.path.startswith(path) for path in hidden)]
 
 
 def _page_viewable(request, page: Page) -> bool:

@@ -58,7 +58,8 @@ def test_the_download_names_the_file_by_its_serial(client, certificate, curricul
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
     assert f'filename="{certificate.serial}.pdf"' in response["Content-Disposition"]
-    assert response["Cache-Control"].startswith("private")
+    assert response["Cache-Control"] == "private, no-store"
+    assert client.post(reverse("certificate_download", args=[certificate.pk])).status_code == 405
 
 
 @override_settings(FILES_ACCEL_REDIRECT=True)

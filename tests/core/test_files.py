@@ -93,8 +93,34 @@ def test_if_range_for_a_changed_file_sends_the_whole_new_file(stored):
 
 def test_a_cached_copy_is_confirmed_with_304(stored):
     first = _get(stored)
-    assert _get(stored, **{"If-None-Match": first["ETag"]}).status_code == 304
+    confirmed = _get(stored, **{"If-None-Match": first["ETag"]})
+    assert confirmed.status_code == 304
+    assert confirmed["ETag"] == first["ETag"] and confirmed["Last-Modified"] == first["Last-Modified"]
     assert _get(stored, **{"If-Modified-Since": first["Last-Modified"]}).status_code == 304
+
+
+def test_an_absurdly_long_range_is_ignored_not_an_error(stored):
+    response = _get(stored, Range="bytes=" + "9" * 5000 + "-")
+    assert response.status_code == 200
+
+
+def test_no_byte_of_an_empty_file_can_be_asked_for():
+    storage = storages["default"]
+    name = storage.save("documents/empty.txt", ContentFile(b""))
+    try:
+        for header in ("bytes=-5", "bytes=0-"):
+            response = _get(name, Range=header)
+            assert response.status_code == 416
+            assert response["Content-Range"] == "bytes */0"
+        assert _get(name).status_code == 200
+    finally:
+        storage.delete(name)
+
+
+def test_personal_files_are_never_stored_by_the_browser(stored):
+    response = stored_file_response(RequestFactory().get("/x"), stored, personal=True)
+    assert response["Cache-Control"] == "private, no-store"
+    assert "frame-ancestors 'self'" in response["Content-Security-Policy"]
 
 
 def test_head_sends_the_headers_only(stored):

@@ -80,6 +80,8 @@ def test_an_official_gets_the_media_of_a_lesson_they_may_view(client, official, 
     assert video.status_code == 206
     assert video.content == VIDEO[100:200]
     assert client.get(media_lesson["video"].file.url).status_code == 200
+    # The uploaded original (full size, EXIF and all) is for those who manage images.
+    assert client.get(media_lesson["image"].file.url).status_code == 404
     captions = client.get(media_lesson["captions"].url)
     assert captions.status_code == 200 and captions["Content-Type"].startswith("text/vtt")
     image = client.get(_rendition_url(media_lesson["image"]))
@@ -101,6 +103,7 @@ def test_trainers_see_what_they_may_choose_in_the_admin(client, trainer, media_l
     client.force_login(trainer)
     assert client.get(media_lesson["unused"].url).status_code == 200
     assert client.get(media_lesson["image"].get_rendition("max-165x165").url).status_code == 200
+    assert client.get(media_lesson["image"].file.url).status_code == 200
 
 
 def test_a_group_restricted_course_keeps_its_media_to_the_group(client, official, media_lesson):
@@ -141,6 +144,7 @@ def test_certificate_template_images_never_reach_officials(client, official, tra
         "/media/documents/../../training_site/settings/base.py",
         "/media/documents/no-such-file.mp4",
         "/media/",
+        "/media/images/x%00.png",
     ],
 )
 def test_unknown_and_crafted_paths_are_not_found(client, official, path):
@@ -169,3 +173,41 @@ def test_an_inactive_account_gets_nothing(client, media_lesson):
     former.save()
     response = client.get(media_lesson["video"].url)
     assert response.status_code in (302, 404)
+
+
+@override_settings(WAGTAILDOCS_MAX_UPLOAD_SIZE=1024)
+def test_an_upload_above_the_limit_is_refused_in_chinese(client, trainer):
+    client.force_login(trainer)
+    response = client.post(
+        "/admin/documents/add/",
+        {"title": "第一讲", "file": ContentFile(b"x" * 2048, name="lecture.mp4"), "collection": 1},
+    )
+    assert response.status_code == 200
+    assert "文件过大" in response.content.decode()
+    assert not Document.objects.filter(title="第一讲").exists()
+
+
+def test_captions_are_served_as_webvtt(media_lesson):
+    assert media_lesson["captions"].content_type == "text/vtt"
+
+
+def test_an_unpublished_course_takes_its_lessons_media_with_it(client, official, media_lesson):
+    client.force_login(official)
+    course = media_lesson["lesson"].get_parent().specific
+    course.unpublish()  # as Wagtail does by default: the lessons below stay live
+    assert media_lesson["lesson"].__class__.objects.get(pk=media_lesson["lesson"].pk).live
+    assert client.get(media_lesson["video"].url).status_code == 404
+    assert client.get(_rendition_url(media_lesson["image"])).status_code == 404
+
+
+def test_a_guessed_document_url_tells_an_anonymous_visitor_nothing(client, media_lesson):
+    right = client.get(media_lesson["video"].url)
+    wrong = client.get(f"/documents/{media_lesson['video'].pk}/guess.mp4")
+    missing = client.get("/documents/999999/guess.mp4")
+    assert right.status_code == wrong.status_code == missing.status_code == 302
+
+
+def test_documents_answer_only_reads(client, official, media_lesson):
+    client.force_login(official)
+    for method in (client.post, client.put, client.options, client.delete):
+        assert method(media_lesson["video"].url).status_code == 405
