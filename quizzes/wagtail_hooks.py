@@ -3,11 +3,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from . import admin_views
+from .admin_forms import QuestionForm, QuizForm
 from .models import Question, QuestionBank, Quiz
 
 
@@ -48,6 +50,10 @@ class QuestionBankViewSet(ModelViewSet):
 
 class QuestionViewSet(ModelViewSet):
     model = Question
+    edit_handler = ObjectList(
+        [*Question.panels[:4], FieldPanel("true_false_answer"), *Question.panels[4:]],
+        base_form_class=QuestionForm,
+    )
     url_prefix = "questions"
     icon = "help"
     menu_label = _("Questions")
@@ -58,6 +64,7 @@ class QuestionViewSet(ModelViewSet):
 
 class QuizViewSet(ModelViewSet):
     model = Quiz
+    edit_handler = ObjectList(Quiz.panels, base_form_class=QuizForm)
     url_prefix = "quizzes"
     icon = "tasks"
     menu_label = _("Quizzes")

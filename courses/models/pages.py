@@ -3,6 +3,7 @@ from decimal import Decimal
 from modelcluster.fields import ParentalKey
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.http import Http404
@@ -161,6 +162,19 @@ class LessonPage(Page):
 
     def get_view_restrictions(self):
         return routing.view_restrictions(self)
+
+    def clean(self):
+        super().clean()
+        # A rule the lesson's content cannot meet would leave officials unable to complete it.
+        has_video = any(block.block_type == "video" for block in self.body or [])
+        if self.completion_rule == CompletionRule.VIDEO and not has_video:
+            raise ValidationError(
+                {
+                    "completion_rule": _(
+                        "This lesson has no video: add a video block, or choose another way to complete it."
+                    )
+                }
+            )
 
     def serve(self, request, *args, **kwargs):
         course = CoursePage.objects.filter(path=self.path[: -self.steplen], live=True).first()

@@ -4,6 +4,10 @@ import json
 from datetime import date
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
+
+from wagtail.documents.models import Document
+
 from courses.models import (
     Assignment,
     CompletionRule,
@@ -21,6 +25,12 @@ _counter = {"n": 0}
 def _slug(prefix: str) -> str:
     _counter["n"] += 1
     return f"{prefix}-{_counter['n']}"
+
+
+def video() -> Document:
+    return Document.objects.create(
+        title="讲座视频", file=ContentFile(b"\x00\x00\x00\x18ftypmp42" + bytes(2048), name="lecture.mp4")
+    )
 
 
 def catalogue() -> CourseIndexPage:
@@ -48,15 +58,16 @@ def lesson(
     min_seconds=60,
     publish=True,
 ) -> LessonPage:
+    blocks = [
+        {"type": "heading", "value": {"text": title, "level": "h2"}},
+        {"type": "paragraph", "value": text},
+    ]
+    if rule == CompletionRule.VIDEO:  # a video rule needs a video to watch
+        blocks.append({"type": "video", "value": {"video": video().pk, "poster": None, "caption": ""}})
     page = LessonPage(
         title=title,
         slug=_slug("lesson"),
-        body=json.dumps(
-            [
-                {"type": "heading", "value": {"text": title, "level": "h2"}},
-                {"type": "paragraph", "value": text},
-            ]
-        ),
+        body=json.dumps(blocks),
         completion_rule=rule,
         min_study_seconds=min_seconds,
     )

@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from wagtail.test.utils.form_data import inline_formset, nested_form_data
+
 from quizzes.models import Choice, Question, QuestionBank, Quiz, QuizQuestion
 from tests.courses import factories as course_factories
 
@@ -51,3 +53,26 @@ def quiz(*, questions=(), lesson=None, course=None, **rules) -> Quiz:
     for order, q in enumerate(questions):
         QuizQuestion.objects.create(quiz=item, question=q, sort_order=order)
     return item
+
+
+def quiz_form(*, title="辟谣小测", lesson=None, draw_rules=(), fixed=(), **fields) -> dict:
+    """The admin's quiz form as a trainer fills it in: a random draw on a lesson by default."""
+    return nested_form_data(
+        {
+            "title": title,
+            "lesson": lesson.pk if lesson else "",
+            "course": "",
+            "random_draw": "on" if draw_rules else "",
+            "fixed_questions": inline_formset(list(fixed)),
+            "draw_rules": inline_formset(
+                [{"tag": "", "difficulty": "", **rule, "bank": rule["bank"].pk} for rule in draw_rules]
+            ),
+            "shuffle_questions": "on",
+            "shuffle_options": "on",
+            "pass_mark": 60,
+            "cooldown_minutes": 0,
+            "review_policy": "after_each",
+            "score_policy": "best",
+            **fields,
+        }
+    )

@@ -112,8 +112,6 @@ def test_officials_and_hr_cannot_import(client):
 
 
 def test_trainer_builds_a_random_draw_quiz_on_a_lesson_in_the_admin(trainer_client):
-    from wagtail.test.utils.form_data import inline_formset, nested_form_data
-
     from courses.models import CompletionRule
     from quizzes.models import Quiz
     from tests.courses import factories as course_factories
@@ -122,23 +120,11 @@ def test_trainer_builds_a_random_draw_quiz_on_a_lesson_in_the_admin(trainer_clie
     for _ in range(3):
         factories.question(bank, tags=["谣言"])
     lesson = course_factories.lesson(course_factories.course(), rule=CompletionRule.QUIZ)
-    data = nested_form_data(
-        {
-            "title": "辟谣小测",
-            "lesson": lesson.pk,
-            "course": "",
-            "random_draw": "on",
-            "fixed_questions": inline_formset([]),
-            "draw_rules": inline_formset([{"bank": bank.pk, "tag": "谣言", "difficulty": "", "count": 2}]),
-            "shuffle_questions": "on",
-            "shuffle_options": "on",
-            "pass_mark": 60,
-            "max_attempts": 2,
-            "time_limit_minutes": 10,
-            "cooldown_minutes": 0,
-            "review_policy": "after_each",
-            "score_policy": "best",
-        }
+    data = factories.quiz_form(
+        lesson=lesson,
+        draw_rules=[{"bank": bank, "tag": "谣言", "count": 2}],
+        max_attempts=2,
+        time_limit_minutes=10,
     )
     response = trainer_client.post(reverse("quiz:add"), data)
     assert response.status_code == 302, response.content.decode()[-3000:]

@@ -1,0 +1,95 @@
+"""The admin's question and quiz forms: a question must be answerable and a draw possible
+before either is saved (quizzes.rules)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from .importing.columns import FALSE_LABEL, TRUE_LABEL
+from .importing.types import TRUE_FALSE
+from .models import Choice, Question
+from .rules import draw_problem, question_problems
+
+
+def _kept(formset) -> list[dict]:
+    """The cleaned rows of an inline formset that are filled in and not marked for deletion."""
+    if formset is None or not formset.is_valid():
+        return []
+    return [
+        form.cleaned_data
+        for form in formset.forms
+        if form.cleaned_data
+        and not form.cleaned_data.get("DELETE")
+        and form.has_changed() | bool(form.instance.pk)
+    ]
+
+
+class QuestionForm(WagtailAdminModelForm):
+    # True/false questions need no typed options: the answer picked here makes 正确 and 错误.
+    true_false_answer = forms.ChoiceField(
+        label=_("Correct answer (true/false)"),
+        choices=[("", "—"), ("true", TRUE_LABEL), ("false", FALSE_LABEL)],
+        required=False,
+        help_text=_("For true/false questions: the options 正确 and 错误 are made from it."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.type == TRUE_FALSE:
+            correct = self.instance.choices.filter(is_correct=True).values_list("text", flat=True).first()
+            self.fields["true_false_answer"].initial = {TRUE_LABEL: "true", FALSE_LABEL: "false"}.get(
+                correct, ""
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("type") == TRUE_FALSE and cleaned.get("true_false_answer"):
+            return cleaned  # its options are made on saving
+        options = [
+            (row.get("text", "").strip(), bool(row.get("is_correct")))
+            for row in _kept(self.formsets.get("choices"))
+        ]
+        accepted = [
+            line.strip() for line in (cleaned.get("accepted_answers") or "").splitlines() if line.strip()
+        ]
+        for problem in question_problems(
+            type=cleaned.get("type"), options=options, accepted_answers=accepted
+        ):
+            self.add_error(None, problem)
+        return cleaned
+
+    def save(self, commit=True):
+        question = super().save(commit=commit)
+        answer = self.cleaned_data.get("true_false_answer")
+        if commit and question.type == TRUE_FALSE and answer:
+            question.choices.all().delete()
+            Choice.objects.bulk_create(
+                Choice(question=question, text=text, is_correct=correct, sort_order=order)
+                for order, (text, correct) in enumerate(
+                    [(TRUE_LABEL, answer == "true"), (FALSE_LABEL, answer == "false")]
+                )
+            )
+        return question
+
+
+class QuizForm(WagtailAdminModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        formset = self.formsets.get("draw_rules")
+        for form in formset.forms if formset is not None and formset.is_valid() else []:
+            rule = form.cleaned_data
+            if not rule or rule.get("DELETE") or not rule.get("bank") or not rule.get("count"):
+                continue
+            matching = Question.objects.filter(bank=rule["bank"])
+            if rule.get("tag"):
+                matching = matching.filter(tags__name=rule["tag"])
+            if rule.get("difficulty"):
+                matching = matching.filter(difficulty=rule["difficulty"])
+            problem = draw_problem(
+                bank_name=rule["bank"].name, available=matching.count(), wanted=rule["count"]
+            )
+            if problem:
+                form.add_error("count", problem)
+                self.add_error(None, problem)
+        return cleaned

@@ -1,0 +1,58 @@
+"""What makes a question answerable and a quiz's draw possible: checked when a trainer saves one
+in the admin, with messages in the trainer's language."""
+
+from django.utils.translation import gettext as _
+
+from .importing.types import FILL, MULTIPLE, SINGLE, TRUE_FALSE
+
+
+def question_problems(
+    *, type: str, options: list[tuple[str, bool]], accepted_answers: list[str]
+) -> list[str]:
+    """Why an official could not answer this question correctly, or nothing. `options` are the
+    (text, correct) pairs the form keeps."""
+    correct = sum(1 for _text, is_correct in options if is_correct)
+    if type == SINGLE:
+        problems = []
+        if len(options) < 2:
+            problems.append(_("A single-choice question needs at least two options."))
+        if correct != 1:
+            problems.append(
+                _("A single-choice question needs exactly one correct option; %(count)s are ticked.")
+                % {"count": correct}
+            )
+        return problems
+    if type == MULTIPLE:
+        problems = []
+        if len(options) < 2:
+            problems.append(_("A multiple-choice question needs at least two options."))
+        if correct < 1:
+            problems.append(_("A multiple-choice question needs at least one correct option."))
+        return problems
+    if type == TRUE_FALSE:
+        if len(options) != 2 or correct != 1:
+            return [
+                _(
+                    "A true/false question needs its correct answer: pick it under “Correct answer "
+                    "(true/false)”, or give exactly two options and tick one."
+                )
+            ]
+        return []
+    if type == FILL:
+        problems = [] if accepted_answers else [_("A fill-in question needs at least one accepted answer.")]
+        if options:
+            problems.append(_("A fill-in question has no options; remove them."))
+        return problems
+    return []
+
+
+def draw_problem(*, bank_name: str, available: int, wanted: int) -> str | None:
+    if wanted > available:
+        return _(
+            "The bank “%(bank)s” has only %(available)s matching questions; %(wanted)s cannot be drawn."
+        ) % {
+            "bank": bank_name,
+            "available": available,
+            "wanted": wanted,
+        }
+    return None

@@ -1,0 +1,125 @@
+"""A question officials cannot answer, a draw the bank cannot fill, or a video rule on a lesson
+without a video is refused when the trainer saves it, with the reason in Chinese."""
+
+import json
+
+import pytest
+
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
+
+from courses.models import CompletionRule
+from quizzes.models import Question, Quiz
+from tests.courses import factories as course_factories
+from tests.factories.people import UserFactory
+from tests.quizzes import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def trainer_client(client):
+    client.force_login(UserFactory(trainer=True))
+    return client
+
+
+def post_question(client, bank, *, type, options=(), accepted="", true_false_answer=""):
+    data = nested_form_data(
+        {
+            "bank": bank.pk,
+            "type": type,
+            "score": "2",
+            "difficulty": 2,
+            "stem": rich_text("面对网络谣言，首先应当："),
+            "choices": inline_formset(
+                [{"text": text, "is_correct": "on" if correct else ""} for text, correct in options]
+            ),
+            "accepted_answers": accepted,
+            "true_false_answer": true_false_answer,
+            "explanation": "",
+            "tags": "",
+        }
+    )
+    return client.post(reverse("question:add"), data)
+
+
+@pytest.mark.parametrize(
+    ("type", "options", "accepted", "message"),
+    [
+        ("single", [("核实事实", False), ("立即删帖", False)], "", "单选题必须有且只有一个正确选项"),
+        ("single", [("核实事实", True), ("立即删帖", True)], "", "单选题必须有且只有一个正确选项"),
+        ("single", [("核实事实", True)], "", "单选题至少需要两个选项"),
+        ("multiple", [("核实事实", False), ("统一口径", False)], "", "多选题至少需要一个正确选项"),
+        ("multiple", [("核实事实", True)], "", "多选题至少需要两个选项"),
+        ("true_false", [], "", "判断题需要正确答案"),
+        ("true_false", [("正确", True), ("错误", True)], "", "判断题需要正确答案"),
+        ("fill", [], "", "填空题至少需要一个参考答案"),
+    ],
+)
+def test_unanswerable_questions_are_refused(trainer_client, type, options, accepted, message):
+    bank = factories.bank()
+    response = post_question(trainer_client, bank, type=type, options=options, accepted=accepted)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Question.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("type", "options", "accepted"),
+    [
+        ("single", [("核实事实", True), ("立即删帖", False)], ""),
+        ("multiple", [("核实事实", True), ("统一口径", True), ("沉默", False)], ""),
+        ("true_false", [("正确", True), ("错误", False)], ""),
+        ("fill", [], "网络安全法\n中华人民共和国网络安全法"),
+    ],
+)
+def test_answerable_questions_are_saved(trainer_client, type, options, accepted):
+    response = post_question(trainer_client, factories.bank(), type=type, options=options, accepted=accepted)
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    assert Question.objects.count() == 1
+
+
+@pytest.mark.parametrize(("answer", "correct"), [("true", "正确"), ("false", "错误")])
+def test_true_false_options_are_made_from_the_picked_answer(trainer_client, answer, correct):
+    response = post_question(trainer_client, factories.bank(), type="true_false", true_false_answer=answer)
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    question = Question.objects.get()
+    assert [(c.text, c.is_correct) for c in question.choices.order_by("sort_order")] == [
+        ("正确", correct == "正确"),
+        ("错误", correct == "错误"),
+    ]
+    edit = trainer_client.get(reverse("question:edit", args=[question.pk])).content.decode()
+    assert f'<option value="{answer}" selected>' in edit
+
+
+def test_a_draw_larger_than_the_bank_is_refused(trainer_client):
+    bank = factories.bank(name="舆情题库")
+    for _ in range(3):
+        factories.question(bank, tags=["谣言"])
+    factories.question(bank)
+    lesson = course_factories.lesson(course_factories.course(), rule=CompletionRule.QUIZ)
+
+    def post(count, tag):
+        data = factories.quiz_form(lesson=lesson, draw_rules=[{"bank": bank, "tag": tag, "count": count}])
+        return trainer_client.post(reverse("quiz:add"), data)
+
+    refused = post(4, "谣言")
+    assert refused.status_code == 200
+    assert "题库“舆情题库”中符合条件的题目只有 3 道" in refused.content.decode()
+    assert not Quiz.objects.exists()
+    assert post(4, "").status_code == 302  # four questions in the bank in all
+
+
+def test_a_video_rule_needs_a_video():
+    course = course_factories.course()
+    lesson = course_factories.lesson(course)
+    lesson.completion_rule = CompletionRule.VIDEO
+    with pytest.raises(ValidationError) as refused:
+        lesson.full_clean()
+    assert "completion_rule" in refused.value.message_dict
+    lesson.body = json.dumps(
+        [{"type": "video", "value": {"video": course_factories.video().pk, "poster": None, "caption": ""}}]
+    )
+    lesson.full_clean()
