@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from courses.selectors import curricula_containing, curriculum_completed, curriculum_hours
+from courses.setup import named_collection
 from people.selectors import people_with_units
 from people.services import notification_send, official_lock
 
@@ -27,10 +28,21 @@ from .pdf import CertificateText, render_certificate
 from .signals import certificate_changed, course_certified
 
 if TYPE_CHECKING:
+    from wagtail.models import Collection
+
     from courses.models import CoursePage, CurriculumPage
     from people.models import User
 
 log = logging.getLogger("training.certificates")
+
+# Seals and signatures: kept out of the course media trainers can reach.
+CERTIFICATE_MEDIA_COLLECTION = "证书素材"
+
+
+def certificate_media_collection() -> Collection:
+    return named_collection(CERTIFICATE_MEDIA_COLLECTION)
+
+
 DEFAULT_TEMPLATE_NAME = "默认模板"
 
 

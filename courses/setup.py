@@ -5,7 +5,9 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from wagtail.models import (
+    Collection,
     GroupApprovalTask,
+    GroupCollectionPermission,
     GroupPagePermission,
     Page,
     PageViewRestriction,
@@ -20,6 +22,9 @@ from people import roles
 from .models import CourseIndexPage
 
 CATALOGUE_TITLE = "课程中心"
+# Trainers' images, videos, captions and documents. Other collections (the certificates'
+# seals and signatures) stay out of their reach.
+COURSE_MEDIA_COLLECTION = "课程素材"
 WORKFLOW_NAME = "课程审核"
 TRAINER_PAGE_PERMISSIONS = ("add_page", "change_page")
 REVIEWER_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page")
@@ -49,7 +54,29 @@ def course_tree_ensure() -> CourseIndexPage | None:
         _grant(groups[roles.TRAINER], catalogue, TRAINER_PAGE_PERMISSIONS)
         _grant(groups[roles.REVIEWER], catalogue, REVIEWER_PAGE_PERMISSIONS)
         _workflow_ensure(catalogue, groups[roles.REVIEWER])
+        _course_media_ensure(groups[roles.TRAINER], groups[roles.REVIEWER])
     return catalogue
+
+
+def named_collection(name: str) -> Collection:
+    """The collection of this name under the root (created if missing)."""
+    root = Collection.get_first_root_node()
+    existing = root.get_children().filter(name=name).first()
+    return existing or root.add_child(name=name)
+
+
+def course_media_collection() -> Collection:
+    """The collection trainers upload course media into."""
+    return named_collection(COURSE_MEDIA_COLLECTION)
+
+
+def _course_media_ensure(*groups: Group) -> None:
+    if Collection.get_first_root_node() is None:
+        return
+    collection = course_media_collection()
+    for group in groups:
+        GroupCollectionPermission.objects.filter(group=group, collection__depth=1).delete()
+        roles.collection_permissions_grant(group, collection)
 
 
 def _grant(group: Group, page: Page, codenames: tuple[str, ...]) -> None:

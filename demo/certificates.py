@@ -13,6 +13,7 @@ from django.utils import timezone
 from wagtail.images.models import Image
 
 from certificates.models import CertificateTemplate
+from certificates.services import certificate_media_collection
 from core.pdf.fonts import font_path
 from courses import services as course_services
 from courses.models import (
@@ -57,6 +58,9 @@ def demo_certificates_load() -> None:
 def _seal() -> Image:
     existing = Image.objects.filter(title=SEAL_TITLE).first()
     if existing is not None:
+        if existing.collection_id != certificate_media_collection().pk:
+            existing.collection = certificate_media_collection()
+            existing.save(update_fields=["collection"])
         return existing
     size = 600
     canvas = PILImage.new("RGBA", (size, size), (0, 0, 0, 0))
@@ -79,7 +83,11 @@ def _seal() -> Image:
             canvas.alpha_composite(glyph, (int(x), int(y)))
     buffer = io.BytesIO()
     canvas.save(buffer, format="PNG")
-    return Image.objects.create(title=SEAL_TITLE, file=ImageFile(buffer, name="demo-seal.png"))
+    return Image.objects.create(
+        collection=certificate_media_collection(),
+        title=SEAL_TITLE,
+        file=ImageFile(buffer, name="demo-seal.png"),
+    )
 
 
 def _star(draw, x, y, radius, fill):

@@ -14,6 +14,18 @@ from django.core.files.images import ImageFile
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
 
+from courses.setup import course_media_collection
+
+
+def _in_course_media(item):
+    """Demo media loaded by an earlier version sit in the root collection, out of trainers' reach."""
+    collection = course_media_collection()
+    if item.collection_id != collection.pk:
+        item.collection = collection
+        item.save(update_fields=["collection"])
+    return item
+
+
 ASSETS = Path(__file__).parent / "assets"
 
 PALETTES = {
@@ -30,7 +42,7 @@ def picture(*, title: str, category: str, variant: int = 0, size=(960, 540)) -> 
     """An abstract illustration in the category's colours (no text: captions carry the words)."""
     existing = Image.objects.filter(title=title).first()
     if existing is not None:
-        return existing
+        return _in_course_media(existing)
     dark, light = PALETTES.get(category, PALETTES["spokesperson"])
     width, height = size
     canvas = PILImage.new("RGB", size, dark)
@@ -49,16 +61,20 @@ def picture(*, title: str, category: str, variant: int = 0, size=(960, 540)) -> 
     buffer = io.BytesIO()
     canvas.save(buffer, format="PNG", optimize=True)
     slug = hashlib.sha1(title.encode()).hexdigest()[:10]  # noqa: S324 - a file name, not security
-    return Image.objects.create(title=title, file=ImageFile(buffer, name=f"demo-{slug}.png"))
+    return Image.objects.create(
+        collection=course_media_collection(), title=title, file=ImageFile(buffer, name=f"demo-{slug}.png")
+    )
 
 
 def video() -> Document:
     title = "演示视频：政务微博危机发布流程"
     existing = Document.objects.filter(title=title).first()
     if existing is not None:
-        return existing
+        return _in_course_media(existing)
     data = (ASSETS / "demo-lesson.mp4").read_bytes()
-    return Document.objects.create(title=title, file=ContentFile(data, name="demo-lesson.mp4"))
+    return Document.objects.create(
+        collection=course_media_collection(), title=title, file=ContentFile(data, name="demo-lesson.mp4")
+    )
 
 
 def captions() -> Document:
@@ -66,7 +82,7 @@ def captions() -> Document:
     title = "演示视频字幕"
     existing = Document.objects.filter(title=title).first()
     if existing is not None:
-        return existing
+        return _in_course_media(existing)
     cues = [
         ("00:00.000", "00:05.000", "第一步：发现舆情，立即报告值班负责人。"),
         ("00:05.000", "00:10.000", "第二步：核实情况，统一口径。"),
@@ -74,13 +90,21 @@ def captions() -> Document:
         ("00:15.000", "00:20.000", "第四步：持续发布，回应关切。"),
     ]
     text = "WEBVTT\n\n" + "\n".join(f"{start} --> {end}\n{line}\n" for start, end, line in cues)
-    return Document.objects.create(title=title, file=ContentFile(text.encode(), name="demo-lesson.vtt"))
+    return Document.objects.create(
+        collection=course_media_collection(),
+        title=title,
+        file=ContentFile(text.encode(), name="demo-lesson.vtt"),
+    )
 
 
 def text_document(*, title: str, lines: list[str]) -> Document:
     existing = Document.objects.filter(title=title).first()
     if existing is not None:
-        return existing
+        return _in_course_media(existing)
     content = "\r\n".join([title, "", *lines, ""]).encode("utf-8-sig")
     slug = hashlib.sha1(title.encode()).hexdigest()[:10]  # noqa: S324 - a file name, not security
-    return Document.objects.create(title=title, file=ContentFile(content, name=f"checklist-{slug}.txt"))
+    return Document.objects.create(
+        collection=course_media_collection(),
+        title=title,
+        file=ContentFile(content, name=f"checklist-{slug}.txt"),
+    )

@@ -161,23 +161,29 @@ def roles_ensure() -> dict[str, Group]:
         group, _ = Group.objects.get_or_create(name=role)
         # Permissions of apps not yet migrated are skipped; the next migrate adds them.
         group.permissions.set([permissions[key] for key in needed if key in permissions])
-        _collection_permissions_set(group, [permissions[key] for key in needed if key in permissions])
         groups[role] = group
     return groups
 
 
-def _collection_permissions_set(group: Group, granted: list[Permission]) -> None:
-    """Wagtail checks image and document permissions per collection: the role's are granted on
-    the root collection, so they hold in every collection below it."""
-    root = Collection.get_first_root_node()
-    if root is None:
-        return
-    media_permissions = [p for p in granted if p.content_type.app_label in MEDIA_APPS]
-    GroupCollectionPermission.objects.filter(group=group, collection=root).exclude(
-        permission__in=media_permissions
+def media_permissions_of(group: Group) -> list[Permission]:
+    """The image and document permissions a role holds. Wagtail checks these per collection,
+    not per group: collection_permissions_grant gives them on the collections the role works in."""
+    return [
+        p for p in group.permissions.select_related("content_type") if p.content_type.app_label in MEDIA_APPS
+    ]
+
+
+def collection_permissions_grant(group: Group, collection: Collection) -> None:
+    """Give the group exactly its role's media permissions on this collection (and the
+    collections below it)."""
+    granted = media_permissions_of(group)
+    GroupCollectionPermission.objects.filter(group=group, collection=collection).exclude(
+        permission__in=granted
     ).delete()
-    for permission in media_permissions:
-        GroupCollectionPermission.objects.get_or_create(group=group, collection=root, permission=permission)
+    for permission in granted:
+        GroupCollectionPermission.objects.get_or_create(
+            group=group, collection=collection, permission=permission
+        )
 
 
 def permissions_create_all() -> None:
