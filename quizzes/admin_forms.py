@@ -76,20 +76,48 @@ class QuestionForm(WagtailAdminModelForm):
 class QuizForm(WagtailAdminModelForm):
     def clean(self):
         cleaned = super().clean()
-        formset = self.formsets.get("draw_rules")
-        for form in formset.forms if formset is not None and formset.is_valid() else []:
-            rule = form.cleaned_data
-            if not rule or rule.get("DELETE") or not rule.get("bank") or not rule.get("count"):
-                continue
-            matching = Question.objects.filter(bank=rule["bank"])
-            if rule.get("tag"):
-                matching = matching.filter(tags__name=rule["tag"])
-            if rule.get("difficulty"):
-                matching = matching.filter(difficulty=rule["difficulty"])
-            problem = draw_problem(
-                bank_name=rule["bank"].name, available=matching.count(), wanted=rule["count"]
-            )
+        fixed = {
+            row["question"].pk for row in _kept(self.formsets.get("fixed_questions")) if row.get("question")
+        }
+        rules = [
+            (form, form.cleaned_data)
+            for form in _forms_kept(self.formsets.get("draw_rules"))
+            if form.cleaned_data.get("bank") and form.cleaned_data.get("count")
+        ]
+        if not fixed and not rules:
+            self.add_error(None, _("Add at least one fixed question or one draw rule."))
+        wanted_by_bank: dict[int, list] = {}
+        for form, rule in rules:
+            bank, count = rule["bank"], rule["count"]
+            pool = set(_matching(rule).values_list("pk", flat=True)) - fixed
+            wanted_by_bank.setdefault(bank.pk, []).append((pool, count, bank.name))
+            problem = draw_problem(bank_name=bank.name, available=len(pool), wanted=count)
             if problem:
                 form.add_error("count", problem)
                 self.add_error(None, problem)
+        for drawn in wanted_by_bank.values():
+            # Rules on one bank never draw the same question twice: together they need as many.
+            union = set().union(*(pool for pool, _count, _name in drawn))
+            problem = draw_problem(
+                bank_name=drawn[0][2],
+                available=len(union),
+                wanted=sum(count for _pool, count, _name in drawn),
+            )
+            if len(drawn) > 1 and problem:
+                self.add_error(None, problem)
         return cleaned
+
+
+def _forms_kept(formset) -> list:
+    if formset is None or not formset.is_valid():
+        return []
+    return [form for form in formset.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+
+
+def _matching(rule: dict):
+    matching = Question.objects.filter(bank=rule["bank"])
+    if rule.get("tag"):
+        matching = matching.filter(tags__name=rule["tag"])
+    if rule.get("difficulty"):
+        matching = matching.filter(difficulty=rule["difficulty"])
+    return matching

@@ -165,11 +165,6 @@ class Quiz(ClusterableModel):
         on_delete=models.CASCADE,
         related_name="final_quiz",
     )
-    random_draw = models.BooleanField(
-        _("draw questions at random"),
-        default=False,
-        help_text=_("Otherwise the fixed questions below are used."),
-    )
     shuffle_questions = models.BooleanField(_("shuffle questions"), default=True)
     shuffle_options = models.BooleanField(_("shuffle options"), default=True)
     pass_mark = models.PositiveSmallIntegerField(
@@ -202,11 +197,14 @@ class Quiz(ClusterableModel):
         FieldRowPanel([FieldPanel("lesson"), FieldPanel("course")]),
         MultiFieldPanel(
             [
-                FieldPanel("random_draw"),
                 InlinePanel("fixed_questions", heading=_("Fixed questions"), label=_("question")),
                 InlinePanel("draw_rules", heading=_("Random draw"), label=_("draw rule")),
             ],
             heading=_("Questions"),
+            help_text=_(
+                "Every attempt gets all the fixed questions, then the questions each draw rule "
+                "picks at random (never one already in the attempt)."
+            ),
         ),
         MultiFieldPanel(
             [

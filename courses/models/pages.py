@@ -17,6 +17,7 @@ from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
 from courses import routing
+from courses.admin_forms import LessonPageForm
 from courses.blocks import LessonBodyBlock
 from courses.fragments import cached_fragment, fingerprint
 
@@ -156,6 +157,7 @@ class LessonPage(Page):
     search_fields = Page.search_fields + [index.SearchField("body")]
     parent_page_types = ["courses.CoursePage"]
     subpage_types = []
+    base_form_class = LessonPageForm
 
     class Meta:
         verbose_name = _("lesson")

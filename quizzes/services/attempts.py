@@ -108,21 +108,32 @@ def attempt_start(*, user: User, quiz: Quiz, now: datetime | None = None) -> Att
 
 
 def draw_questions(*, quiz: Quiz) -> list[Question]:
-    """The fixed questions in order, or a random draw per rule; shuffled if the quiz says so."""
-    if quiz.random_draw:
-        chosen: list[Question] = []
-        for rule in quiz.draw_rules.all().order_by("sort_order"):
-            pool = Question.objects.filter(bank_id=rule.bank_id).exclude(pk__in=[q.pk for q in chosen])
-            if rule.tag:
-                pool = pool.filter(tags__name=rule.tag)
-            if rule.difficulty:
-                pool = pool.filter(difficulty=rule.difficulty)
-            ids = list(pool.values_list("pk", flat=True).distinct())
-            picked = _random.sample(ids, min(rule.count, len(ids)))
-            chosen += list(Question.objects.filter(pk__in=picked).prefetch_related("choices"))
-    else:
-        links = quiz.fixed_questions.select_related("question").order_by("sort_order")
-        chosen = [link.question for link in links]
+    """The fixed questions in the trainer's order, then each draw rule's random picks (never a
+    question already chosen); shuffled if the quiz says so.
+
+    The rules draw from the narrowest pool first, so a broad rule cannot use up the questions a
+    narrower one needs (the admin checks every rule can be met: quizzes.admin_forms).
+    """
+    links = quiz.fixed_questions.select_related("question").prefetch_related("question__choices")
+    chosen: list[Question] = [link.question for link in links.order_by("sort_order")]
+    pools = []
+    for rule in quiz.draw_rules.all().order_by("sort_order"):
+        pool = Question.objects.filter(bank_id=rule.bank_id)
+        if rule.tag:
+            pool = pool.filter(tags__name=rule.tag)
+        if rule.difficulty:
+            pool = pool.filter(difficulty=rule.difficulty)
+        pools.append((set(pool.values_list("pk", flat=True)), rule.count))
+    picked: list[int] = []
+    taken = {question.pk for question in chosen}
+    for ids, count in sorted(pools, key=lambda pool: len(pool[0])):
+        available = sorted(ids - taken)
+        sample = _random.sample(available, min(count, len(available)))
+        picked += sample
+        taken.update(sample)
+    if picked:
+        by_id = Question.objects.prefetch_related("choices").in_bulk(picked)
+        chosen += [by_id[pk] for pk in picked]
     if quiz.shuffle_questions:
         _random.shuffle(chosen)
     return chosen

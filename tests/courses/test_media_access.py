@@ -17,6 +17,8 @@ from wagtail.documents.models import Document
 from wagtail.images.models import Image
 from wagtail.models import PageViewRestriction
 
+from certificates.services import certificate_media_collection
+from courses.setup import course_media_collection
 from quizzes.models import Question, QuestionBank, Quiz, QuizQuestion
 from tests.courses import factories as course_factories
 from tests.factories.people import UserFactory
@@ -32,14 +34,22 @@ def png_bytes(colour="red") -> bytes:
 
 @pytest.fixture
 def media_lesson(db):
-    """A published lesson with a video, a captions file and an image; a document nobody uses."""
-    video = Document.objects.create(title="第一讲", file=ContentFile(VIDEO, name="lecture.mp4"))
+    """A published lesson with a video, a captions file and an image; a document nobody uses.
+    All in the trainers' course media collection."""
+    collection = course_media_collection()
+    video = Document.objects.create(
+        collection=collection, title="第一讲", file=ContentFile(VIDEO, name="lecture.mp4")
+    )
     captions = Document.objects.create(
         title="第一讲字幕",
         file=ContentFile("WEBVTT\n\n00:00.000 --> 00:02.000\n你好\n".encode(), name="lecture.vtt"),
     )
-    image = Image.objects.create(title="示意图", file=ImageFile(io.BytesIO(png_bytes()), name="diagram.png"))
-    unused = Document.objects.create(title="草稿", file=ContentFile(b"draft", name="draft.txt"))
+    image = Image.objects.create(
+        collection=collection, title="示意图", file=ImageFile(io.BytesIO(png_bytes()), name="diagram.png")
+    )
+    unused = Document.objects.create(
+        collection=collection, title="草稿", file=ContentFile(b"draft", name="draft.txt")
+    )
     course = course_factories.course()
     lesson = course_factories.lesson(course)
     lesson.body = json.dumps(
@@ -130,10 +140,16 @@ def test_a_question_image_follows_the_pages_its_quiz_is_on(client, official, med
 
 
 def test_certificate_template_images_never_reach_officials(client, official, trainer):
-    seal = Image.objects.create(title="公章", file=ImageFile(io.BytesIO(png_bytes()), name="seal.png"))
+    seal = Image.objects.create(
+        collection=certificate_media_collection(),
+        title="公章",
+        file=ImageFile(io.BytesIO(png_bytes()), name="seal.png"),
+    )
     client.force_login(official)
     assert client.get(seal.file.url).status_code == 404
     assert client.get(_rendition_url(seal)).status_code == 404
+    client.force_login(trainer)  # the seal is not course media
+    assert client.get(seal.file.url).status_code == 404
 
 
 @pytest.mark.parametrize(

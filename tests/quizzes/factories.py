@@ -62,7 +62,6 @@ def quiz_form(*, title="辟谣小测", lesson=None, draw_rules=(), fixed=(), **f
             "title": title,
             "lesson": lesson.pk if lesson else "",
             "course": "",
-            "random_draw": "on" if draw_rules else "",
             "fixed_questions": inline_formset(list(fixed)),
             "draw_rules": inline_formset(
                 [{"tag": "", "difficulty": "", **rule, "bank": rule["bank"].pk} for rule in draw_rules]

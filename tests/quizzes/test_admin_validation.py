@@ -1,5 +1,6 @@
-"""A question officials cannot answer, a draw the bank cannot fill, or a video rule on a lesson
-without a video is refused when the trainer saves it, with the reason in Chinese."""
+"""A question officials cannot answer, a quiz without questions, a draw the bank cannot fill, a
+video rule on a lesson without a video or a quiz rule without its quiz is refused when the trainer
+saves or submits it, with the reason in Chinese."""
 
 import json
 
@@ -8,9 +9,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
+from wagtail.models import WorkflowState
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
-from courses.models import CompletionRule
+from courses.models import CompletionRule, LessonPage
 from quizzes.models import Question, Quiz
 from tests.courses import factories as course_factories
 from tests.factories.people import UserFactory
@@ -112,6 +114,32 @@ def test_a_draw_larger_than_the_bank_is_refused(trainer_client):
     assert post(4, "").status_code == 302  # four questions in the bank in all
 
 
+def test_a_quiz_without_questions_is_refused(trainer_client):
+    lesson = course_factories.lesson(course_factories.course(), rule=CompletionRule.QUIZ)
+    refused = trainer_client.post(reverse("quiz:add"), factories.quiz_form(lesson=lesson))
+    assert refused.status_code == 200
+    assert "至少添加一道固定题目或一条抽题规则" in refused.content.decode()
+    assert not Quiz.objects.exists()
+
+
+def test_draw_rules_count_without_the_fixed_questions_and_each_other(trainer_client):
+    bank = factories.bank(name="舆情题库")
+    questions = [factories.question(bank) for _ in range(5)]
+    lesson = course_factories.lesson(course_factories.course(), rule=CompletionRule.QUIZ)
+    fixed = [{"question": questions[0].pk}, {"question": questions[1].pk}]
+
+    def post(*counts):
+        rules = [{"bank": bank, "count": count} for count in counts]
+        data = factories.quiz_form(lesson=lesson, fixed=fixed, draw_rules=rules)
+        return trainer_client.post(reverse("quiz:add"), data)
+
+    # Two of the five are fixed: four more cannot be drawn, nor two and two.
+    assert "符合条件的题目只有 3 道" in post(4).content.decode()
+    assert "符合条件的题目只有 3 道" in post(2, 2).content.decode()
+    assert not Quiz.objects.exists()
+    assert post(2, 1).status_code == 302
+
+
 def test_a_video_rule_needs_a_video():
     course = course_factories.course()
     lesson = course_factories.lesson(course)
@@ -123,3 +151,33 @@ def test_a_video_rule_needs_a_video():
         [{"type": "video", "value": {"video": course_factories.video().pk, "poster": None, "caption": ""}}]
     )
     lesson.full_clean()
+
+
+def test_a_quiz_rule_goes_for_review_only_with_its_quiz(trainer_client):
+    course = course_factories.course()
+    bank = factories.bank()
+    questions = [factories.question(bank) for _ in range(2)]
+
+    def lesson_form(**actions):
+        data = nested_form_data(
+            {
+                "title": "第二课 辟谣",
+                "slug": "rumours",
+                "body": streamfield([("paragraph", rich_text("<p>先核实，再发布。</p>"))]),
+                "estimated_minutes": "10",
+                "completion_rule": CompletionRule.QUIZ,
+                "min_study_seconds": "60",
+            }
+        )
+        return {**data, **actions}
+
+    add = reverse("wagtailadmin_pages:add", args=["courses", "lessonpage", course.pk])
+    refused = trainer_client.post(add, lesson_form(**{"action-submit": "submit"}))
+    assert refused.status_code == 200
+    assert "这一课还没有测验" in refused.content.decode()
+    assert trainer_client.post(add, lesson_form()).status_code == 302  # a draft is fine
+    lesson = LessonPage.objects.get(slug="rumours")
+    factories.quiz(questions=questions, lesson=lesson)
+    edit = reverse("wagtailadmin_pages:edit", args=[lesson.pk])
+    assert trainer_client.post(edit, lesson_form(**{"action-submit": "submit"})).status_code == 302
+    assert WorkflowState.objects.filter(object_id=str(lesson.pk), status="in_progress").exists()

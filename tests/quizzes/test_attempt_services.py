@@ -138,13 +138,32 @@ def test_random_draw_by_tag_and_difficulty(learner):
     rumours = [factories.question(bank, tags=["谣言"], difficulty=1) for _ in range(4)]
     for _ in range(4):
         factories.question(bank, tags=["安全"], difficulty=3)
-    quiz = factories.quiz(random_draw=True)
+    quiz = factories.quiz()
     DrawRule.objects.create(quiz=quiz, bank=bank, tag="谣言", count=3, sort_order=0)
     DrawRule.objects.create(quiz=quiz, bank=bank, difficulty=3, count=2, sort_order=1)
     attempt = services.attempt_start(user=learner, quiz=quiz, now=T0)
     drawn = list(attempt.questions.values_list("question_id", flat=True))
     assert len(drawn) == 5 and len(set(drawn)) == 5
     assert len(set(drawn) & {q.pk for q in rumours}) == 3
+
+
+def test_fixed_and_drawn_questions_combine(learner):
+    bank = factories.bank()
+    fixed = [factories.question(bank) for _ in range(2)]
+    hard = [factories.question(bank, difficulty=3) for _ in range(2)]
+    for _ in range(2):
+        factories.question(bank, difficulty=1)
+    quiz = factories.quiz(questions=fixed, shuffle_questions=False)
+    # The broad rule comes first but must not take the hard questions the narrow rule needs.
+    DrawRule.objects.create(quiz=quiz, bank=bank, count=2, sort_order=0)
+    DrawRule.objects.create(quiz=quiz, bank=bank, difficulty=3, count=2, sort_order=1)
+    for day in range(5):
+        attempt = services.attempt_start(user=learner, quiz=quiz, now=T0 + timedelta(days=day))
+        drawn = list(attempt.questions.order_by("position").values_list("question_id", flat=True))
+        assert drawn[:2] == [q.pk for q in fixed]
+        assert len(drawn) == 6 and len(set(drawn)) == 6
+        assert {q.pk for q in hard} <= set(drawn)
+        services.attempt_submit(attempt=attempt, now=T0 + timedelta(days=day, minutes=1))
 
 
 def test_passing_a_lesson_quiz_completes_the_lesson_and_course(learner, bank_questions):
