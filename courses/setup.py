@@ -86,13 +86,19 @@ def _grant(group: Group, page: Page, codenames: tuple[str, ...]) -> None:
         GroupPagePermission.objects.get_or_create(group=group, page=page, permission=permission)
 
 
-def _workflow_ensure(page: Page, reviewers: Group) -> None:
+def review_workflow(reviewers: Group | None = None) -> Workflow:
+    """The course review workflow (one approval by a 课程审核人), created if missing. Pages in
+    the catalogue and the quizzes on them go through it."""
     workflow, created = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
     if created:
         task = GroupApprovalTask.objects.create(name="课程审核人审核")
-        task.groups.set([reviewers])
+        task.groups.set([reviewers or roles.roles_ensure()[roles.REVIEWER]])
         WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
-    WorkflowPage.objects.update_or_create(page=page, defaults={"workflow": workflow})
+    return workflow
+
+
+def _workflow_ensure(page: Page, reviewers: Group) -> None:
+    WorkflowPage.objects.update_or_create(page=page, defaults={"workflow": review_workflow(reviewers)})
 
 
 def course_tree_ensure_after_migrate(**kwargs) -> None:

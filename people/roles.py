@@ -53,6 +53,12 @@ ROLE_PERMISSIONS: dict[str, set[tuple[str, str]]] = {
         ("wagtailadmin", "access_admin"),
         ("wagtailimages", "choose_image"),
         ("wagtaildocs", "choose_document"),
+        # Reviewers approve quizzes in the course review workflow; trainers never publish one.
+        ("quizzes", "change_quiz"),
+        ("quizzes", "view_quiz"),
+        ("quizzes", "publish_quiz"),
+        ("quizzes", "view_question"),
+        ("quizzes", "view_questionbank"),
     },
     HR: {
         ("certificates", "view_certificate"),

@@ -13,16 +13,10 @@ from .rules import draw_problem, question_problems
 
 
 def _kept(formset) -> list[dict]:
-    """The cleaned rows of an inline formset that are filled in and not marked for deletion."""
-    if formset is None or not formset.is_valid():
-        return []
-    return [
-        form.cleaned_data
-        for form in formset.forms
-        if form.cleaned_data
-        and not form.cleaned_data.get("DELETE")
-        and form.has_changed() | bool(form.instance.pk)
-    ]
+    """The cleaned rows of an inline formset that are filled in and not marked for deletion.
+    Rows are read even when the formset as a whole is refused (a duplicate row), so that the
+    form's own checks still say what is wrong."""
+    return [form.cleaned_data for form in _forms_kept(formset) if form.has_changed() | bool(form.instance.pk)]
 
 
 class QuestionForm(WagtailAdminModelForm):
@@ -76,9 +70,16 @@ class QuestionForm(WagtailAdminModelForm):
 class QuizForm(WagtailAdminModelForm):
     def clean(self):
         cleaned = super().clean()
-        fixed = {
-            row["question"].pk for row in _kept(self.formsets.get("fixed_questions")) if row.get("question")
-        }
+        # The posted values: Django's duplicate check drops a repeated row's question from its
+        # cleaned data.
+        fixed_rows = [
+            int(value)
+            for form in _forms_kept(self.formsets.get("fixed_questions"))
+            if str(value := form["question"].value() or "").isdigit()
+        ]
+        fixed = set(fixed_rows)
+        if len(fixed) < len(fixed_rows):
+            self.add_error(None, _("A question is among the fixed questions twice; remove one."))
         rules = [
             (form, form.cleaned_data)
             for form in _forms_kept(self.formsets.get("draw_rules"))
@@ -109,9 +110,14 @@ class QuizForm(WagtailAdminModelForm):
 
 
 def _forms_kept(formset) -> list:
-    if formset is None or not formset.is_valid():
+    if formset is None:
         return []
-    return [form for form in formset.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+    formset.is_valid()  # cleans every row
+    return [
+        form
+        for form in formset.forms
+        if getattr(form, "cleaned_data", None) and not form.cleaned_data.get("DELETE")
+    ]
 
 
 def _matching(rule: dict):

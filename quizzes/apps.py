@@ -9,13 +9,22 @@ class QuizzesConfig(AppConfig):
     verbose_name = _("Quizzes")
 
     def ready(self):
+        from django.db.models.signals import post_migrate, post_save
+
+        from wagtail.models import ModelLogEntry
+
         from courses.media import media_page_resolver
         from courses.requirements import course_requirement
 
+        from .audit import quiz_history_audit
         from .models import Question
         from .selectors import final_quiz_passed, question_pages
+        from .setup import quiz_review_ensure_after_migrate
 
         # A course with a final exam completes only once the official has passed it.
         course_requirement(final_quiz_passed)
         # A question's image is seen by those who may see the pages its quizzes are on.
         media_page_resolver(Question, question_pages)
+        # The review workflow is made with the course tree (courses' post_migrate, run first).
+        post_migrate.connect(quiz_review_ensure_after_migrate, sender=self)
+        post_save.connect(quiz_history_audit, sender=ModelLogEntry, dispatch_uid="quiz_history_audit")

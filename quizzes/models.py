@@ -7,14 +7,16 @@ from modelcluster.models import ClusterableModel
 from taggit.models import TaggedItemBase
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable
+from wagtail.models import DraftStateMixin, LockableMixin, Orderable, RevisionMixin, WorkflowMixin
 
 from .importing.types import FILL, MULTIPLE, SINGLE, TRUE_FALSE
 
@@ -145,8 +147,19 @@ class ScorePolicy(models.TextChoices):
     LAST = "last", _("Last attempt")
 
 
-class Quiz(ClusterableModel):
-    """A quiz on a lesson, or a course's final exam, with the rules of its attempts."""
+class QuizQuerySet(models.QuerySet):
+    def live(self):
+        """What officials may take: the last approved version (the row holds it; drafts and
+        changes awaiting review live in revisions)."""
+        return self.filter(live=True)
+
+
+class Quiz(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, ClusterableModel):
+    """A quiz on a lesson, or a course's final exam, with the rules of its attempts.
+
+    Versioned like pages: a trainer's changes are drafts until a reviewer approves them in the
+    course review workflow, and officials always take the live version.
+    """
 
     title = models.CharField(_("title"), max_length=120)
     lesson = models.OneToOneField(
@@ -191,6 +204,15 @@ class Quiz(ClusterableModel):
         default=False,
         help_text=_("Otherwise only exactly the correct set of options earns the score."),
     )
+    workflow_states = GenericRelation(
+        "wagtailcore.WorkflowState",
+        content_type_field="base_content_type",
+        object_id_field="object_id",
+        related_query_name="quiz",
+        for_concrete_model=False,
+    )
+
+    objects = QuizQuerySet.as_manager()
 
     panels = [
         FieldPanel("title"),
@@ -224,6 +246,9 @@ class Quiz(ClusterableModel):
     class Meta:
         verbose_name = _("quiz")
         verbose_name_plural = _("quizzes")
+        # Wagtail adds it for snippets once they are registered, which is after migrate has
+        # set up the roles; declared here, it exists for the reviewers' role from the start.
+        permissions = [("publish_quiz", "Can publish quiz")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(lesson__isnull=False, course__isnull=True)
@@ -272,7 +297,7 @@ class DrawRule(Orderable):
 
 
 class AttemptStatus(models.TextChoices):
-    OPEN = "open", _("In progress")
+    OPEN = "open", pgettext_lazy("attempt", "In progress")
     GRADED = "graded", _("Graded")
 
 
@@ -282,6 +307,13 @@ class Attempt(models.Model):
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts")
     number = models.PositiveSmallIntegerField(_("attempt"))
+    # The quiz's version at the start, and the rules of that version the grading applies:
+    # an approved change to a live quiz never changes an attempt already under way.
+    quiz_revision = models.ForeignKey(
+        "wagtailcore.Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    pass_mark = models.PositiveSmallIntegerField(_("pass mark (%)"))
+    partial_credit = models.BooleanField(_("partial credit for multiple choice"), default=False)
     status = models.CharField(
         _("status"), max_length=8, choices=AttemptStatus.choices, default=AttemptStatus.OPEN
     )

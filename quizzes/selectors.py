@@ -15,24 +15,29 @@ from .models import Attempt, AttemptQuestion, AttemptStatus, Choice, Quiz, Revie
 
 
 def quiz_of(*, lesson=None, course=None) -> Quiz | None:
-    """The quiz on a lesson, or a course's final exam, if there is one."""
+    """The live quiz on a lesson, or a course's live final exam, if there is one."""
     if lesson is not None:
-        return Quiz.objects.filter(lesson=lesson).first()
-    return Quiz.objects.filter(course=course).first()
+        return Quiz.objects.live().filter(lesson=lesson).first()
+    return Quiz.objects.live().filter(course=course).first()
 
 
 def question_pages(question_ids) -> set[int]:
     """The lesson and course pages whose quizzes may show these questions (fixed, or drawn from
     their banks): a question's image may be seen by whoever may see one of those pages."""
-    quizzes = Quiz.objects.filter(
-        Q(fixed_questions__question_id__in=question_ids) | Q(draw_rules__bank__questions__id__in=question_ids)
-    ).values_list("lesson_id", "course_id")
+    quizzes = (
+        Quiz.objects.live()
+        .filter(
+            Q(fixed_questions__question_id__in=question_ids)
+            | Q(draw_rules__bank__questions__id__in=question_ids)
+        )
+        .values_list("lesson_id", "course_id")
+    )
     return {page_id for pair in quizzes for page_id in pair if page_id is not None}
 
 
 def final_quiz_passed(*, user: User, course: CoursePage) -> bool:
-    """True when the course has no final exam, or the official passed it."""
-    quiz_id = Quiz.objects.filter(course=course).values_list("pk", flat=True).first()
+    """True when the course has no live final exam, or the official passed it."""
+    quiz_id = Quiz.objects.live().filter(course=course).values_list("pk", flat=True).first()
     if quiz_id is None:
         return True
     return Attempt.objects.filter(quiz_id=quiz_id, user=user, passed=True).exists()

@@ -17,7 +17,7 @@ def _own_attempt(request, attempt_id: int) -> Attempt:
 
 
 def _visible_quiz(quiz_id: int) -> Quiz:
-    quiz = get_object_or_404(Quiz.objects.select_related("lesson", "course"), pk=quiz_id)
+    quiz = get_object_or_404(Quiz.objects.live().select_related("lesson", "course"), pk=quiz_id)
     page = quiz.lesson or quiz.course
     if page is None or not page.live:
         raise Http404

@@ -4,9 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, ObjectList
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import Column, LiveStatusTagColumn
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import admin_views
 from .admin_forms import QuestionForm, QuizForm
@@ -62,13 +63,26 @@ class QuestionViewSet(ModelViewSet):
     search_fields = ["stem", "explanation"]
 
 
-class QuizViewSet(ModelViewSet):
+class QuizViewSet(SnippetViewSet):
+    """Quizzes are snippets so that they have drafts, revisions, locking and the course review
+    workflow, as pages do (quizzes.review)."""
+
     model = Quiz
     edit_handler = ObjectList(Quiz.panels, base_form_class=QuizForm)
     url_prefix = "quizzes"
+    url_namespace = "quiz"
+    # Listed in the quizzes menu group, not under Snippets.
+    menu_item_is_registered = True
     icon = "tasks"
     menu_label = _("Quizzes")
-    list_display = ["title", "lesson", "course", "pass_mark", LinksColumn("links", _("Actions"), quiz_links)]
+    list_display = [
+        "title",
+        "lesson",
+        "course",
+        "pass_mark",
+        LiveStatusTagColumn(),
+        LinksColumn("links", _("Actions"), quiz_links),
+    ]
     search_fields = ["title"]
 
 

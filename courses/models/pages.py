@@ -9,6 +9,7 @@ from django.db import models
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
@@ -249,7 +250,7 @@ class CurriculumCourse(Orderable):
     course = models.ForeignKey(
         CoursePage, verbose_name=_("course"), on_delete=models.PROTECT, related_name="+"
     )
-    required = models.BooleanField(_("required"), default=True)
+    required = models.BooleanField(pgettext_lazy("course", "required"), default=True)
 
     panels = [FieldRowPanel([FieldPanel("course"), FieldPanel("required")])]
 

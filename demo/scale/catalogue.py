@@ -28,6 +28,7 @@ from .sizes import Size
 
 QUESTIONS_PER_EXAM = 5
 QUESTION_SCORE = Decimal("20")
+PASS_MARK = 60
 
 
 @dataclass
@@ -136,7 +137,7 @@ def _exam_add(course: Course, rng: random.Random) -> None:
     quiz = Quiz.objects.create(
         title=f"{course.title}结业测验",
         course_id=course.pk,
-        pass_mark=60,
+        pass_mark=PASS_MARK,
         max_attempts=3,
         time_limit_minutes=20,
         review_policy=ReviewPolicy.AFTER_EACH,

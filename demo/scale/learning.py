@@ -25,7 +25,7 @@ from records.models import CurriculumRecord
 from records.rules import standing
 
 from .bulk import IdBlock, copy_rows, sequences_reset
-from .catalogue import QUESTION_SCORE, Course, Curriculum
+from .catalogue import PASS_MARK, QUESTION_SCORE, Course, Curriculum
 from .people import Official, Unit
 from .sizes import Size
 
@@ -63,6 +63,8 @@ ATTEMPT_FIELDS = [
     "percent",
     "passed",
     "closed_by_deadline",
+    "pass_mark",
+    "partial_credit",
 ]
 ANSWER_FIELDS = [
     "id",
@@ -312,7 +314,9 @@ class HistoryWriter:
                     score,
                     total,
                     percent,
-                    percent >= 60,
+                    percent >= PASS_MARK,
+                    False,
+                    PASS_MARK,
                     False,
                 ),
             )

@@ -61,10 +61,16 @@ class NoQuestions(QuizError):
     message = _("This quiz has no questions yet.")
 
 
+class QuizNotLive(QuizError):
+    message = _("This quiz is not open yet.")
+
+
 def attempt_start(*, user: User, quiz: Quiz, now: datetime | None = None) -> Attempt:
     """Resume the official's open attempt, or start a new one within the attempt limit and
     cool-down, freezing the drawn questions, their option order and the answer key."""
     now = now or timezone.now()
+    if not quiz.live:
+        raise QuizNotLive
     try:
         with transaction.atomic():
             # One official's starts queue on their own row, so the count below stays true.
@@ -88,6 +94,9 @@ def attempt_start(*, user: User, quiz: Quiz, now: datetime | None = None) -> Att
                 quiz=quiz,
                 user=user,
                 number=used + 1,
+                quiz_revision_id=quiz.live_revision_id,
+                pass_mark=quiz.pass_mark,
+                partial_credit=quiz.partial_credit,
                 started_at=now,
                 deadline=now + timedelta(minutes=quiz.time_limit_minutes)
                 if quiz.time_limit_minutes
@@ -252,7 +261,7 @@ def _grace() -> timedelta:
 
 
 def _grade(attempt: Attempt, *, now: datetime, by_deadline: bool) -> Attempt:
-    quiz = attempt.quiz
+    """Grade by the rules of the quiz's version the attempt started with."""
     items = list(AttemptQuestion.objects.filter(attempt=attempt).select_related("question"))
     for item in items:
         item.awarded = grade(
@@ -260,7 +269,7 @@ def _grade(attempt: Attempt, *, now: datetime, by_deadline: bool) -> Attempt:
             correct=item.correct,
             response=item.response,
             max_score=item.max_score,
-            partial_credit=quiz.partial_credit,
+            partial_credit=attempt.partial_credit,
         )
     AttemptQuestion.objects.bulk_update(items, ["awarded"])
     score = sum((item.awarded for item in items), Decimal("0"))
@@ -268,7 +277,7 @@ def _grade(attempt: Attempt, *, now: datetime, by_deadline: bool) -> Attempt:
     attempt.percent = (
         (score * 100 / attempt.max_score).quantize(Decimal("0.01")) if attempt.max_score else Decimal("0")
     )
-    attempt.passed = attempt.percent >= quiz.pass_mark
+    attempt.passed = attempt.percent >= attempt.pass_mark
     attempt.status = AttemptStatus.GRADED
     attempt.submitted_at = now
     attempt.closed_by_deadline = by_deadline

@@ -4,8 +4,10 @@ from decimal import Decimal
 
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
+from people import roles
 from quizzes.models import Choice, Question, QuestionBank, Quiz, QuizQuestion
 from tests.courses import factories as course_factories
+from tests.factories.people import UserFactory
 
 _count = {"n": 0}
 
@@ -57,12 +59,24 @@ def quiz(*, questions=(), lesson=None, course=None, **rules) -> Quiz:
 
 def quiz_form(*, title="辟谣小测", lesson=None, draw_rules=(), fixed=(), **fields) -> dict:
     """The admin's quiz form as a trainer fills it in: a random draw on a lesson by default."""
+    return edit_form(title=title, lesson=lesson, draw_rules=draw_rules, fixed=fixed, **fields)
+
+
+def quiz_edit_form(quiz: Quiz, **fields) -> dict:
+    """The edit form of a saved quiz, its fixed questions as the page lists them, changed by `fields`."""
+    fixed = [
+        {"id": link.pk, "question": link.question_id} for link in quiz.fixed_questions.order_by("sort_order")
+    ]
+    return edit_form(title=quiz.title, lesson=quiz.lesson, fixed=fixed, fixed_initial=len(fixed), **fields)
+
+
+def edit_form(*, title, lesson, draw_rules=(), fixed=(), fixed_initial=0, **fields) -> dict:
     return nested_form_data(
         {
             "title": title,
             "lesson": lesson.pk if lesson else "",
             "course": "",
-            "fixed_questions": inline_formset(list(fixed)),
+            "fixed_questions": inline_formset(list(fixed), initial=fixed_initial),
             "draw_rules": inline_formset(
                 [{"tag": "", "difficulty": "", **rule, "bank": rule["bank"].pk} for rule in draw_rules]
             ),
@@ -75,3 +89,12 @@ def quiz_form(*, title="辟谣小测", lesson=None, draw_rules=(), fixed=(), **f
             **fields,
         }
     )
+
+
+def approve(quiz: Quiz, reviewer=None) -> Quiz:
+    """Approve the quiz's review as a 课程审核人 would, and return it as officials now see it."""
+    reviewer = reviewer or UserFactory(roles=(roles.REVIEWER,))
+    task_state = quiz.current_workflow_task_state
+    assert task_state is not None, "the quiz is not in review"
+    task_state.task.specific.on_action(task_state, reviewer, "approve")
+    return Quiz.objects.get(pk=quiz.pk)

@@ -122,6 +122,16 @@ def test_a_quiz_without_questions_is_refused(trainer_client):
     assert not Quiz.objects.exists()
 
 
+def test_a_fixed_question_twice_is_refused(trainer_client):
+    question = factories.question(factories.bank())
+    lesson = course_factories.lesson(course_factories.course(), rule=CompletionRule.QUIZ)
+    fixed = [{"question": question.pk}, {"question": question.pk}]
+    refused = trainer_client.post(reverse("quiz:add"), factories.quiz_form(lesson=lesson, fixed=fixed))
+    assert refused.status_code == 200
+    assert "固定题目中有一道题重复" in refused.content.decode()
+    assert not Quiz.objects.exists()
+
+
 def test_draw_rules_count_without_the_fixed_questions_and_each_other(trainer_client):
     bank = factories.bank(name="舆情题库")
     questions = [factories.question(bank) for _ in range(5)]

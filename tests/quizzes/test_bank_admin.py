@@ -126,10 +126,11 @@ def test_trainer_builds_a_random_draw_quiz_on_a_lesson_in_the_admin(trainer_clie
         max_attempts=2,
         time_limit_minutes=10,
     )
-    response = trainer_client.post(reverse("quiz:add"), data)
+    response = trainer_client.post(reverse("quiz:add"), {**data, "action-submit": "submit"})
     assert response.status_code == 302, response.content.decode()[-3000:]
     quiz = Quiz.objects.get(title="辟谣小测")
     assert quiz.lesson_id == lesson.pk and quiz.draw_rules.get().count == 2
+    quiz = factories.approve(quiz)
     attempt = attempt_start(user=UserFactory(official=True), quiz=quiz)
     assert attempt.questions.count() == 2
 
