@@ -1,6 +1,9 @@
 """Trainer screens in the Wagtail admin: bank import (dry run, then confirm), export,
 templates, and quiz statistics."""
 
+import csv
+import io
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -10,6 +13,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.spreadsheets import neutralise
 from core.tabular.pending import pending_put, pending_take
 
 from .importing import write
@@ -112,3 +116,34 @@ def quiz_stats(request, quiz_id: int):
         "header_icon": "table",
     }
     return render(request, "quizzes/admin/quiz_stats.html", context)
+
+
+@permission_required("quizzes.view_quiz", raise_exception=True)
+def quiz_stats_csv(request, quiz_id: int):
+    """The per-question table of the statistics page, for a spreadsheet (UTF-8 with BOM)."""
+    quiz = get_object_or_404(Quiz, pk=quiz_id)
+    stats = quiz_statistics(quiz=quiz)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(
+        [
+            _("Question"),
+            _("Answered"),
+            _("Answered correctly (difficulty)"),
+            _("Discrimination"),
+            _("Most chosen wrong option"),
+            _("Times chosen"),
+        ]
+    )
+    for question in stats.questions:
+        writer.writerow(
+            [
+                neutralise(question.stem),
+                question.answered,
+                "" if question.correct_share is None else f"{question.correct_share:.2f}",
+                "" if question.discrimination is None else f"{question.discrimination:.2f}",
+                neutralise(question.top_wrong_option or ""),
+                question.top_wrong_count or "",
+            ]
+        )
+    return _download(buffer.getvalue().encode("utf-8-sig"), f"{quiz.title}-统计.csv")

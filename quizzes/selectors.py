@@ -93,7 +93,12 @@ class QuestionStats:
     question_id: int
     stem: str
     answered: int
-    correct_share: float
+    # Item difficulty: the share of answers fully correct (None without answers).
+    correct_share: float | None
+    # Upper minus lower group's correct share (the best and worst 27 % of attempts by score);
+    # None with fewer than two attempts in each group. Below 0.2, the question hardly tells
+    # those who know from those who do not.
+    discrimination: float | None
     top_wrong_option: str | None
     top_wrong_count: int
 
@@ -103,38 +108,50 @@ class QuizStats:
     attempts: int
     officials: int
     passed: int
-    pass_rate: float
+    pass_rate: float | None  # None without attempts
     average_percent: Decimal | None
     distribution: list[tuple[str, int]]  # ("0-9", n) ... ("90-100", n)
     questions: list[QuestionStats]
 
 
+DISCRIMINATION_GROUP = 0.27  # Kelley's upper and lower 27 %
+DISCRIMINATION_MIN_GROUP = 2
+
+
 def quiz_statistics(*, quiz: Quiz) -> QuizStats:
-    """Attempts, pass rate, score distribution and per-question results, in a few queries."""
+    """Attempts, pass rate, score distribution and per-question difficulty and discrimination,
+    in a constant number of queries."""
     graded = Attempt.objects.filter(quiz=quiz, status=AttemptStatus.GRADED)
     totals = graded.aggregate(
         attempts=Count("pk"),
         officials=Count("user", distinct=True),
         passed=Count("pk", filter=Q(passed=True)),
     )
+    scored = [(pk, p) for pk, p in graded.values_list("pk", "percent") if p is not None]
     buckets = [0] * 10
-    percents = [p for p in graded.values_list("percent", flat=True) if p is not None]
-    for percent in percents:
+    for _pk, percent in scored:
         buckets[min(int(percent) // 10, 9)] += 1
     distribution = [(f"{i * 10}-{i * 10 + 9 if i < 9 else 100}", n) for i, n in enumerate(buckets)]
+    percents = [percent for _pk, percent in scored]
     average = (sum(percents) / len(percents)).quantize(Decimal("0.1")) if percents else None
+    upper, lower = _extreme_groups(scored)
 
     rows = AttemptQuestion.objects.filter(attempt__in=graded).select_related("question")
     per_question: dict[int, dict] = {}
     wrong_choice_counts: dict[int, dict[int, int]] = {}
     for item in rows.iterator():
         entry = per_question.setdefault(
-            item.question_id, {"stem": str(item.question), "answered": 0, "correct": 0}
+            item.question_id,
+            {"stem": str(item.question), "answered": 0, "correct": 0, "upper": 0, "lower": 0},
         )
+        right = item.awarded is not None and item.awarded >= item.max_score
+        # Discrimination counts every attempt that drew the question; unanswered is wrong.
+        entry["upper"] += right and item.attempt_id in upper
+        entry["lower"] += right and item.attempt_id in lower
         if item.response is None:
             continue
         entry["answered"] += 1
-        if item.awarded is not None and item.awarded >= item.max_score:
+        if right:
             entry["correct"] += 1
         elif isinstance(item.response, list):
             counts = wrong_choice_counts.setdefault(item.question_id, {})
@@ -142,27 +159,55 @@ def quiz_statistics(*, quiz: Quiz) -> QuizStats:
                 counts[choice_id] = counts.get(choice_id, 0) + 1
     wrong_ids = {cid for counts in wrong_choice_counts.values() for cid in counts}
     choice_text = dict(Choice.objects.filter(pk__in=wrong_ids).values_list("pk", "text"))
+    drawn_in = _attempts_per_question(upper, lower)
     questions = []
     for question_id, entry in per_question.items():
         counts = wrong_choice_counts.get(question_id, {})
         top = max(counts.items(), key=lambda pair: pair[1]) if counts else None
+        in_upper, in_lower = drawn_in.get(question_id, (0, 0))
+        discrimination = None
+        if min(in_upper, in_lower) >= DISCRIMINATION_MIN_GROUP:
+            discrimination = entry["upper"] / in_upper - entry["lower"] / in_lower
         questions.append(
             QuestionStats(
                 question_id=question_id,
                 stem=entry["stem"],
                 answered=entry["answered"],
-                correct_share=entry["correct"] / entry["answered"] if entry["answered"] else 0.0,
+                correct_share=entry["correct"] / entry["answered"] if entry["answered"] else None,
+                discrimination=discrimination,
                 top_wrong_option=choice_text.get(top[0]) if top else None,
                 top_wrong_count=top[1] if top else 0,
             )
         )
-    questions.sort(key=lambda q: q.correct_share)
+    questions.sort(key=lambda q: (q.correct_share is None, q.correct_share or 0))
     return QuizStats(
         attempts=totals["attempts"],
         officials=totals["officials"],
         passed=totals["passed"],
-        pass_rate=totals["passed"] / totals["attempts"] if totals["attempts"] else 0.0,
+        pass_rate=totals["passed"] / totals["attempts"] if totals["attempts"] else None,
         average_percent=average,
         distribution=distribution,
         questions=questions,
     )
+
+
+def _extreme_groups(scored: list[tuple[int, Decimal]]) -> tuple[set[int], set[int]]:
+    """The attempt ids of the best and the worst 27 % by score (disjoint)."""
+    size = int(len(scored) * DISCRIMINATION_GROUP)
+    if size < DISCRIMINATION_MIN_GROUP:
+        return set(), set()
+    ranked = sorted(scored, key=lambda pair: (pair[1], pair[0]))
+    return {pk for pk, _p in ranked[-size:]}, {pk for pk, _p in ranked[:size]}
+
+
+def _attempts_per_question(upper: set[int], lower: set[int]) -> dict[int, tuple[int, int]]:
+    """How many attempts of the upper and of the lower group drew each question: with random
+    draws, not every attempt has every question."""
+    counts: dict[int, tuple[int, int]] = {}
+    if not upper:
+        return counts
+    rows = AttemptQuestion.objects.filter(attempt_id__in=upper | lower)
+    for question_id, attempt_id in rows.values_list("question_id", "attempt_id"):
+        in_upper, in_lower = counts.get(question_id, (0, 0))
+        counts[question_id] = (in_upper + (attempt_id in upper), in_lower + (attempt_id in lower))
+    return counts

@@ -113,4 +113,7 @@ def register_quiz_admin_urls():
             name="quizzes_question_template",
         ),
         path("quizzes/<int:quiz_id>/statistics/", admin_views.quiz_stats, name="quizzes_quiz_stats"),
+        path(
+            "quizzes/<int:quiz_id>/statistics.csv", admin_views.quiz_stats_csv, name="quizzes_quiz_stats_csv"
+        ),
     ]
