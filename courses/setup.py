@@ -55,7 +55,26 @@ def course_tree_ensure() -> CourseIndexPage | None:
         _grant(groups[roles.REVIEWER], catalogue, REVIEWER_PAGE_PERMISSIONS)
         _workflow_ensure(catalogue, groups[roles.REVIEWER])
         _course_media_ensure(groups[roles.TRAINER], groups[roles.REVIEWER])
+        _wagtail_defaults_remove()
     return catalogue
+
+
+# What Wagtail's installation creates for a generic site: English-named groups with rights over
+# the whole page tree, and an approval workflow for them. The roles above replace them.
+WAGTAIL_DEFAULT_GROUPS = ("Moderators", "Editors")
+WAGTAIL_DEFAULT_WORKFLOW = "Moderators approval"
+
+
+def _wagtail_defaults_remove() -> None:
+    """Remove Wagtail's default groups and workflow while nobody uses them."""
+    unused = Workflow.objects.filter(name=WAGTAIL_DEFAULT_WORKFLOW, workflow_states__isnull=True)
+    for workflow in unused:
+        tasks = [link.task for link in workflow.workflow_tasks.select_related("task")]
+        workflow.delete()
+        for task in tasks:
+            if not task.task_states.exists() and not task.workflow_tasks.exists():
+                task.delete()
+    Group.objects.filter(name__in=WAGTAIL_DEFAULT_GROUPS, user__isnull=True).delete()
 
 
 def named_collection(name: str) -> Collection:
