@@ -43,6 +43,8 @@ class LessonProgress(models.Model):
         indexes = [
             models.Index(fields=["user", "course"]),
             models.Index(fields=["user", "-last_seen_at"]),
+            # A course's statistics read its rows (courses.statistics).
+            models.Index(fields=["course", "lesson"]),
         ]
 
     def __str__(self):

@@ -134,6 +134,7 @@ def trainer_pages(authoring) -> list[str]:
         reverse("wagtailadmin_pages:edit", args=[lesson.pk]),
         reverse("wagtailadmin_pages:add", args=["courses", "lessonpage", course.pk]),
         reverse("wagtailadmin_pages:history", args=[lesson.pk]),
+        reverse("courses_course_stats", args=[course.pk]),
         reverse("wagtailimages:index"),
         reverse("wagtailimages:add"),
         reverse("wagtaildocs:index"),
