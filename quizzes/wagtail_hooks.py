@@ -11,6 +11,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import admin_views
 from .admin_forms import QuestionForm, QuizForm
+from .choosers import question_chooser_viewset
 from .models import Question, QuestionBank, Quiz
 
 
@@ -96,6 +97,11 @@ class QuizzesViewSetGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_quiz_viewsets():
     return QuizzesViewSetGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_question_chooser():
+    return question_chooser_viewset
 
 
 @hooks.register("register_admin_urls")

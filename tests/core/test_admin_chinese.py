@@ -148,6 +148,7 @@ def trainer_pages(authoring) -> list[str]:
         reverse("quiz:add"),
         reverse("quiz:edit", args=[quiz.pk]),
         reverse("quiz:history", args=[quiz.pk]),
+        reverse("question_chooser:choose"),
         reverse("quizzes_quiz_stats", args=[quiz.pk]),
         reverse("quizzes_bank_import", args=[authoring["bank"].pk]),
         reverse("wagtailadmin_account"),
@@ -173,7 +174,9 @@ def test_the_admin_speaks_chinese(client, authoring, role):
     for path in pages:
         response = client.get(path, HTTP_ACCEPT_LANGUAGE="zh-hans")
         assert response.status_code == 200, path
-        for words in english_in(response.content.decode()):
+        is_modal = response["Content-Type"].startswith("application/json")  # a chooser
+        html = response.json()["html"] if is_modal else response.content.decode()
+        for words in english_in(html):
             untranslated.setdefault(words, path)
     assert not untranslated, "English left in the admin:\n" + "\n".join(
         f"{words!r} on {path}" for words, path in sorted(untranslated.items())
