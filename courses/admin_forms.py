@@ -1,5 +1,7 @@
-"""The lesson's admin form: a lesson completed by its quiz goes live only with that quiz."""
+"""The course's and lesson's admin forms: a lesson completed by its quiz goes live (alone, or
+in its course's review) only with that quiz."""
 
+from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.forms import WagtailAdminPageForm
@@ -26,3 +28,26 @@ class LessonPageForm(WagtailAdminPageForm):
     def _has_quiz(self) -> bool:
         # The reverse one-to-one from quizzes; courses does not import quizzes.
         return self.instance.pk is not None and getattr(self.instance, "quiz", None) is not None
+
+
+class CoursePageForm(WagtailAdminPageForm):
+    def clean(self):
+        cleaned = super().clean()
+        publishing = any(action in self.data for action in PUBLISHING_ACTIONS)
+        if publishing and self.instance.pk is not None:
+            # The course's review carries its lessons' drafts: each must be completable.
+            for title in self._lessons_without_their_quiz():
+                message = _("The lesson “%(lesson)s” is completed by a quiz it does not have yet.")
+                self.add_error(None, message % {"lesson": title})
+        return cleaned
+
+    def _lessons_without_their_quiz(self) -> list[str]:
+        # By name: the page models import this module for their forms.
+        lesson_model = apps.get_model("courses", "LessonPage")
+        lessons = lesson_model.objects.child_of(self.instance)
+        missing = []
+        for lesson in lessons:
+            current = lesson.get_latest_revision_as_object() if lesson.has_unpublished_changes else lesson
+            if current.completion_rule == "quiz" and getattr(lesson, "quiz", None) is None:
+                missing.append(current.title)
+        return missing

@@ -1,4 +1,4 @@
-"""A course's statistics for its trainers and reviewers, in the Wagtail admin."""
+"""What a course's review carries, and its statistics, for its trainers and reviewers in the admin."""
 
 import csv
 import io
@@ -6,13 +6,17 @@ import io
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from wagtail.models import Page
+
 from core.spreadsheets import neutralise
 
 from .models import CoursePage
+from .review import submission_in_review, submission_items
 from .statistics import CourseStats, course_statistics
 
 
@@ -23,6 +27,45 @@ def _course_for(request, page_id: int) -> CoursePage:
     if not (permissions.can_edit() or permissions.can_publish()):
         raise PermissionDenied
     return course
+
+
+def course_submission(request, page_id: int):
+    """What the course's submission in review carries, each change against its live version."""
+    course = _course_for(request, page_id)
+    submission = submission_in_review(course)
+    rows = []
+    for item, revision in submission_items(submission) if submission else []:
+        rows.append(
+            {
+                "item": item,
+                "title": revision.object_str or str(item),  # as submitted
+                "kind": _("Lesson") if isinstance(item, Page) else item._meta.verbose_name,
+                "new": not item.live,
+                "compare_url": None if not item.live else _compare_url(item, revision),
+                "edit_url": _edit_url(item),
+            }
+        )
+    context = {
+        "course": course,
+        "submission": submission,
+        "rows": rows,
+        "page_title": _("In this review: %(course)s") % {"course": course.title},
+        "header_icon": "tasks",
+    }
+    return render(request, "courses/admin/course_submission.html", context)
+
+
+def _compare_url(item, revision) -> str:
+    if isinstance(item, Page):
+        return reverse("wagtailadmin_pages:revisions_compare", args=[item.pk, "live", revision.pk])
+    viewset = item.snippet_viewset
+    return reverse(viewset.get_url_name("revisions_compare"), args=[item.pk, "live", revision.pk])
+
+
+def _edit_url(item) -> str:
+    if isinstance(item, Page):
+        return reverse("wagtailadmin_pages:edit", args=[item.pk])
+    return reverse(item.snippet_viewset.get_url_name("edit"), args=[item.pk])
 
 
 def course_stats(request, page_id: int):

@@ -11,7 +11,12 @@ class CoursesConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from wagtail.signals import workflow_approved
+
+        from .review import submission_publish
         from .setup import course_tree_ensure_after_migrate
 
         # The catalogue needs Wagtail's tables and the role groups, both ready after migrate.
         post_migrate.connect(course_tree_ensure_after_migrate, sender=self)
+        # Approving a course's review publishes the lessons' and quizzes' drafts it carried.
+        workflow_approved.connect(submission_publish, dispatch_uid="course_submission_publish")

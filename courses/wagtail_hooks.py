@@ -1,5 +1,7 @@
+from django.contrib import messages
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from wagtail import hooks
 from wagtail.admin.widgets import Button
@@ -7,6 +9,7 @@ from wagtail.admin.widgets import Button
 from . import admin_views
 from .media_views import document_serve
 from .models import CoursePage
+from .review import submission_in_review, submission_record
 
 # Documents are served by courses' media view: access by the pages using them, byte ranges.
 hooks.register("before_serve_document", document_serve)
@@ -16,6 +19,11 @@ hooks.register("before_serve_document", document_serve)
 def register_course_admin_urls():
     return [
         path("courses/<int:page_id>/statistics/", admin_views.course_stats, name="courses_course_stats"),
+        path(
+            "courses/<int:page_id>/submission/",
+            admin_views.course_submission,
+            name="courses_course_submission",
+        ),
         path(
             "courses/<int:page_id>/statistics.csv",
             admin_views.course_stats_csv,
@@ -32,9 +40,38 @@ def _statistics_button(page, user, priority):
             yield Button(_("Statistics"), url=url, icon_name="table", priority=priority)
 
 
+def _submission_button(page, user):
+    if issubclass(page.specific_class, CoursePage) and page.permissions_for_user(user).can_edit():
+        submission = submission_in_review(page)
+        if submission is not None:
+            url = reverse("courses_course_submission", args=[page.pk])
+            yield Button(_("In this review"), url=url, icon_name="tasks", priority=5)
+
+
 @hooks.register("register_page_header_buttons")
 def course_statistics_header_button(page, user, view_name=None, next_url=None):
+    yield from _submission_button(page, user)
     yield from _statistics_button(page, user, priority=75)
+
+
+@hooks.register("after_create_page")
+@hooks.register("after_edit_page")
+def course_submitted(request, page):
+    """A course submitted for review carries its lessons' and quizzes' drafts with it."""
+    if not isinstance(page, CoursePage) or "action-submit" not in request.POST:
+        return
+    submission = submission_record(course=page)
+    if submission is not None:
+        count = submission.revisions.count()
+        messages.info(
+            request,
+            ngettext(
+                "The review includes %(count)s lesson or quiz with changes.",
+                "The review includes %(count)s lessons and quizzes with changes.",
+                count,
+            )
+            % {"count": count},
+        )
 
 
 @hooks.register("register_page_listing_more_buttons")

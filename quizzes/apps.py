@@ -15,16 +15,19 @@ class QuizzesConfig(AppConfig):
 
         from courses.media import media_page_resolver
         from courses.requirements import course_requirement
+        from courses.review import review_source
 
         from .audit import quiz_history_audit
         from .models import Question
-        from .selectors import final_quiz_passed, question_pages
+        from .selectors import course_quizzes, final_quiz_passed, question_pages
         from .setup import quiz_review_ensure_after_migrate
 
         # A course with a final exam completes only once the official has passed it.
         course_requirement(final_quiz_passed)
         # A question's image is seen by those who may see the pages its quizzes are on.
         media_page_resolver(Question, question_pages)
+        # A course's review carries its quizzes' drafts.
+        review_source(course_quizzes)
         # The review workflow is made with the course tree (courses' post_migrate, run first).
         post_migrate.connect(quiz_review_ensure_after_migrate, sender=self)
         post_save.connect(quiz_history_audit, sender=ModelLogEntry, dispatch_uid="quiz_history_audit")

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from courses.models import CoursePage
+from courses.models import CoursePage, LessonPage
 from people.models import User
 
 from .models import Attempt, AttemptQuestion, AttemptStatus, Choice, Quiz, ReviewPolicy, ScorePolicy
@@ -19,6 +19,12 @@ def quiz_of(*, lesson=None, course=None) -> Quiz | None:
     if lesson is not None:
         return Quiz.objects.live().filter(lesson=lesson).first()
     return Quiz.objects.live().filter(course=course).first()
+
+
+def course_quizzes(course: CoursePage) -> list[Quiz]:
+    """The quizzes on a course's lessons and its final exam."""
+    lessons = LessonPage.objects.child_of(course).values("pk")
+    return list(Quiz.objects.filter(Q(course=course) | Q(lesson__in=lessons)).order_by("pk"))
 
 
 def question_pages(question_ids) -> set[int]:

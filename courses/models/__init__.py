@@ -9,6 +9,7 @@ from .pages import (
     LessonPage,
 )
 from .progress import CourseEnrollment, CreditHourEntry, LessonProgress, video_required_seconds
+from .review import CourseSubmission
 
 __all__ = [
     "Assignment",
@@ -17,6 +18,7 @@ __all__ = [
     "CourseEnrollment",
     "CourseIndexPage",
     "CoursePage",
+    "CourseSubmission",
     "CreditHourEntry",
     "CurriculumCourse",
     "CurriculumPage",

@@ -18,7 +18,7 @@ from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
 from courses import routing
-from courses.admin_forms import LessonPageForm
+from courses.admin_forms import CoursePageForm, LessonPageForm
 from courses.blocks import LessonBodyBlock
 from courses.fragments import cached_fragment, fingerprint
 
@@ -102,6 +102,7 @@ class CoursePage(Page):
     ]
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.LessonPage"]
+    base_form_class = CoursePageForm
 
     class Meta:
         verbose_name = _("course")

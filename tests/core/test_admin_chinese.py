@@ -163,6 +163,7 @@ def reviewer_pages(authoring) -> list[str]:
         reverse("quiz:edit", args=[quiz.pk]),
         reverse("quiz:revisions_compare", args=[quiz.pk, "live", "latest"]),
         reverse("wagtailadmin_reports:workflow"),
+        reverse("courses_course_submission", args=[authoring["course"].pk]),
     ]
 
 
