@@ -9,7 +9,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from .importing.columns import FALSE_LABEL, TRUE_LABEL
 from .importing.types import TRUE_FALSE
 from .models import Choice, Question
-from .rules import draw_problem, question_problems
+from .rules import draw_problem, question_problems, weights_problem
 
 
 def _kept(formset) -> list[dict]:
@@ -40,10 +40,11 @@ class QuestionForm(WagtailAdminModelForm):
         cleaned = super().clean()
         if cleaned.get("type") == TRUE_FALSE and cleaned.get("true_false_answer"):
             return cleaned  # its options are made on saving
-        options = [
-            (row.get("text", "").strip(), bool(row.get("is_correct")))
-            for row in _kept(self.formsets.get("choices"))
-        ]
+        rows = _kept(self.formsets.get("choices"))
+        options = [(row.get("text", "").strip(), bool(row.get("is_correct"))) for row in rows]
+        problem = weights_problem(type=cleaned.get("type"), weights=[row.get("weight") for row in rows])
+        if problem:
+            self.add_error(None, problem)
         accepted = [
             line.strip() for line in (cleaned.get("accepted_answers") or "").splitlines() if line.strip()
         ]

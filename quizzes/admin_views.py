@@ -9,18 +9,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.spreadsheets import neutralise
+from core.tabular.errors import blocking
 from core.tabular.pending import pending_put, pending_take
 
+from .import_preview import preview
 from .importing import write
 from .importing.parse import parse_question_file
 from .models import QuestionBank, Quiz
 from .selectors import quiz_statistics
-from .services import question_bank_as_parsed, question_bank_import
+from .services import duplicates_in, question_bank_as_parsed, question_bank_import
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -42,7 +45,8 @@ def _download(data: bytes, filename: str) -> HttpResponse:
 
 @permission_required("quizzes.add_question", raise_exception=True)
 def bank_import(request, bank_id: int):
-    """Upload → dry run listing every error (nothing written) → confirm → all questions written."""
+    """Upload → dry run showing every question with its answers, what will be skipped and why,
+    and any error (nothing written) → confirm → the questions written, all or none."""
     bank = get_object_or_404(QuestionBank, pk=bank_id)
     context = {
         "bank": bank,
@@ -58,14 +62,26 @@ def bank_import(request, bank_id: int):
             form.add_error("file", _("The file is larger than 5 MB."))
         else:
             data = upload.read()
-            questions, errors = parse_question_file(filename=upload.name, data=data)
-            context.update(questions=questions, errors=errors, filename=upload.name)
-            if not errors and questions:
+            questions, problems = parse_question_file(filename=upload.name, data=data)
+            errors, skipped = blocking(problems), [problem for problem in problems if problem.skipped]
+            duplicates = duplicates_in(bank=bank, questions=questions)
+            context.update(
+                questions=[
+                    preview(question, duplicate=question.line in duplicates) for question in questions
+                ],
+                errors=errors,
+                skipped=skipped,
+                new_count=len(questions) - len(duplicates),
+                filename=upload.name,
+            )
+            if not errors and len(questions) > len(duplicates):
                 context["token"] = pending_put(
                     request, f"bank-import:{bank.pk}", filename=upload.name, data=data
                 )
+            elif not errors and not questions:
+                context["errors"] = [_("The file contains no questions this bank can hold.")]
             elif not errors:
-                context["errors"] = [_("The file contains no questions.")]
+                messages.info(request, _("Every question of this file is already in the bank."))
     context["form"] = form
     return render(request, "quizzes/admin/bank_import.html", context)
 
@@ -76,15 +92,26 @@ def _bank_import_confirm(request, bank: QuestionBank):
         messages.warning(request, _("This import was already done or has expired; upload the file again."))
         return redirect("quizzes_bank_import", bank_id=bank.pk)
     filename, data = pending["filename"], pending["data"]
-    questions, errors = parse_question_file(filename=filename, data=data)
-    if errors:
+    questions, problems = parse_question_file(filename=filename, data=data)
+    if blocking(problems):
         messages.error(request, _("The file is no longer valid; upload it again."))
         return redirect("quizzes_bank_import", bank_id=bank.pk)
     created = question_bank_import(bank=bank, questions=questions)
+    skipped = len(problems)
     messages.success(
-        request, _("%(count)s questions imported into %(bank)s.") % {"count": len(created), "bank": bank}
+        request,
+        _(
+            "%(count)s questions imported into %(bank)s; %(skipped)s not supported and "
+            "%(present)s already in the bank were left out."
+        )
+        % {
+            "count": len(created),
+            "bank": bank,
+            "skipped": skipped,
+            "present": len(questions) - len(created),
+        },
     )
-    return redirect("question:index")
+    return redirect(reverse("question:index") + f"?bank={bank.pk}")
 
 
 @permission_required("quizzes.view_question", raise_exception=True)

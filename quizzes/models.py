@@ -1,4 +1,6 @@
 import html
+import re
+from dataclasses import dataclass
 from decimal import Decimal
 
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -18,7 +20,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.fields import RichTextField
 from wagtail.models import DraftStateMixin, LockableMixin, Orderable, RevisionMixin, WorkflowMixin
 
-from .importing.types import FILL, MULTIPLE, SINGLE, TRUE_FALSE
+from .importing.types import FILL, MULTIPLE, SINGLE, STEM_FEATURES, TRUE_FALSE
 
 
 class QuestionType(models.TextChoices):
@@ -52,6 +54,36 @@ class QuestionBank(models.Model):
         return self.name
 
 
+ANSWER_WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
+FEEDBACK_MARK = re.compile(r"(?<!\\)#")
+
+
+@dataclass(frozen=True)
+class AcceptedAnswer:
+    """One line of a fill-in question's accepted answers, in GIFT's terms: `%50%text#feedback`
+    (a `#` inside the answer is written `\\#`)."""
+
+    text: str
+    weight: Decimal = Decimal("100")
+    feedback: str = ""
+
+    @classmethod
+    def read(cls, line: str) -> "AcceptedAnswer | None":
+        line = line.strip()
+        weight = ANSWER_WEIGHT.match(line)
+        share = Decimal(weight.group(1)) if weight else Decimal("100")
+        text, *feedback = FEEDBACK_MARK.split(line[weight.end() if weight else 0 :], maxsplit=1)
+        text = text.replace("\\#", "#").strip()
+        if not text or share <= 0:
+            return None
+        return cls(text=text, weight=share, feedback=feedback[0].strip() if feedback else "")
+
+    def line(self) -> str:
+        prefix = "" if self.weight == 100 else f"%{self.weight.normalize():f}%"
+        feedback = f"#{self.feedback}" if self.feedback else ""
+        return prefix + self.text.replace("#", "\\#") + feedback
+
+
 class QuestionTag(TaggedItemBase):
     content_object = ParentalKey("quizzes.Question", on_delete=models.CASCADE, related_name="tagged_items")
 
@@ -65,7 +97,7 @@ class Question(ClusterableModel):
     type = models.CharField(
         _("type"), max_length=16, choices=QuestionType.choices, default=QuestionType.SINGLE
     )
-    stem = RichTextField(_("question"), features=["bold", "italic", "ol", "ul"])
+    stem = RichTextField(_("question"), features=STEM_FEATURES)
     image = models.ForeignKey(
         "wagtailimages.Image",
         verbose_name=_("image"),
@@ -78,8 +110,9 @@ class Question(ClusterableModel):
         _("accepted answers"),
         blank=True,
         help_text=_(
-            "Fill in the blank only: one accepted answer per line. "
-            "Case, spaces and full-width forms are ignored."
+            "Fill in the blank only: one accepted answer per line. Case, spaces and full-width "
+            "forms are ignored. As in Moodle GIFT, %50%answer earns half the score and "
+            "answer#text gives feedback."
         ),
     )
     score = models.DecimalField(
@@ -117,7 +150,12 @@ class Question(ClusterableModel):
         return html.unescape(strip_tags(self.stem))[:60]
 
     def accepted_answer_list(self) -> list[str]:
-        return [line.strip() for line in self.accepted_answers.splitlines() if line.strip()]
+        """The accepted answers' texts, partial ones included."""
+        return [answer.text for answer in self.accepted_answer_rules()]
+
+    def accepted_answer_rules(self) -> list["AcceptedAnswer"]:
+        """Each accepted answer with the share of the score it earns and its feedback."""
+        return [rule for line in self.accepted_answers.splitlines() if (rule := AcceptedAnswer.read(line))]
 
 
 class Choice(Orderable):
@@ -126,8 +164,25 @@ class Choice(Orderable):
     question = ParentalKey(Question, on_delete=models.CASCADE, related_name="choices")
     text = models.CharField(_("option"), max_length=500)
     is_correct = models.BooleanField(_("correct"), default=False)
+    # Moodle's partial credit: the share of the question's score this option earns (negative
+    # to take marks away in a multiple-answer question). Empty: the tick decides.
+    weight = models.DecimalField(
+        _("weight (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("-100")), MaxValueValidator(Decimal("100"))],
+        help_text=_("Partial credit, as in Moodle: e.g. 50 for half the score. Empty: correct or not."),
+    )
+    feedback = models.CharField(
+        _("feedback"), max_length=500, blank=True, help_text=_("Shown in the review.")
+    )
 
-    panels = [FieldRowPanel([FieldPanel("text"), FieldPanel("is_correct")])]
+    panels = [
+        FieldRowPanel([FieldPanel("text"), FieldPanel("is_correct"), FieldPanel("weight")]),
+        FieldPanel("feedback"),
+    ]
 
     class Meta(Orderable.Meta):
         verbose_name = _("option")
@@ -357,6 +412,8 @@ class AttemptQuestion(models.Model):
     position = models.PositiveSmallIntegerField()
     option_order = models.JSONField(default=list)  # choice ids in the order shown
     correct = models.JSONField(default=list)  # choice ids, or accepted answers for fill-in
+    # Partial credit at the time of the draw: {choice id or accepted answer: percent}.
+    weights = models.JSONField(default=dict, blank=True)
     max_score = models.DecimalField(max_digits=5, decimal_places=1)
     response = models.JSONField(null=True, blank=True)  # choice ids, or the typed text
     answered_at = models.DateTimeField(null=True, blank=True)

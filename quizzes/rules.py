@@ -46,6 +46,20 @@ def question_problems(
     return []
 
 
+def weights_problem(*, type: str, weights: list) -> str | None:
+    """Why partial credit as given makes full marks impossible, or nothing. `weights` are the
+    options' percentages (None where the tick decides)."""
+    if type != MULTIPLE or all(weight is None for weight in weights):
+        return None
+    positive = sum(weight for weight in weights if weight is not None and weight > 0)
+    if positive != 100:
+        return _(
+            "The positive weights of a multiple-choice question must add up to 100%%; they add up "
+            "to %(total)s%%."
+        ) % {"total": f"{positive.normalize():f}"}
+    return None
+
+
 def draw_problem(*, bank_name: str, available: int, wanted: int) -> str | None:
     if wanted > available:
         return _(

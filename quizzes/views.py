@@ -1,4 +1,5 @@
 import json
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -139,6 +140,12 @@ def attempt_result(request, attempt_id: int):
         items = _with_options(attempt.questions.select_related("question"))
         for item in items:
             item.key = set(item.correct) if item.question.type != "fill" else set()
+            # Partial credit: each option's share as frozen at the draw, shown beside it.
+            for option in item.shown_options:
+                share = item.weights.get(str(option.pk))
+                option.share = Decimal(share) if share is not None and Decimal(share) != 100 else None
+            if item.question.type == "fill":
+                item.rules = item.question.accepted_answer_rules()
     return render(
         request,
         "quizzes/attempt_result.html",

@@ -10,11 +10,24 @@ class RowError:
 
     line: int
     message: str
+    # Not an error in the file but something the import leaves out (a question type it does
+    # not support): the rest can still be imported.
+    skipped: bool = False
 
 
 def error_at(message: str, line: int, **params: object) -> RowError:
     """Fill a translated message's %(line)s and other placeholders, and tie it to its line."""
     return RowError(line=line, message=message % {"line": line, **params})
+
+
+def skipped_at(message: str, line: int, **params: object) -> RowError:
+    """What an import leaves out at this line, with why."""
+    return RowError(line=line, message=message % {"line": line, **params}, skipped=True)
+
+
+def blocking(errors: list[RowError]) -> list[RowError]:
+    """The errors that stop an import (not the questions it skips)."""
+    return [error for error in errors if not error.skipped]
 
 
 def file_error(message: str, **params: object) -> RowError:

@@ -77,6 +77,7 @@ ANSWER_FIELDS = [
     "response",
     "answered_at",
     "awarded",
+    "weights",
 ]
 CERTIFICATE_FIELDS = [
     "id",
@@ -337,6 +338,7 @@ class HistoryWriter:
                         json.dumps([response]),
                         started + timedelta(minutes=position + 1),
                         QUESTION_SCORE if is_right else Decimal("0"),
+                        "{}",  # no partial credit
                     ),
                 )
             started = submitted + timedelta(days=1)

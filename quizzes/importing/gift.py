@@ -1,17 +1,17 @@
 """Read Moodle GIFT text: choice, true/false and short-answer (fill-in) questions."""
 
-import html
 import re
 from decimal import Decimal
 
-from django.utils.html import strip_tags
 from django.utils.translation import gettext
 
-from core.tabular.errors import RowError, error_at
+from core.tabular.errors import RowError, error_at, skipped_at
 from core.tabular.text import split_lines
 
+from ..rules import weights_problem
 from .limits import MAX_OPTION_LENGTH, MAX_OPTIONS, MAX_QUESTIONS, MAX_TAG_LENGTH, too_many_questions
-from .types import FILL, MULTIPLE, SINGLE, TRUE_FALSE, ParsedQuestion
+from .markup import MOODLE, plain, stem_rich_text
+from .types import FILL, MULTIPLE, SINGLE, STEM_FEATURES, TRUE_FALSE, ParsedQuestion
 
 # Escaped characters are swapped for private-use characters while the markup is parsed, as Moodle
 # does; plane 15 because GB18030 decodes GBK's user-defined characters into U+E000 onwards.
@@ -78,10 +78,7 @@ def _parse_question(line: int, text: str) -> tuple[ParsedQuestion | None, list[R
         if end == -1:
             return None, [error_at(gettext("Line %(line)s: the title is not closed with ::."), line)]
         source = source[end + 2 :]
-    text_format = TEXT_FORMAT.match(source)
-    is_html = bool(text_format) and text_format.group(1).lower() == "html"
-    if text_format:
-        source = source[text_format.end() :]
+    text_format, source = _text_format(source)
 
     start = source.find("{")
     if start == -1:
@@ -95,34 +92,67 @@ def _parse_question(line: int, text: str) -> tuple[ParsedQuestion | None, list[R
         message = gettext("Line %(line)s: the question has more than one answer block; only one is allowed.")
         return None, [error_at(message, line)]
     # Text after the braces makes the answer a blank inside the sentence (Moodle's "missing word").
-    stem = _plain(before + BLANK + after if after.strip() else before, is_html)
+    stem_source = (before + BLANK + after if after.strip() else before).translate(RESTORE).strip()
     body, _, feedback = body.partition("####")
-    question = ParsedQuestion(line=line, type="", stem=stem, explanation=_plain(feedback, is_html))
-    errors = [] if stem else [error_at(gettext("Line %(line)s: the question text is empty."), line)]
+    question = ParsedQuestion(
+        line=line,
+        type="",
+        stem=plain(stem_source, text_format),
+        stem_html=stem_rich_text(stem_source, text_format, STEM_FEATURES) if stem_source else "",
+        explanation=_formatted(feedback),
+    )
+    errors = [] if question.stem else [error_at(gettext("Line %(line)s: the question text is empty."), line)]
 
     body = body.strip()
     if not body:
-        errors.append(error_at(gettext("Line %(line)s: essay questions are not supported."), line))
-    elif body.startswith("#"):
-        errors.append(error_at(gettext("Line %(line)s: numerical questions are not supported."), line))
-    elif "~" in body:
-        _choices(question, body, is_html, errors)
+        return None, [skipped_at(gettext("Line %(line)s: essay questions are not supported."), line)]
+    if body.startswith("#"):
+        return None, [skipped_at(gettext("Line %(line)s: numerical questions are not supported."), line)]
+    if "~" in body:
+        _choices(question, body, errors)
     elif "=" in body and "->" in body:
-        errors.append(error_at(gettext("Line %(line)s: matching questions are not supported."), line))
+        return None, [skipped_at(gettext("Line %(line)s: matching questions are not supported."), line)]
     elif body.partition("#")[0].strip().upper() in TRUE_FALSE_WORDS:
+        answer, *feedback = body.split("#")
         question.type = TRUE_FALSE
-        question.true_false_answer = TRUE_FALSE_WORDS[body.partition("#")[0].strip().upper()]
+        question.true_false_answer = TRUE_FALSE_WORDS[answer.strip().upper()]
+        wrong, right = [*[_formatted(part) for part in feedback], "", ""][:2]
+        question.true_false_feedback = (right, wrong)
     else:
-        _short_answer(question, body, is_html, errors)
+        _short_answer(question, body, errors)
     return (None, errors) if errors else (question, [])
 
 
-def _choices(question: ParsedQuestion, body: str, is_html: bool, errors: list[RowError]) -> None:
+def _text_format(text: str) -> tuple[str, str]:
+    """A leading [html], [markdown], [plain] or [moodle] marker, and the text after it."""
+    marker = TEXT_FORMAT.match(text)
+    if marker is None:
+        return MOODLE, text
+    return marker.group(1).lower(), text[marker.end() :]
+
+
+def _formatted(text: str) -> str:
+    """Feedback or an option: its own format marker honoured, as plain text."""
+    text_format, text = _text_format(text.strip())
+    return plain(text.translate(RESTORE), text_format)
+
+
+def _choices(question: ParsedQuestion, body: str, errors: list[RowError]) -> None:
     line = question.line
-    answers = _answers(line, body, is_html, errors)
-    question.options = [text for _, text in answers]
-    question.correct = [index for index, (right, _) in enumerate(answers) if right]
-    question.type = SINGLE if len(question.correct) == 1 else MULTIPLE
+    answers = _answers(line, body, errors)
+    question.options = [answer.text for answer in answers]
+    question.option_feedback = [answer.feedback for answer in answers]
+    full = [index for index, answer in enumerate(answers) if answer.share == 100]
+    if any(answer.weight is not None for answer in answers):
+        # Moodle's partial credit: one full answer with partial others stays single choice;
+        # otherwise the options' weights add up (multiple answers).
+        question.option_weights = [answer.share for answer in answers]
+        positive = [index for index, answer in enumerate(answers) if answer.share > 0]
+        question.type = SINGLE if len(full) == 1 else MULTIPLE
+        question.correct = full if question.type == SINGLE else positive
+    else:
+        question.correct = full
+        question.type = SINGLE if len(full) == 1 else MULTIPLE
     if any(not option for option in question.options):
         errors.append(error_at(gettext("Line %(line)s: an option is empty."), line))
     if len(question.options) < 2:
@@ -135,20 +165,36 @@ def _choices(question: ParsedQuestion, body: str, is_html: bool, errors: list[Ro
         errors.append(error_at(message, line, max=MAX_OPTION_LENGTH))
     if not question.correct:
         errors.append(error_at(gettext("Line %(line)s: the question has no correct answer."), line))
+    elif problem := weights_problem(type=question.type, weights=question.option_weights):
+        errors.append(error_at(gettext("Line %(line)s: ") + problem.replace("%", "%%"), line))
 
 
-def _short_answer(question: ParsedQuestion, body: str, is_html: bool, errors: list[RowError]) -> None:
-    answers = _answers(question.line, body, is_html, errors)
+def _short_answer(question: ParsedQuestion, body: str, errors: list[RowError]) -> None:
     question.type = FILL
-    question.accepted_answers = list(dict.fromkeys(text for right, text in answers if right and text))
+    seen = set()
+    for answer in _answers(question.line, body, errors):
+        # A 0 % answer (Moodle's "*" catch-all for wrong answers) earns nothing: not accepted.
+        if answer.share > 0 and answer.text and answer.text not in seen:
+            seen.add(answer.text)
+            question.accepted_answers.append(answer.text)
+            question.answer_weights.append(answer.share)
+            question.answer_feedback.append(answer.feedback)
     if not question.accepted_answers:
         errors.append(error_at(gettext("Line %(line)s: the question has no correct answer."), question.line))
 
 
-def _answers(line: int, body: str, is_html: bool, errors: list[RowError]) -> list[tuple[bool, str]]:
-    """The (is it right, text) of each `=` or `~` answer; weights over 0% count as right."""
+class _Answer:
+    def __init__(self, marker: str, weight: Decimal | None, text: str, feedback: str):
+        self.weight = weight  # as written (%n%), or None
+        self.share = weight if weight is not None else Decimal("100" if marker == "=" else "0")
+        self.text = text
+        self.feedback = feedback
+
+
+def _answers(line: int, body: str, errors: list[RowError]) -> list[_Answer]:
+    """Each `=` or `~` answer with its weight, text and feedback."""
     first = ANSWER.search(body)
-    stray = _plain(body[: first.start()] if first else body, is_html)
+    stray = _formatted(body[: first.start()] if first else body)
     if stray:
         errors.append(
             error_at(
@@ -161,17 +207,11 @@ def _answers(line: int, body: str, is_html: bool, errors: list[RowError]) -> lis
     for marker, content in ANSWER.findall(body):
         weight = WEIGHT.match(content)
         if weight:
-            right = Decimal(weight.group(1)) > 0
             content = content[weight.end() :]
-        else:
-            right = marker == "="
-        # Per-answer feedback after "#" is not kept: the bank has one explanation per question.
-        answers.append((right, _plain(content.partition("#")[0], is_html)))
+        text, _, feedback = content.partition("#")
+        answers.append(
+            _Answer(
+                marker, Decimal(weight.group(1)) if weight else None, _formatted(text), _formatted(feedback)
+            )
+        )
     return answers
-
-
-def _plain(text: str, is_html: bool) -> str:
-    text = text.translate(RESTORE)
-    if is_html:
-        text = html.unescape(strip_tags(text))
-    return text.strip()

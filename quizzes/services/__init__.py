@@ -13,7 +13,7 @@ from .attempts import (
     attempts_close_expired,
     draw_questions,
 )
-from .banks import question_bank_as_parsed, question_bank_import
+from .banks import duplicates_in, question_bank_as_parsed, question_bank_import
 
 __all__ = [
     "AttemptClosed",
@@ -27,6 +27,7 @@ __all__ = [
     "attempt_submit",
     "attempts_close_expired",
     "draw_questions",
+    "duplicates_in",
     "question_bank_as_parsed",
     "question_bank_import",
 ]

@@ -24,7 +24,7 @@ from courses import services as course_services
 from people.services import official_lock
 
 from ..grading import grade
-from ..importing.types import FILL, SINGLE, TRUE_FALSE
+from ..importing.types import FILL, MULTIPLE, SINGLE, TRUE_FALSE
 from ..models import Attempt, AttemptQuestion, AttemptStatus, Question, Quiz
 from ..signals import attempt_graded
 
@@ -154,17 +154,36 @@ def _frozen(attempt: Attempt, question: Question, position: int, quiz: Quiz) -> 
     if quiz.shuffle_options and question.type != TRUE_FALSE:
         _random.shuffle(order)
     if question.type == FILL:
-        correct = question.accepted_answer_list()
+        rules = question.accepted_answer_rules()
+        correct = [rule.text for rule in rules if rule.weight == 100]
+        weights = {rule.text: str(rule.weight) for rule in rules if rule.weight != 100}
     else:
         correct = [choice.pk for choice in choices if choice.is_correct]
+        weights = _option_weights(question, choices)
     return AttemptQuestion(
         attempt=attempt,
         question=question,
         position=position,
         option_order=order,
         correct=correct,
+        weights=weights,
         max_score=question.score,
     )
+
+
+def _option_weights(question: Question, choices) -> dict[str, str]:
+    """Every option's weight when any option has one (Moodle's partial credit); otherwise none,
+    and the ticks decide."""
+    if all(choice.weight is None for choice in choices):
+        return {}
+    right = [choice for choice in choices if choice.is_correct]
+    default_right = Decimal("100") / len(right) if question.type == MULTIPLE and right else Decimal("100")
+    return {
+        str(choice.pk): str(
+            choice.weight if choice.weight is not None else default_right if choice.is_correct else 0
+        )
+        for choice in choices
+    }
 
 
 def attempt_answer_save(
@@ -270,6 +289,7 @@ def _grade(attempt: Attempt, *, now: datetime, by_deadline: bool) -> Attempt:
             response=item.response,
             max_score=item.max_score,
             partial_credit=attempt.partial_credit,
+            weights=item.weights,
         )
     AttemptQuestion.objects.bulk_update(items, ["awarded"])
     score = sum((item.awarded for item in items), Decimal("0"))

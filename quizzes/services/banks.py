@@ -1,27 +1,34 @@
-"""Writes for question banks: importing parsed files, all or nothing."""
+"""Writes for question banks: importing parsed files, all or nothing, never a question twice."""
 
 import html
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils.html import escape, strip_tags
 
 from ..importing.types import FILL, TRUE_FALSE, ParsedQuestion
-from ..models import Choice, Question, QuestionBank
+from ..models import AcceptedAnswer, Choice, Question, QuestionBank
 
 TRUE_TEXT = "正确"
 FALSE_TEXT = "错误"
 
 
 def question_bank_import(*, bank: QuestionBank, questions: list[ParsedQuestion]) -> list[Question]:
-    """Add the parsed questions to the bank in one transaction: all of them or none."""
+    """Add the parsed questions to the bank in one transaction: all of them or none. A question
+    the bank already holds (same type, text and answers) is not added again."""
+    present = {question_fingerprint(as_parsed(question)) for question in _with_answers(bank.questions)}
     created = []
     with transaction.atomic():
         for parsed in questions:
+            fingerprint = question_fingerprint(parsed)
+            if fingerprint in present:
+                continue
+            present.add(fingerprint)
             question = Question(
                 bank=bank,
                 type=parsed.type,
-                stem=f"<p>{escape(parsed.stem)}</p>",
-                accepted_answers="\n".join(parsed.accepted_answers) if parsed.type == FILL else "",
+                stem=parsed.stem_html or f"<p>{escape(parsed.stem)}</p>",
+                accepted_answers="\n".join(_accepted_lines(parsed)) if parsed.type == FILL else "",
                 score=parsed.score,
                 explanation=parsed.explanation,
                 difficulty=parsed.difficulty,
@@ -36,44 +43,111 @@ def question_bank_import(*, bank: QuestionBank, questions: list[ParsedQuestion])
     return created
 
 
+def question_fingerprint(parsed: ParsedQuestion) -> tuple:
+    """What makes two questions the same for an import: type, text and answers."""
+    return (
+        parsed.type,
+        " ".join(parsed.stem.split()),
+        tuple(parsed.options),
+        tuple(parsed.correct),
+        tuple(sorted(parsed.accepted_answers)),
+        parsed.true_false_answer,
+    )
+
+
+def duplicates_in(*, bank: QuestionBank, questions: list[ParsedQuestion]) -> set[int]:
+    """The lines of the parsed questions the bank (or an earlier question of the file) holds."""
+    seen = {question_fingerprint(as_parsed(question)) for question in _with_answers(bank.questions)}
+    lines = set()
+    for parsed in questions:
+        fingerprint = question_fingerprint(parsed)
+        if fingerprint in seen:
+            lines.add(parsed.line)
+        seen.add(fingerprint)
+    return lines
+
+
+def _with_answers(questions):
+    return questions.prefetch_related("choices").order_by("pk")
+
+
+def _accepted_lines(parsed: ParsedQuestion) -> list[str]:
+    weights = parsed.answer_weights or [Decimal("100")] * len(parsed.accepted_answers)
+    feedback = parsed.answer_feedback or [""] * len(parsed.accepted_answers)
+    return [
+        AcceptedAnswer(text=text, weight=weight, feedback=note).line()
+        for text, weight, note in zip(parsed.accepted_answers, weights, feedback, strict=True)
+    ]
+
+
 def _choices(question: Question, parsed: ParsedQuestion) -> list[Choice]:
     if parsed.type == TRUE_FALSE:
+        right, wrong = parsed.true_false_feedback
+        answer = parsed.true_false_answer
         return [
             Choice(
-                question=question, text=TRUE_TEXT, is_correct=parsed.true_false_answer is True, sort_order=0
+                question=question,
+                text=TRUE_TEXT,
+                is_correct=answer is True,
+                sort_order=0,
+                feedback=right if answer is True else wrong,
             ),
             Choice(
-                question=question, text=FALSE_TEXT, is_correct=parsed.true_false_answer is False, sort_order=1
+                question=question,
+                text=FALSE_TEXT,
+                is_correct=answer is False,
+                sort_order=1,
+                feedback=right if answer is False else wrong,
             ),
         ]
+    weights = parsed.option_weights or [None] * len(parsed.options)
+    feedback = parsed.option_feedback or [""] * len(parsed.options)
     return [
-        Choice(question=question, text=text, is_correct=index in parsed.correct, sort_order=index)
-        for index, text in enumerate(parsed.options)
+        Choice(
+            question=question,
+            text=text,
+            is_correct=index in parsed.correct,
+            weight=weight,
+            feedback=note[:500],
+            sort_order=index,
+        )
+        for index, (text, weight, note) in enumerate(zip(parsed.options, weights, feedback, strict=True))
     ]
 
 
 def question_bank_as_parsed(*, bank: QuestionBank) -> list[ParsedQuestion]:
     """The bank's questions in the file format's terms, for export."""
-    result = []
-    for number, question in enumerate(
-        bank.questions.prefetch_related("choices", "tags").order_by("pk"), start=2
-    ):
-        choices = list(question.choices.all())
-        parsed = ParsedQuestion(
-            line=number,
-            type=question.type,
-            stem=html.unescape(strip_tags(question.stem)).strip(),
-            score=question.score,
-            explanation=question.explanation,
-            difficulty=question.difficulty,
-            tags=[tag.name for tag in question.tags.all()],
-        )
-        if question.type == FILL:
-            parsed.accepted_answers = question.accepted_answer_list()
-        elif question.type == TRUE_FALSE:
-            parsed.true_false_answer = any(c.is_correct and c.text == TRUE_TEXT for c in choices)
-        else:
-            parsed.options = [choice.text for choice in choices]
-            parsed.correct = [index for index, choice in enumerate(choices) if choice.is_correct]
-        result.append(parsed)
-    return result
+    return [
+        as_parsed(question, line=number, with_tags=True)
+        for number, question in enumerate(_with_answers(bank.questions).prefetch_related("tags"), start=2)
+    ]
+
+
+def as_parsed(question: Question, *, line: int = 0, with_tags: bool = False) -> ParsedQuestion:
+    """A stored question in the file formats' terms (its tags only when asked: they cost a query
+    unless prefetched)."""
+    choices = list(question.choices.all())
+    parsed = ParsedQuestion(
+        line=line,
+        type=question.type,
+        stem=html.unescape(strip_tags(question.stem)).strip(),
+        stem_html=question.stem,
+        score=question.score,
+        explanation=question.explanation,
+        difficulty=question.difficulty,
+        tags=[tag.name for tag in question.tags.all()] if with_tags else [],
+    )
+    if question.type == FILL:
+        rules = question.accepted_answer_rules()
+        parsed.accepted_answers = [rule.text for rule in rules]
+        parsed.answer_weights = [rule.weight for rule in rules]
+        parsed.answer_feedback = [rule.feedback for rule in rules]
+    elif question.type == TRUE_FALSE:
+        parsed.true_false_answer = any(c.is_correct and c.text == TRUE_TEXT for c in choices)
+    else:
+        parsed.options = [choice.text for choice in choices]
+        parsed.correct = [index for index, choice in enumerate(choices) if choice.is_correct]
+        if any(choice.weight is not None for choice in choices):
+            parsed.option_weights = [choice.weight for choice in choices]
+        parsed.option_feedback = [choice.feedback for choice in choices]
+    return parsed

@@ -1,0 +1,139 @@
+"""Moodle's own GIFT and Aiken test fixtures, imported as a trainer would: what the bank can
+hold comes in with its partial credit, feedback and formatting; what it cannot is listed and
+left out; nothing is imported wrongly, and a second import adds nothing."""
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from django.urls import reverse
+
+from quizzes.importing.parse import parse_question_file
+from quizzes.models import AttemptQuestion, Question
+from quizzes.services import attempt_answer_save, attempt_start, attempt_submit, question_bank_import
+from tests.factories.people import UserFactory
+from tests.quizzes import factories
+
+FIXTURES = Path(__file__).parent / "fixtures" / "moodle"
+
+
+def parse(name):
+    return parse_question_file(filename=name, data=(FIXTURES / name).read_bytes())
+
+
+def test_questions_gift_reads_as_moodle_means_it():
+    questions, problems = parse("questions.gift.txt")
+    assert [problem.skipped for problem in problems] == [True, True, True]  # essay, matching, numerical
+    assert [
+        "问答题" in problems[0].message,
+        "匹配题" in problems[1].message,
+        "数值题" in problems[2].message,
+    ] == [
+        True,
+        True,
+        True,
+    ]
+    single, weighted, fill, true_false, tsl, tsl_word = questions
+    assert (single.type, single.options, single.correct) == ("single", ["yellow", "red", "blue"], [0])
+    assert single.option_feedback == [
+        "right; good!",
+        "wrong, it's yellow",
+        "wrong, it's yellow",
+    ]  # no [plain]
+    assert weighted.type == "multiple"
+    assert weighted.options == ["yellow", "red", "off-beige", "blue"]
+    assert weighted.option_weights == [Decimal("50"), Decimal("-100"), Decimal("50"), Decimal("-100")]
+    assert weighted.correct == [0, 2]
+    assert (fill.accepted_answers, fill.answer_weights) == (["Frog", "Cat"], [Decimal("100"), Decimal("50")])
+    assert fill.answer_feedback == ["Good!", "What is it with Moodlers and cats?"]
+    assert true_false.true_false_answer is False
+    assert true_false.true_false_feedback == ("You gave the right answer.", "42 is the Ultimate Answer.")
+    assert true_false.explanation.startswith("This is, of course")
+    assert tsl.true_false_answer is True and tsl_word.true_false_answer is True
+
+
+def test_html_stems_keep_their_links_and_line_breaks_and_categories_become_tags():
+    questions, problems = parse("questions_in_category.gift.txt")
+    assert [problem.skipped for problem in problems] == [True]  # the matching question
+    greeting, user, acronym = questions
+    assert greeting.stem_html == (
+        '<p><a href="http://demo.moodle.net/file.php/5/media/bonjour.mp3">Listen to this greeting:</a>'
+        "<br/><br/>What language is being spoken?</p>"
+    )
+    assert greeting.tags == ["Default for New Features"]
+    assert (user.type, user.accepted_answers) == ("fill", ["Moodler"])
+    assert acronym.stem_html.startswith("<p>Moodle is an acronym for Modular")  # the span's style dropped
+    assert "style" not in acronym.stem_html
+
+
+def test_aiken_fixtures():
+    questions, problems = parse("questions.aiken.txt")
+    assert not problems
+    assert [q.correct for q in questions] == [[1], [0]]
+    assert questions[1].stem.endswith('<html class="cool"> & images:')  # Aiken is plain text
+    questions, problems = parse("aiken_errors.txt")
+    # Moodle's own broken file: each broken question named with its line; nothing is imported.
+    assert [problem.line for problem in problems] == [1, 5, 7, 14]
+    assert not any(problem.skipped for problem in problems)
+
+
+@pytest.mark.django_db
+def test_a_trainer_imports_the_gift_fixture_then_officials_get_partial_credit(client, trainer):
+    bank = factories.bank(name="Moodle 示例题库")
+    client.force_login(trainer)
+    url = reverse("quizzes_bank_import", args=[bank.pk])
+    upload = (FIXTURES / "questions.gift.txt").open("rb")
+    dry_run = client.post(url, {"file": upload}).content.decode()
+    # Every question with its answers, weights and feedback; what is left out and why.
+    assert "off-beige (50%)" in dry_run and "red (-100%)" in dry_run
+    assert "Cat (50%) — <em>What is it with Moodlers and cats?</em>" in dry_run
+    assert "不支持问答题" in dry_run and "不支持数值题" in dry_run and "不支持匹配题" in dry_run
+    # The two "TSL is blablabla." questions are the same question: it comes in once.
+    assert dry_run.count("重复：已在题库或本文件前面出现") == 1
+    assert "导入这 5 道题" in dry_run
+    token = dry_run.split('name="token" value="')[1].split('"')[0]
+    client.post(url, {"token": token})
+    assert bank.questions.count() == 5
+
+    weighted = Question.objects.get(bank=bank, type="multiple")
+    fill = Question.objects.get(bank=bank, type="fill")
+    quiz = factories.quiz(questions=[weighted, fill], shuffle_options=False)
+    choices = {choice.text: choice.pk for choice in weighted.choices.all()}
+
+    def score(choice_texts, typed):
+        attempt = attempt_start(user=UserFactory(official=True), quiz=quiz)
+        attempt_answer_save(
+            attempt=attempt, question_id=weighted.pk, response=[choices[t] for t in choice_texts]
+        )
+        attempt_answer_save(attempt=attempt, question_id=fill.pk, response=typed)
+        attempt_submit(attempt=attempt)
+        return [item.awarded for item in AttemptQuestion.objects.filter(attempt=attempt).order_by("position")]
+
+    assert score(["yellow", "off-beige"], "frog") == [Decimal("1.00"), Decimal("1.00")]
+    assert score(["yellow"], "Cat") == [Decimal("0.50"), Decimal("0.50")]  # half of each
+    assert score(["yellow", "red"], "dog") == [Decimal("0.00"), Decimal("0.00")]  # never below zero
+
+    again = client.post(url, {"file": (FIXTURES / "questions.gift.txt").open("rb")}).content.decode()
+    assert "此文件中的题目都已在题库中" in again and 'name="token"' not in again
+    assert bank.questions.count() == 5
+
+
+@pytest.mark.django_db
+def test_the_review_shows_each_options_share_and_feedback(client):
+
+    bank = factories.bank()
+    questions, _problems = parse("questions.gift.txt")
+    question_bank_import(bank=bank, questions=questions)
+    weighted = Question.objects.get(bank=bank, type="multiple")
+    quiz = factories.quiz(questions=[weighted], shuffle_options=False)
+    official = UserFactory(official=True)
+    attempt = attempt_start(user=official, quiz=quiz)
+    red = weighted.choices.get(text="red").pk
+    attempt_answer_save(attempt=attempt, question_id=weighted.pk, response=[red])
+    attempt_submit(attempt=attempt)
+    client.force_login(official)
+    review = client.get(reverse("attempt_result", args=[attempt.pk])).content.decode()
+    assert "50%" in review and "-100%" in review
+    assert '<p class="option__feedback">wrong</p>' in review  # the chosen option's feedback
+    assert "right; good!" not in review  # feedback of options not chosen stays hidden
