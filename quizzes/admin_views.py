@@ -20,6 +20,7 @@ from core.tabular.pending import pending_put, pending_take
 
 from .import_preview import preview
 from .importing import write
+from .importing.moodle_xml import write_moodle_xml
 from .importing.parse import parse_question_file
 from .models import QuestionBank, Quiz
 from .selectors import quiz_statistics
@@ -32,12 +33,15 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Question file"),
-        help_text=gettext_lazy("XLSX or CSV (our template), or Moodle GIFT / Aiken text (.txt, .gift)."),
+        help_text=gettext_lazy(
+            "XLSX or CSV (our template), Moodle XML (.xml), or Moodle GIFT / Aiken text (.txt, .gift)."
+        ),
     )
 
 
 def _download(data: bytes, filename: str) -> HttpResponse:
-    content_type = XLSX_TYPE if filename.endswith(".xlsx") else "text/csv; charset=utf-8"
+    content_types = {"xlsx": XLSX_TYPE, "xml": "application/xml", "csv": "text/csv; charset=utf-8"}
+    content_type = content_types[filename.rpartition(".")[2]]
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
     return response
@@ -120,6 +124,9 @@ def bank_export(request, bank_id: int, file_format: str):
     questions = question_bank_as_parsed(bank=bank)
     if file_format == "xlsx":
         return _download(write.export_xlsx(questions), f"{bank.name}.xlsx")
+    if file_format == "xml":
+        # Moodle XML keeps what the spreadsheet cannot: partial credit, feedback, formatting.
+        return _download(write_moodle_xml(questions, category=bank.name), f"{bank.name}.xml")
     return _download(write.export_csv(questions), f"{bank.name}.csv")
 
 

@@ -1,6 +1,8 @@
 """What makes a question answerable and a quiz's draw possible: checked when a trainer saves one
 in the admin, with messages in the trainer's language."""
 
+from decimal import Decimal
+
 from django.utils.translation import gettext as _
 
 from .importing.types import FILL, MULTIPLE, SINGLE, TRUE_FALSE
@@ -52,7 +54,8 @@ def weights_problem(*, type: str, weights: list) -> str | None:
     if type != MULTIPLE or all(weight is None for weight in weights):
         return None
     positive = sum(weight for weight in weights if weight is not None and weight > 0)
-    if positive != 100:
+    # Thirds are written 33.33: 99.99 % is full marks.
+    if abs(positive - 100) > Decimal("0.05"):
         return _(
             "The positive weights of a multiple-choice question must add up to 100%%; they add up "
             "to %(total)s%%."

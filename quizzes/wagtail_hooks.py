@@ -33,6 +33,7 @@ def bank_links(bank):
         (reverse("quizzes_bank_import", args=[bank.pk]), _("Import")),
         (reverse("quizzes_bank_export", args=[bank.pk, "xlsx"]), "XLSX"),
         (reverse("quizzes_bank_export", args=[bank.pk, "csv"]), "CSV"),
+        (reverse("quizzes_bank_export", args=[bank.pk, "xml"]), "Moodle XML"),
         (reverse("question:index") + f"?bank={bank.pk}", _("Questions")),
     ]
 

@@ -11,6 +11,7 @@ from core.tabular.text import decode_text
 from .aiken import parse_aiken
 from .gift import parse_gift
 from .limits import MAX_FILE_BYTES
+from .moodle_xml import parse_moodle_xml
 from .spreadsheet import parse_spreadsheet
 from .types import ParsedQuestion
 
@@ -21,14 +22,15 @@ GIFT_MARKUP = re.compile(r"(?<!\\)\{|^\s*::|^\s*\$CATEGORY:", re.IGNORECASE | re
 
 
 def parse_question_file(*, filename: str, data: bytes) -> tuple[list[ParsedQuestion], list[RowError]]:
-    """Parse an .xlsx, .csv, .gift, .aiken or .txt question file; every problem becomes a RowError."""
+    """Parse an .xlsx, .csv, .gift, .aiken, .xml (Moodle) or .txt question file; every problem
+    becomes a RowError."""
     extension = filename.rpartition(".")[2].lower() if "." in filename else ""
-    if extension != "xlsx" and extension not in TEXT_FORMATS:
+    if extension not in ("xlsx", "xml") and extension not in TEXT_FORMATS:
         return [], [
             file_error(
                 gettext(
                     "The file “%(filename)s” is not a supported type. "
-                    "Upload an .xlsx, .csv, .gift, .aiken or .txt file."
+                    "Upload an .xlsx, .csv, .gift, .aiken, .xml (Moodle XML) or .txt file."
                 ),
                 filename=filename,
             )
@@ -39,7 +41,9 @@ def parse_question_file(*, filename: str, data: bytes) -> tuple[list[ParsedQuest
     if not data.strip():
         return [], [file_error(gettext("The file is empty."))]
 
-    if extension in ("xlsx", "csv") or is_spreadsheet(data):
+    if extension == "xml":
+        questions, errors = parse_moodle_xml(data)
+    elif extension in ("xlsx", "csv") or is_spreadsheet(data):
         questions, errors = parse_spreadsheet(filename=filename, data=data)
     else:
         text = decode_text(data)

@@ -144,6 +144,9 @@ def as_parsed(question: Question, *, line: int = 0, with_tags: bool = False) -> 
         parsed.answer_feedback = [rule.feedback for rule in rules]
     elif question.type == TRUE_FALSE:
         parsed.true_false_answer = any(c.is_correct and c.text == TRUE_TEXT for c in choices)
+        right = next((c.feedback for c in choices if c.is_correct), "")
+        wrong = next((c.feedback for c in choices if not c.is_correct), "")
+        parsed.true_false_feedback = (right, wrong)
     else:
         parsed.options = [choice.text for choice in choices]
         parsed.correct = [index for index, choice in enumerate(choices) if choice.is_correct]

@@ -29,6 +29,8 @@ PROPER_NAMES = {
     "Aiken",
     "Moodle",
     "Moodle GIFT",
+    "Moodle XML",
+    "XML",
     "PDF",
     "URL",
     "MB",

@@ -32,7 +32,8 @@ def only_error(result):
 def test_an_unknown_extension_is_one_error(filename):
     message = only_error(parse_en(filename, b"anything"))
     assert message == (
-        f"The file “{filename}” is not a supported type. Upload an .xlsx, .csv, .gift, .aiken or .txt file."
+        f"The file “{filename}” is not a supported type. "
+        "Upload an .xlsx, .csv, .gift, .aiken, .xml (Moodle XML) or .txt file."
     )
 
 

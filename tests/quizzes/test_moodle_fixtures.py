@@ -137,3 +137,57 @@ def test_the_review_shows_each_options_share_and_feedback(client):
     assert "50%" in review and "-100%" in review
     assert '<p class="option__feedback">wrong</p>' in review  # the chosen option's feedback
     assert "right; good!" not in review  # feedback of options not chosen stays hidden
+
+
+def test_moodle_xml_fixtures():
+    questions, problems = parse("nested_categories_with_questions.xml")
+    assert [(q.type, q.stem, q.true_false_answer, q.tags) for q in questions] == [
+        ("true_false", "Testing Iota Question", True, ["Iota"]),
+        ("true_false", "Testing Kappa Question", True, ["Kappa"]),
+        ("true_false", "Testing Lambda Question", True, ["Lambda"]),
+        ("true_false", "Testing Mu Question", True, ["Mu"]),
+    ]
+    assert [(p.line, p.skipped) for p in problems] == [(55, True)]  # the essay, by its line
+    questions, problems = parse("export_category.xml")
+    assert [(q.stem, q.tags) for q in questions] == [("Testing Alpha Question", ["Alpha"])]
+    # Moodle's "invalid grades": 33 + 33.33333 + 33.33333 cannot make full marks.
+    questions, problems = parse("error_invalid_grades.xml")
+    assert not questions
+    assert [(p.line, p.skipped) for p in problems] == [(4, False)]
+    assert "99.66%" in problems[0].message
+
+
+def test_xml_attacks_are_refused():
+    laughs = (
+        b'<?xml version="1.0"?><!DOCTYPE q [<!ENTITY a "aaaaaaaaaa">'
+        b'<!ENTITY b "&a;&a;&a;&a;&a;">]><quiz>&b;</quiz>'
+    )
+    external = b'<?xml version="1.0"?><!DOCTYPE q [<!ENTITY x SYSTEM "file:///etc/passwd">]><quiz>&x;</quiz>'
+    for data in (laughs, external):
+        questions, problems = parse_question_file(filename="bank.xml", data=data)
+        assert not questions and len(problems) == 1 and not problems[0].skipped
+
+
+@pytest.mark.django_db
+def test_a_bank_exported_as_moodle_xml_imports_back_the_same(client, trainer):
+    source = factories.bank(name="舆情应对")
+    questions, _problems = parse("questions.gift.txt")
+    question_bank_import(bank=source, questions=questions)
+    client.force_login(trainer)
+    exported = client.get(reverse("quizzes_bank_export", args=[source.pk, "xml"]))
+    assert exported.status_code == 200 and exported["Content-Type"] == "application/xml"
+    again, problems = parse_question_file(filename="舆情应对.xml", data=exported.content)
+    assert not problems
+    copy = factories.bank(name="副本")
+    question_bank_import(bank=copy, questions=again)
+
+    def described(bank):
+        rows = []
+        for question in bank.questions.prefetch_related("choices").order_by("pk"):
+            options = [(c.text, c.is_correct, c.weight, c.feedback) for c in question.choices.all()]
+            rows.append(
+                (question.type, question.stem, question.accepted_answers, question.explanation, options)
+            )
+        return rows
+
+    assert described(copy) == described(source)
