@@ -22,6 +22,7 @@ from .import_preview import preview
 from .importing import write
 from .importing.moodle_xml import write_moodle_xml
 from .importing.parse import parse_question_file
+from .importing.word import template_docx
 from .models import QuestionBank, Quiz
 from .selectors import quiz_statistics
 from .services import duplicates_in, question_bank_as_parsed, question_bank_import
@@ -34,13 +35,19 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Question file"),
         help_text=gettext_lazy(
-            "XLSX or CSV (our template), Moodle XML (.xml), or Moodle GIFT / Aiken text (.txt, .gift)."
+            "XLSX or CSV (our template), Word (.docx, our layout), Moodle XML (.xml), "
+            "or Moodle GIFT / Aiken text (.txt, .gift)."
         ),
     )
 
 
 def _download(data: bytes, filename: str) -> HttpResponse:
-    content_types = {"xlsx": XLSX_TYPE, "xml": "application/xml", "csv": "text/csv; charset=utf-8"}
+    content_types = {
+        "xlsx": XLSX_TYPE,
+        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xml": "application/xml",
+        "csv": "text/csv; charset=utf-8",
+    }
     content_type = content_types[filename.rpartition(".")[2]]
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
@@ -132,6 +139,8 @@ def bank_export(request, bank_id: int, file_format: str):
 
 @permission_required("quizzes.view_question", raise_exception=True)
 def question_template(request, file_format: str):
+    if file_format == "docx":
+        return _download(template_docx(), "题库导入模板.docx")
     if file_format == "xlsx":
         return _download(write.template_xlsx(), "题库导入模板.xlsx")
     return _download(write.template_csv(), "题库导入模板.csv")

@@ -14,6 +14,7 @@ from .limits import MAX_FILE_BYTES
 from .moodle_xml import parse_moodle_xml
 from .spreadsheet import parse_spreadsheet
 from .types import ParsedQuestion
+from .word import parse_word
 
 TEXT_FORMATS = ("csv", "gift", "aiken", "txt")
 AIKEN_ANSWER = re.compile(r"^\s*ANSWER\s*[:：]", re.IGNORECASE | re.MULTILINE)
@@ -25,12 +26,12 @@ def parse_question_file(*, filename: str, data: bytes) -> tuple[list[ParsedQuest
     """Parse an .xlsx, .csv, .gift, .aiken, .xml (Moodle) or .txt question file; every problem
     becomes a RowError."""
     extension = filename.rpartition(".")[2].lower() if "." in filename else ""
-    if extension not in ("xlsx", "xml") and extension not in TEXT_FORMATS:
+    if extension not in ("xlsx", "xml", "docx") and extension not in TEXT_FORMATS:
         return [], [
             file_error(
                 gettext(
                     "The file “%(filename)s” is not a supported type. "
-                    "Upload an .xlsx, .csv, .gift, .aiken, .xml (Moodle XML) or .txt file."
+                    "Upload an .xlsx, .csv, .docx (Word), .gift, .aiken, .xml (Moodle XML) or .txt file."
                 ),
                 filename=filename,
             )
@@ -43,6 +44,8 @@ def parse_question_file(*, filename: str, data: bytes) -> tuple[list[ParsedQuest
 
     if extension == "xml":
         questions, errors = parse_moodle_xml(data)
+    elif extension == "docx":
+        questions, errors = parse_word(data)
     elif extension in ("xlsx", "csv") or is_spreadsheet(data):
         questions, errors = parse_spreadsheet(filename=filename, data=data)
     else:

@@ -30,6 +30,7 @@ PROPER_NAMES = {
     "Moodle",
     "Moodle GIFT",
     "Moodle XML",
+    "Word",
     "XML",
     "PDF",
     "URL",

@@ -9,6 +9,7 @@ from django.utils import translation
 from core import tabular
 from quizzes import importing
 from quizzes.importing.parse import parse_question_file
+from quizzes.importing.word import template_docx
 from quizzes.importing.write import template_csv, template_xlsx
 from tests.translations import PLACEHOLDER, chinese_translations, gettext_msgids
 
@@ -28,16 +29,16 @@ def only_error(result):
     return errors[0].message
 
 
-@pytest.mark.parametrize("filename", ["题库.xls", "题库.docx", "题库", "题库.xlsx.exe"])
+@pytest.mark.parametrize("filename", ["题库.xls", "题库.doc", "题库", "题库.xlsx.exe"])
 def test_an_unknown_extension_is_one_error(filename):
     message = only_error(parse_en(filename, b"anything"))
     assert message == (
         f"The file “{filename}” is not a supported type. "
-        "Upload an .xlsx, .csv, .gift, .aiken, .xml (Moodle XML) or .txt file."
+        "Upload an .xlsx, .csv, .docx (Word), .gift, .aiken, .xml (Moodle XML) or .txt file."
     )
 
 
-@pytest.mark.parametrize("filename", ["q.xlsx", "q.csv", "q.gift", "q.aiken", "q.txt"])
+@pytest.mark.parametrize("filename", ["q.xlsx", "q.csv", "q.gift", "q.aiken", "q.txt", "q.docx", "q.xml"])
 def test_an_empty_file_is_one_clear_error(filename):
     assert only_error(parse_en(filename, b"")) == "The file is empty."
 
@@ -85,9 +86,11 @@ def test_every_message_has_a_chinese_translation_with_the_same_placeholders():
         assert re.search(r"[\u4e00-\u9fff]", msgstr), msgid
 
 
-@pytest.mark.parametrize("extension", ["xlsx", "csv", "gift", "aiken", "txt"])
+@pytest.mark.parametrize("extension", ["xlsx", "csv", "gift", "aiken", "txt", "docx", "xml"])
 def test_mangled_files_never_raise(extension):
     seeds = {
+        "docx": template_docx(),
+        "xml": (Path(__file__).parent / "fixtures" / "moodle" / "export_category.xml").read_bytes(),
         "xlsx": template_xlsx(),
         "csv": template_csv(),
         "gift": "::T:: 题 {=对 ~错 ####解析}\n\n题 {T}\n\n题{=答案}。\n".encode(),
