@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext
 
-from core.tabular.errors import RowError
+from core.tabular.errors import RowError, error_at
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_QUESTIONS = 5000
@@ -18,3 +18,19 @@ def too_many_questions() -> RowError:
         message=gettext("The file has more than %(limit)s questions. Split it into smaller files.")
         % {"limit": MAX_QUESTIONS},
     )
+
+
+def option_problems(options: list[str], line: int) -> list[RowError]:
+    """What is wrong with a choice question's options: too few, too many, empty or too long."""
+    problems = []
+    if len(options) < 2:
+        problems.append(
+            error_at(gettext("Line %(line)s: a choice question needs at least two options."), line)
+        )
+    if len(options) > MAX_OPTIONS:
+        message = gettext("Line %(line)s: a question may have at most %(max)s options.")
+        problems.append(error_at(message, line, max=MAX_OPTIONS))
+    if any(not option or len(option) > MAX_OPTION_LENGTH for option in options):
+        message = gettext("Line %(line)s: an option is empty or longer than %(max)s characters.")
+        problems.append(error_at(message, line, max=MAX_OPTION_LENGTH))
+    return problems

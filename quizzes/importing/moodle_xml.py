@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from core.tabular.errors import RowError, error_at, file_error, skipped_at
 
 from ..rules import weights_problem
-from .limits import MAX_OPTION_LENGTH, MAX_OPTIONS, MAX_QUESTIONS, too_many_questions
+from .limits import MAX_QUESTIONS, option_problems, too_many_questions
 from .markup import HTML, MARKDOWN, MOODLE, PLAIN, plain, stem_rich_text
 from .types import FILL, MULTIPLE, SINGLE, STEM_FEATURES, TRUE_FALSE, ParsedQuestion
 
@@ -119,14 +119,7 @@ def _choices(question: ParsedQuestion, answers, single: bool, errors: list[RowEr
         question.option_weights = fractions
         if problem := weights_problem(type=MULTIPLE, weights=fractions):
             errors.append(error_at(gettext("Line %(line)s: ") + problem.replace("%", "%%"), line))
-    if len(question.options) < 2:
-        errors.append(error_at(gettext("Line %(line)s: a choice question needs at least two options."), line))
-    if len(question.options) > MAX_OPTIONS:
-        message = gettext("Line %(line)s: a question may have at most %(max)s options.")
-        errors.append(error_at(message, line, max=MAX_OPTIONS))
-    if any(not option or len(option) > MAX_OPTION_LENGTH for option in question.options):
-        message = gettext("Line %(line)s: an option is empty or longer than %(max)s characters.")
-        errors.append(error_at(message, line, max=MAX_OPTION_LENGTH))
+    errors.extend(option_problems(question.options, line))
 
 
 def _true_false(question: ParsedQuestion, answers, errors: list[RowError]) -> None:

@@ -26,7 +26,7 @@ from django.utils.translation import gettext
 from core.tabular.errors import RowError, error_at, file_error
 
 from .columns import DIFFICULTY_ALIASES, FALSE_WORDS, TRUE_WORDS
-from .limits import MAX_OPTION_LENGTH, MAX_OPTIONS, MAX_QUESTIONS, too_many_questions
+from .limits import MAX_QUESTIONS, option_problems, too_many_questions
 from .types import FILL, MULTIPLE, SINGLE, TRUE_FALSE, ParsedQuestion
 
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
@@ -115,16 +115,7 @@ def _question(draft: _Draft) -> tuple[ParsedQuestion | None, list[RowError]]:
         question.options = draft.options
         question.correct = sorted(set(indexes))
         question.type = SINGLE if len(question.correct) == 1 else MULTIPLE
-        if len(draft.options) < 2:
-            errors.append(
-                error_at(gettext("Line %(line)s: a choice question needs at least two options."), line)
-            )
-        if len(draft.options) > MAX_OPTIONS:
-            message = gettext("Line %(line)s: a question may have at most %(max)s options.")
-            errors.append(error_at(message, line, max=MAX_OPTIONS))
-        if any(not option or len(option) > MAX_OPTION_LENGTH for option in draft.options):
-            message = gettext("Line %(line)s: an option is empty or longer than %(max)s characters.")
-            errors.append(error_at(message, line, max=MAX_OPTION_LENGTH))
+        errors.extend(option_problems(draft.options, line))
     elif (word := unicodedata.normalize("NFKC", answer).casefold()) in TRUE_WORDS | FALSE_WORDS:
         question.type = TRUE_FALSE
         question.true_false_answer = word in TRUE_WORDS
