@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.forms import WagtailAdminPageForm
 
-PUBLISHING_ACTIONS = ("action-publish", "action-submit")
+PUBLISHING_ACTIONS = ("action-publish", "action-submit", "action-restart-workflow")
 
 
 class LessonPageForm(WagtailAdminPageForm):
@@ -15,7 +15,9 @@ class LessonPageForm(WagtailAdminPageForm):
         # Saving a draft is allowed, so a trainer can write the lesson before its quiz; only
         # publishing or submitting for review needs the quiz in place.
         publishing = any(action in self.data for action in PUBLISHING_ACTIONS)
-        if publishing and cleaned.get("completion_rule") == "quiz" and not self._has_quiz():
+        # Published on its own, the lesson needs its quiz live; in review, a draft quiz goes too.
+        live_only = "action-publish" in self.data
+        if publishing and cleaned.get("completion_rule") == "quiz" and not self._has_quiz(live_only):
             self.add_error(
                 "completion_rule",
                 _(
@@ -25,9 +27,10 @@ class LessonPageForm(WagtailAdminPageForm):
             )
         return cleaned
 
-    def _has_quiz(self) -> bool:
+    def _has_quiz(self, live_only: bool) -> bool:
         # The reverse one-to-one from quizzes; courses does not import quizzes.
-        return self.instance.pk is not None and getattr(self.instance, "quiz", None) is not None
+        quiz = getattr(self.instance, "quiz", None) if self.instance.pk is not None else None
+        return quiz is not None and (quiz.live or not live_only)
 
 
 class CoursePageForm(WagtailAdminPageForm):

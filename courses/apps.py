@@ -11,12 +11,13 @@ class CoursesConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from wagtail.signals import workflow_approved
+        from wagtail.signals import workflow_approved, workflow_submitted
 
-        from .review import submission_publish
+        from .review import submission_publish, submission_record
         from .setup import course_tree_ensure_after_migrate
 
         # The catalogue needs Wagtail's tables and the role groups, both ready after migrate.
         post_migrate.connect(course_tree_ensure_after_migrate, sender=self)
         # Approving a course's review publishes the lessons' and quizzes' drafts it carried.
+        workflow_submitted.connect(submission_record, dispatch_uid="course_submission_record")
         workflow_approved.connect(submission_publish, dispatch_uid="course_submission_publish")

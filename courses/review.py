@@ -25,25 +25,34 @@ def review_source(function: Callable[[CoursePage], Iterable]) -> None:
 
 
 def course_drafts(course: CoursePage) -> list:
-    """The course's lessons and other reviewed objects with changes not yet live."""
-    drafts = list(LessonPage.objects.child_of(course).filter(has_unpublished_changes=True).order_by("path"))
+    """The course's lessons and other reviewed objects with changes made since they were last
+    live (or never live). One a reviewer took down is not carried back by the next review."""
+    lessons = LessonPage.objects.child_of(course).filter(has_unpublished_changes=True).order_by("path")
+    drafts = list(lessons.select_related("latest_revision"))
     for source in _sources:
         drafts += [item for item in source(course) if item.has_unpublished_changes]
-    return drafts
+    return [item for item in drafts if _changed_since_live(item)]
 
 
-def submission_record(*, course: CoursePage) -> CourseSubmission | None:
-    """Freeze what the course's current submission carries: each draft's latest revision."""
-    # Read afresh: the page the admin view holds cached its workflow state before submitting.
-    state = CoursePage.objects.get(pk=course.pk).current_workflow_state
-    if state is None:
-        return None
-    revisions = [item.latest_revision for item in course_drafts(course) if item.latest_revision_id]
+def _changed_since_live(item) -> bool:
+    if item.latest_revision_id is None:
+        return False
+    if item.first_published_at is None or item.last_published_at is None:
+        return True
+    return item.latest_revision.created_at > item.last_published_at
+
+
+def submission_record(sender, instance: WorkflowState, user=None, **kwargs) -> None:
+    """workflow_submitted: a course's submission (or restart) freezes what it carries, each
+    draft's latest revision, in the transaction that starts the workflow."""
+    course = instance.content_object
+    if not isinstance(course, Page) or not issubclass(course.specific_class, CoursePage):
+        return
+    revisions = [item.latest_revision for item in course_drafts(course.specific)]
     submission, _created = CourseSubmission.objects.update_or_create(
-        workflow_state=state, defaults={"course": course}
+        workflow_state=instance, defaults={"course_id": course.pk}
     )
     submission.revisions.set(revisions)
-    return submission
 
 
 def submission_in_review(course: CoursePage) -> CourseSubmission | None:
@@ -54,12 +63,17 @@ def submission_in_review(course: CoursePage) -> CourseSubmission | None:
 
 
 def submission_publish(sender, instance: WorkflowState, user=None, **kwargs) -> None:
-    """workflow_approved: the course page is live; publish the revisions it carried."""
+    """workflow_approved: the course page is live; publish the revisions it carried, except
+    where a newer version has gone live since (published on its own meanwhile)."""
     submission = CourseSubmission.objects.filter(workflow_state=instance).first()
     if submission is None:
         return
     with transaction.atomic():
         for revision in submission.revisions.order_by("created_at"):
+            item = revision.content_object
+            live = getattr(item, "live_revision", None)
+            if item.live and live is not None and live.created_at >= revision.created_at:
+                continue
             revision.publish(user=user, skip_permission_checks=True)
 
 

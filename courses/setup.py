@@ -1,9 +1,12 @@
 """The course tree every installation needs: the catalogue as the site root, readable only
 after login, editable by trainers, published through review."""
 
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
+from wagtail.documents.models import Document
+from wagtail.images.models import Image
 from wagtail.models import (
     Collection,
     GroupApprovalTask,
@@ -89,9 +92,25 @@ def course_media_collection() -> Collection:
     return named_collection(COURSE_MEDIA_COLLECTION)
 
 
+def _course_media_collect(collection: Collection) -> None:
+    """Once, when the course media collection is made: the media uploaded before it (in the
+    root collection) move into it, except the images certificates use, which stay out of
+    trainers' reach."""
+    templates = apps.get_model("certificates", "CertificateTemplate").objects.values_list(
+        "background_id", "signature_id", "seal_id"
+    )
+    certificate_images = {image for row in templates for image in row if image}
+    root = Collection.get_first_root_node()
+    Image.objects.filter(collection=root).exclude(pk__in=certificate_images).update(collection=collection)
+    Document.objects.filter(collection=root).update(collection=collection)
+
+
 def _course_media_ensure(*groups: Group) -> None:
-    if Collection.get_first_root_node() is None:
+    root = Collection.get_first_root_node()
+    if root is None:
         return
+    if not root.get_children().filter(name=COURSE_MEDIA_COLLECTION).exists():
+        _course_media_collect(course_media_collection())
     collection = course_media_collection()
     for group in groups:
         GroupCollectionPermission.objects.filter(group=group, collection__depth=1).delete()

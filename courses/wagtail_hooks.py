@@ -7,9 +7,10 @@ from wagtail import hooks
 from wagtail.admin.widgets import Button
 
 from . import admin_views
+from .admin_forms import PUBLISHING_ACTIONS
 from .media_views import document_serve
 from .models import CoursePage
-from .review import submission_in_review, submission_record
+from .review import submission_in_review
 
 # Documents are served by courses' media view: access by the pages using them, byte ranges.
 hooks.register("before_serve_document", document_serve)
@@ -57,10 +58,10 @@ def course_statistics_header_button(page, user, view_name=None, next_url=None):
 @hooks.register("after_create_page")
 @hooks.register("after_edit_page")
 def course_submitted(request, page):
-    """A course submitted for review carries its lessons' and quizzes' drafts with it."""
-    if not isinstance(page, CoursePage) or "action-submit" not in request.POST:
+    """Tell the trainer what the course's review carries (recorded by courses.review)."""
+    if not isinstance(page, CoursePage) or not any(a in request.POST for a in PUBLISHING_ACTIONS):
         return
-    submission = submission_record(course=page)
+    submission = submission_in_review(CoursePage.objects.get(pk=page.pk))
     if submission is not None:
         count = submission.revisions.count()
         messages.info(
@@ -72,8 +73,3 @@ def course_submitted(request, page):
             )
             % {"count": count},
         )
-
-
-@hooks.register("register_page_listing_more_buttons")
-def course_statistics_listing_button(page, user, next_url=None):
-    yield from _statistics_button(page, user, priority=75)

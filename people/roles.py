@@ -45,9 +45,14 @@ ROLE_PERMISSIONS: dict[str, set[tuple[str, str]]] = {
         ("courses", "view_assignment"),
         *(
             ("quizzes", f"{action}_{model}")
-            for model in ("questionbank", "question", "quiz")
+            for model in ("questionbank", "question")
             for action in ("add", "change", "delete", "view")
         ),
+        # A quiz is never deleted by a trainer: it holds officials' attempts; it is unpublished
+        # through review instead.
+        ("quizzes", "add_quiz"),
+        ("quizzes", "change_quiz"),
+        ("quizzes", "view_quiz"),
     },
     REVIEWER: {
         ("wagtailadmin", "access_admin"),

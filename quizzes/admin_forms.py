@@ -8,7 +8,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from .importing.columns import FALSE_LABEL, TRUE_LABEL
 from .importing.types import TRUE_FALSE
-from .models import Choice, Question
+from .models import AcceptedAnswer, Choice, Question
 from .rules import draw_problem, question_problems, weights_problem
 
 
@@ -42,12 +42,20 @@ class QuestionForm(WagtailAdminModelForm):
             return cleaned  # its options are made on saving
         rows = _kept(self.formsets.get("choices"))
         options = [(row.get("text", "").strip(), bool(row.get("is_correct"))) for row in rows]
-        problem = weights_problem(type=cleaned.get("type"), weights=[row.get("weight") for row in rows])
+        problem = weights_problem(
+            type=cleaned.get("type"),
+            weights=[row.get("weight") for row in rows],
+            ticks=[bool(row.get("is_correct")) for row in rows],
+        )
         if problem:
             self.add_error(None, problem)
-        accepted = [
-            line.strip() for line in (cleaned.get("accepted_answers") or "").splitlines() if line.strip()
+        # What grading will accept: at least one answer worth full marks.
+        rules = [
+            rule
+            for line in (cleaned.get("accepted_answers") or "").splitlines()
+            if (rule := AcceptedAnswer.read(line))
         ]
+        accepted = [rule.text for rule in rules if rule.weight >= 100]
         for problem in question_problems(
             type=cleaned.get("type"), options=options, accepted_answers=accepted
         ):

@@ -7,6 +7,7 @@ import io
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -107,7 +108,14 @@ def _bank_import_confirm(request, bank: QuestionBank):
     if blocking(problems):
         messages.error(request, _("The file is no longer valid; upload it again."))
         return redirect("quizzes_bank_import", bank_id=bank.pk)
-    created = question_bank_import(bank=bank, questions=questions)
+    try:
+        created = question_bank_import(bank=bank, questions=questions)
+    except ValidationError as refused:
+        # The parsers check what the bank stores; this is the last line, and nothing was written.
+        messages.error(
+            request, _("Nothing was imported: %(reason)s") % {"reason": "; ".join(refused.messages)}
+        )
+        return redirect("quizzes_bank_import", bank_id=bank.pk)
     skipped = len(problems)
     messages.success(
         request,

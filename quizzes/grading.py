@@ -38,8 +38,10 @@ def grade(
     if question_type == FILL:
         if not isinstance(response, str):
             return Decimal("0")
-        shares = {normalise_text(answer): Decimal("100") for answer in correct}
-        shares.update({normalise_text(answer): share for answer, share in weights.items()})
+        shares: dict[str, Decimal] = {}
+        for answer, share in [*((answer, Decimal("100")) for answer in correct), *weights.items()]:
+            key = normalise_text(answer)
+            shares[key] = max(share, shares.get(key, Decimal("0")))  # "WiFi" and "%50%wifi": full
         return _share_of(max_score, shares.get(normalise_text(response), Decimal("0")))
     if not isinstance(response, list | tuple):
         return Decimal("0")

@@ -48,12 +48,31 @@ def question_problems(
     return []
 
 
-def weights_problem(*, type: str, weights: list) -> str | None:
-    """Why partial credit as given makes full marks impossible, or nothing. `weights` are the
-    options' percentages (None where the tick decides)."""
-    if type != MULTIPLE or all(weight is None for weight in weights):
+def effective_weights(*, type: str, weights: list, ticks: list[bool]) -> list[Decimal] | None:
+    """Each option's share of the score as grading uses it (frozen at the draw), or None when no
+    option has a weight and the ticks decide. An option left without a weight earns nothing if
+    unticked, else its part of full marks."""
+    if all(weight is None for weight in weights):
         return None
-    positive = sum(weight for weight in weights if weight is not None and weight > 0)
+    right = sum(ticks)
+    default = Decimal("100") / right if type == MULTIPLE and right else Decimal("100")
+    return [
+        Decimal(weight) if weight is not None else default if tick else Decimal("0")
+        for weight, tick in zip(weights, ticks, strict=True)
+    ]
+
+
+def weights_problem(*, type: str, weights: list, ticks: list[bool]) -> str | None:
+    """Why partial credit as given makes full marks impossible or misleading, or nothing."""
+    shares = effective_weights(type=type, weights=weights, ticks=ticks)
+    if shares is None:
+        return None
+    if type != MULTIPLE:
+        full = [index for index, share in enumerate(shares) if share >= 100]
+        if full != [index for index, tick in enumerate(ticks) if tick]:
+            return _("With weights, the ticked option must be the only one worth full marks.")
+        return None
+    positive = sum(share for share in shares if share > 0)
     # Thirds are written 33.33: 99.99 % is full marks.
     if abs(positive - 100) > Decimal("0.05"):
         return _(

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
-from .models import Attempt, AttemptStatus, Quiz
+from .models import AcceptedAnswer, Attempt, AttemptStatus, Quiz
 
 
 def _own_attempt(request, attempt_id: int) -> Attempt:
@@ -128,6 +128,17 @@ def attempt_submit(request, attempt_id: int):
     return redirect("attempt_result", attempt_id=attempt.pk)
 
 
+def _frozen_answers(item) -> list[AcceptedAnswer]:
+    """The accepted answers as graded (frozen at the draw), with today's feedback where the
+    answer is still there."""
+    feedback = {rule.text: rule.feedback for rule in item.question.accepted_answer_rules()}
+    answers = [(text, Decimal("100")) for text in item.correct]
+    answers += [(text, Decimal(share)) for text, share in item.weights.items()]
+    return [
+        AcceptedAnswer(text=text, weight=share, feedback=feedback.get(text, "")) for text, share in answers
+    ]
+
+
 @login_required
 def attempt_result(request, attempt_id: int):
     """Score, pass or fail, and the review when the quiz's policy allows it."""
@@ -145,7 +156,7 @@ def attempt_result(request, attempt_id: int):
                 share = item.weights.get(str(option.pk))
                 option.share = Decimal(share) if share is not None and Decimal(share) != 100 else None
             if item.question.type == "fill":
-                item.rules = item.question.accepted_answer_rules()
+                item.rules = _frozen_answers(item)
     return render(
         request,
         "quizzes/attempt_result.html",

@@ -9,7 +9,17 @@ from core.tabular.errors import RowError, error_at, skipped_at
 from core.tabular.text import split_lines
 
 from ..rules import weights_problem
-from .limits import MAX_OPTION_LENGTH, MAX_OPTIONS, MAX_QUESTIONS, MAX_TAG_LENGTH, too_many_questions
+from .limits import (
+    MAX_OPTION_LENGTH,
+    MAX_OPTIONS,
+    MAX_QUESTIONS,
+    MAX_TAG_LENGTH,
+    MAX_WEIGHT,
+    MIN_WEIGHT,
+    bounded,
+    too_many_questions,
+    weight_error,
+)
 from .markup import MOODLE, plain, stem_rich_text
 from .types import FILL, MULTIPLE, SINGLE, STEM_FEATURES, TRUE_FALSE, ParsedQuestion
 
@@ -165,7 +175,11 @@ def _choices(question: ParsedQuestion, body: str, errors: list[RowError]) -> Non
         errors.append(error_at(message, line, max=MAX_OPTION_LENGTH))
     if not question.correct:
         errors.append(error_at(gettext("Line %(line)s: the question has no correct answer."), line))
-    elif problem := weights_problem(type=question.type, weights=question.option_weights):
+    elif problem := weights_problem(
+        type=question.type,
+        weights=question.option_weights,
+        ticks=[index in question.correct for index in range(len(question.options))],
+    ):
         errors.append(error_at(gettext("Line %(line)s: ") + problem.replace("%", "%%"), line))
 
 
@@ -209,9 +223,9 @@ def _answers(line: int, body: str, errors: list[RowError]) -> list[_Answer]:
         if weight:
             content = content[weight.end() :]
         text, _, feedback = content.partition("#")
-        answers.append(
-            _Answer(
-                marker, Decimal(weight.group(1)) if weight else None, _formatted(text), _formatted(feedback)
-            )
-        )
+        share = bounded(weight.group(1), MIN_WEIGHT, MAX_WEIGHT) if weight else None
+        if weight and share is None:
+            errors.append(weight_error(weight.group(1), line))
+            share = Decimal("0")
+        answers.append(_Answer(marker, share, _formatted(text), _formatted(feedback)))
     return answers

@@ -1,5 +1,7 @@
 """Size limits shared by every question-file format, and the errors that enforce them."""
 
+from decimal import Decimal, InvalidOperation
+
 from django.utils.translation import gettext
 
 from core.tabular.errors import RowError, error_at
@@ -9,6 +11,8 @@ MAX_QUESTIONS = 5000
 MAX_OPTIONS = 6  # the spreadsheet template has columns 选项A to 选项F
 MAX_OPTION_LENGTH = 500  # Choice.text
 MAX_TAG_LENGTH = 100  # taggit's Tag.name
+MIN_SCORE, MAX_SCORE = Decimal("0.5"), Decimal("100")  # Question.score
+MIN_WEIGHT, MAX_WEIGHT = Decimal("-100"), Decimal("100")  # Choice.weight, in percent
 
 
 def too_many_questions() -> RowError:
@@ -34,3 +38,22 @@ def option_problems(options: list[str], line: int) -> list[RowError]:
         message = gettext("Line %(line)s: an option is empty or longer than %(max)s characters.")
         problems.append(error_at(message, line, max=MAX_OPTION_LENGTH))
     return problems
+
+
+def bounded(value, low: Decimal, high: Decimal) -> Decimal | None:
+    """The number written, if it is one (not NaN or infinite) from low to high; otherwise None."""
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() and low <= number <= high else None
+
+
+def weight_error(value, line: int) -> RowError:
+    message = gettext("Line %(line)s: the weight “%(value)s” must be a number from -100 to 100 (percent).")
+    return error_at(message, line, value=value)
+
+
+def score_error(value, line: int) -> RowError:
+    message = gettext("Line %(line)s: the score “%(value)s” must be a number from %(min)s to %(max)s.")
+    return error_at(message, line, value=value, min=MIN_SCORE, max=MAX_SCORE)

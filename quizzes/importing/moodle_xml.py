@@ -4,7 +4,7 @@ and short answer, with per-answer and general feedback; categories become tags. 
 question types are listed and left out."""
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from xml.etree.ElementTree import Element, SubElement, tostring
 
 from defusedxml import ElementTree
@@ -15,14 +15,23 @@ from django.utils.translation import gettext
 from core.tabular.errors import RowError, error_at, file_error, skipped_at
 
 from ..rules import weights_problem
-from .limits import MAX_QUESTIONS, option_problems, too_many_questions
+from .limits import (
+    MAX_QUESTIONS,
+    MAX_SCORE,
+    MAX_WEIGHT,
+    MIN_SCORE,
+    MIN_WEIGHT,
+    bounded,
+    option_problems,
+    score_error,
+    too_many_questions,
+    weight_error,
+)
 from .markup import HTML, MARKDOWN, MOODLE, PLAIN, plain, stem_rich_text
 from .types import FILL, MULTIPLE, SINGLE, STEM_FEATURES, TRUE_FALSE, ParsedQuestion
 
 FORMATS = {"html": HTML, "moodle_auto_format": MOODLE, "plain_text": PLAIN, "markdown": MARKDOWN}
 QUESTION_START = re.compile(rb"<question\b")
-# Files embedded in Moodle's text (images, audio) are not imported: links to them go.
-PLUGINFILE_LINK = re.compile(r"<a\b[^>]*@@PLUGINFILE@@[^>]*>(.*?)</a>", re.IGNORECASE | re.DOTALL)
 UNSUPPORTED = {
     "essay": lambda: gettext("Line %(line)s: essay questions are not supported."),
     "matching": lambda: gettext("Line %(line)s: matching questions are not supported."),
@@ -68,17 +77,22 @@ def _question(element, kind: str, line: int) -> tuple[ParsedQuestion | None, lis
     stem_format = FORMATS.get(
         stem_element.get("format", "html") if stem_element is not None else "html", HTML
     )
-    stem_source = PLUGINFILE_LINK.sub(r"\1", _text(stem_element))
+    stem_source = _text(stem_element)
     question = ParsedQuestion(
         line=line,
         type="",
         stem=plain(stem_source, stem_format),
         stem_html=stem_rich_text(stem_source, stem_format, STEM_FEATURES) if stem_source.strip() else "",
         explanation=_formatted(element.find("generalfeedback")),
-        score=_score(element),
     )
     errors = [] if question.stem else [error_at(gettext("Line %(line)s: the question text is empty."), line)]
-    answers = [_answer(answer) for answer in element.findall("answer")]
+    grade = (element.findtext("defaultgrade") or "1").strip()
+    score = bounded(grade, MIN_SCORE, MAX_SCORE)
+    if score is None:
+        errors.append(score_error(grade, line))
+    else:
+        question.score = score.quantize(Decimal("0.1"))
+    answers = [_answer(answer, line, errors) for answer in element.findall("answer")]
     if kind == "truefalse":
         _true_false(question, answers, errors)
     elif kind == "shortanswer":
@@ -89,11 +103,12 @@ def _question(element, kind: str, line: int) -> tuple[ParsedQuestion | None, lis
     return (None, errors) if errors else (question, [])
 
 
-def _answer(element) -> tuple[Decimal, str, str]:
+def _answer(element, line: int, errors: list[RowError]) -> tuple[Decimal, str, str]:
     """(fraction in percent, text, feedback)."""
-    try:
-        fraction = Decimal(element.get("fraction", "0"))
-    except InvalidOperation:
+    written = element.get("fraction", "0")
+    fraction = bounded(written, MIN_WEIGHT, MAX_WEIGHT)
+    if fraction is None:
+        errors.append(weight_error(written, line))
         fraction = Decimal("0")
     text = plain(_text(element), FORMATS.get(element.get("format", "moodle_auto_format"), MOODLE))
     return fraction, text, _formatted(element.find("feedback"))
@@ -117,7 +132,9 @@ def _choices(question: ParsedQuestion, answers, single: bool, errors: list[RowEr
         question.type = MULTIPLE
         question.correct = [index for index, fraction in enumerate(fractions) if fraction > 0]
         question.option_weights = fractions
-        if problem := weights_problem(type=MULTIPLE, weights=fractions):
+        if problem := weights_problem(
+            type=MULTIPLE, weights=fractions, ticks=[fraction > 0 for fraction in fractions]
+        ):
             errors.append(error_at(gettext("Line %(line)s: ") + problem.replace("%", "%%"), line))
     errors.extend(option_problems(question.options, line))
 
@@ -156,14 +173,6 @@ def _formatted(element) -> str:
     if element is None:
         return ""
     return plain(_text(element), FORMATS.get(element.get("format", "html"), HTML))
-
-
-def _score(element) -> Decimal:
-    try:
-        grade = Decimal((element.findtext("defaultgrade") or "1").strip())
-    except InvalidOperation:
-        return Decimal("1")
-    return max(grade.quantize(Decimal("0.1")), Decimal("0.5"))
 
 
 def _category_tag(path: str) -> str:

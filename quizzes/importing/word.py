@@ -17,7 +17,7 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from docx import Document
 
@@ -26,7 +26,16 @@ from django.utils.translation import gettext
 from core.tabular.errors import RowError, error_at, file_error
 
 from .columns import DIFFICULTY_ALIASES, FALSE_WORDS, TRUE_WORDS
-from .limits import MAX_QUESTIONS, option_problems, too_many_questions
+from .limits import (
+    MAX_QUESTIONS,
+    MAX_SCORE,
+    MAX_TAG_LENGTH,
+    MIN_SCORE,
+    bounded,
+    option_problems,
+    score_error,
+    too_many_questions,
+)
 from .types import FILL, MULTIPLE, SINGLE, TRUE_FALSE, ParsedQuestion
 
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
@@ -96,7 +105,7 @@ def _question(draft: _Draft) -> tuple[ParsedQuestion | None, list[RowError]]:
         type="",
         stem=draft.stem,
         explanation=draft.fields.get("解析", ""),
-        tags=[tag for tag in re.split(r"[，,、\s]+", draft.fields.get("标签", "")) if tag],
+        tags=[tag[:MAX_TAG_LENGTH] for tag in re.split(r"[，,、\s]+", draft.fields.get("标签", "")) if tag],
     )
     errors = []
     answer = draft.fields.get("答案", "").strip()
@@ -125,16 +134,11 @@ def _question(draft: _Draft) -> tuple[ParsedQuestion | None, list[RowError]]:
             dict.fromkeys(part for part in ANSWER_SEPARATORS.split(answer) if part)
         )
     if "分值" in draft.fields:
-        try:
-            question.score = Decimal(draft.fields["分值"])
-        except InvalidOperation:
-            errors.append(
-                error_at(
-                    gettext("Line %(line)s: the score “%(value)s” is not a number."),
-                    line,
-                    value=draft.fields["分值"],
-                )
-            )
+        score = bounded(draft.fields["分值"], MIN_SCORE, MAX_SCORE)
+        if score is None:
+            errors.append(score_error(draft.fields["分值"], line))
+        else:
+            question.score = score.quantize(Decimal("0.1"))
     if "难度" in draft.fields:
         if draft.fields["难度"] not in DIFFICULTY_ALIASES:
             message = gettext("Line %(line)s: the difficulty “%(value)s” is not 易, 中 or 难.")

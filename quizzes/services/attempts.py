@@ -24,8 +24,9 @@ from courses import services as course_services
 from people.services import official_lock
 
 from ..grading import grade
-from ..importing.types import FILL, MULTIPLE, SINGLE, TRUE_FALSE
+from ..importing.types import FILL, SINGLE, TRUE_FALSE
 from ..models import Attempt, AttemptQuestion, AttemptStatus, Question, Quiz
+from ..rules import effective_weights
 from ..signals import attempt_graded
 
 if TYPE_CHECKING:
@@ -174,16 +175,14 @@ def _frozen(attempt: Attempt, question: Question, position: int, quiz: Quiz) -> 
 def _option_weights(question: Question, choices) -> dict[str, str]:
     """Every option's weight when any option has one (Moodle's partial credit); otherwise none,
     and the ticks decide."""
-    if all(choice.weight is None for choice in choices):
+    shares = effective_weights(
+        type=question.type,
+        weights=[choice.weight for choice in choices],
+        ticks=[choice.is_correct for choice in choices],
+    )
+    if shares is None:
         return {}
-    right = [choice for choice in choices if choice.is_correct]
-    default_right = Decimal("100") / len(right) if question.type == MULTIPLE and right else Decimal("100")
-    return {
-        str(choice.pk): str(
-            choice.weight if choice.weight is not None else default_right if choice.is_correct else 0
-        )
-        for choice in choices
-    }
+    return {str(choice.pk): str(share) for choice, share in zip(choices, shares, strict=True)}
 
 
 def attempt_answer_save(

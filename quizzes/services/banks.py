@@ -1,11 +1,11 @@
 """Writes for question banks: importing parsed files, all or nothing, never a question twice."""
 
-import html
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape
 
+from ..importing.markup import HTML, plain
 from ..importing.types import FILL, TRUE_FALSE, ParsedQuestion
 from ..models import AcceptedAnswer, Choice, Question, QuestionBank
 
@@ -82,7 +82,7 @@ def _accepted_lines(parsed: ParsedQuestion) -> list[str]:
 
 def _choices(question: Question, parsed: ParsedQuestion) -> list[Choice]:
     if parsed.type == TRUE_FALSE:
-        right, wrong = parsed.true_false_feedback
+        right, wrong = (note[:500] for note in parsed.true_false_feedback)
         answer = parsed.true_false_answer
         return [
             Choice(
@@ -130,7 +130,7 @@ def as_parsed(question: Question, *, line: int = 0, with_tags: bool = False) -> 
     parsed = ParsedQuestion(
         line=line,
         type=question.type,
-        stem=html.unescape(strip_tags(question.stem)).strip(),
+        stem=plain(question.stem, HTML),  # line breaks and paragraphs read as spaces
         stem_html=question.stem,
         score=question.score,
         explanation=question.explanation,

@@ -145,3 +145,49 @@ def test_a_course_with_a_quiz_rule_lesson_without_its_quiz_is_not_submitted(clie
     assert "第一课 口令安全" in response.content.decode()
     assert not WorkflowState.objects.filter(object_id=str(course.pk)).exists()
     assert CoursePage.objects.get(pk=course.pk).live
+
+
+def test_a_lesson_published_meanwhile_is_not_rolled_back(client, trainer, course_in_progress):
+    client.force_login(trainer)
+    course = course_in_progress["course"]
+    submit(client, course)
+    urgent = LessonPage.objects.get(pk=course_in_progress["revised"].pk)
+    urgent.title = "第一课 紧急更正"
+    urgent.save_revision().publish()  # a reviewer's own fix, live before the course is approved
+    client.force_login(UserFactory(roles=(roles.REVIEWER,)))
+    approve(client, course)
+    assert LessonPage.objects.get(pk=urgent.pk).title == "第一课 紧急更正"
+    assert LessonPage.objects.get(pk=course_in_progress["new"].pk).live  # the rest went live
+
+
+def test_a_lesson_taken_down_is_not_carried_back(client, trainer, course_in_progress):
+    withdrawn = factories.lesson(course_in_progress["course"], title="第三课 已撤下")
+    LessonPage.objects.get(pk=withdrawn.pk).unpublish()
+    client.force_login(trainer)
+    submit(client, course_in_progress["course"])
+    carried = {revision.object_id for revision in CourseSubmission.objects.get().revisions.all()}
+    assert str(withdrawn.pk) not in carried
+
+
+def test_restarting_the_review_after_changes_were_requested_carries_the_drafts(
+    client, trainer, course_in_progress
+):
+    client.force_login(trainer)
+    course = course_in_progress["course"]
+    submit(client, course)
+    reviewer = UserFactory(roles=(roles.REVIEWER,))
+    client.force_login(reviewer)
+    state = WorkflowState.objects.get(object_id=str(course.pk), status="in_progress")
+    url = reverse(
+        "wagtailadmin_pages:workflow_action", args=[course.pk, "reject", state.current_task_state.pk]
+    )
+    client.post(url, {"comment": "请补充案例"})
+    client.force_login(trainer)
+    edit = reverse("wagtailadmin_pages:edit", args=[course.pk])
+    client.post(edit, {**course_form(course), "action-restart-workflow": "restart"})
+    restarted = WorkflowState.objects.get(object_id=str(course.pk), status="in_progress")
+    assert restarted.pk != state.pk
+    assert CourseSubmission.objects.get(workflow_state=restarted).revisions.count() == 3
+    client.force_login(reviewer)
+    approve(client, course)
+    assert Quiz.objects.get(pk=course_in_progress["quiz"].pk).live

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
+from wagtail.models import Collection
 
 from certificates.services import certificate_media_collection
 from courses.setup import course_media_collection
@@ -111,3 +112,17 @@ def test_officials_never_reach_the_media_library(client, official, course_image,
     response = client.get(reverse(name))
     assert response.status_code in (302, 403)
     assert "课程封面" not in response.content.decode()
+
+
+def test_media_uploaded_before_the_course_collection_move_into_it_but_seals_stay(trainer):
+    from certificates.models import CertificateTemplate
+    from courses.setup import COURSE_MEDIA_COLLECTION, course_tree_ensure
+
+    root = Collection.get_first_root_node()
+    Collection.objects.filter(name=COURSE_MEDIA_COLLECTION).delete()
+    old_cover = image_in(root, "旧课程封面")
+    old_seal = image_in(root, "旧公章")
+    CertificateTemplate.objects.create(name="旧模板", seal=old_seal)
+    course_tree_ensure()
+    assert Image.objects.get(pk=old_cover.pk).collection.name == COURSE_MEDIA_COLLECTION
+    assert Image.objects.get(pk=old_seal.pk).collection_id == root.pk

@@ -191,3 +191,53 @@ def test_a_quiz_rule_goes_for_review_only_with_its_quiz(trainer_client):
     edit = reverse("wagtailadmin_pages:edit", args=[lesson.pk])
     assert trainer_client.post(edit, lesson_form(**{"action-submit": "submit"})).status_code == 302
     assert WorkflowState.objects.filter(object_id=str(lesson.pk), status="in_progress").exists()
+
+
+@pytest.mark.parametrize(
+    ("type", "options", "message"),
+    [
+        # The ticked option worth only half: full marks impossible.
+        ("single", [("核实事实", True, "50"), ("立即删帖", False, "")], "打勾的选项必须是唯一得满分的选项"),
+        # An unticked option worth full marks while another is ticked.
+        (
+            "single",
+            [("核实事实", True, ""), ("立即删帖", False, "100")],
+            "打勾的选项必须是唯一得满分的选项",
+        ),
+        # A ticked option without weight counts its share: 100 + 50 is not 100.
+        ("multiple", [("甲", True, "100"), ("乙", True, ""), ("丙", False, "")], "正权重之和必须为 100%"),
+    ],
+)
+def test_weights_that_break_full_marks_are_refused(trainer_client, type, options, message):
+    bank = factories.bank()
+    data = nested_form_data(
+        {
+            "bank": bank.pk,
+            "type": type,
+            "score": "2",
+            "difficulty": 2,
+            "stem": rich_text("面对网络谣言，首先应当："),
+            "choices": inline_formset(
+                [
+                    {"text": text, "is_correct": "on" if correct else "", "weight": weight, "feedback": ""}
+                    for text, correct, weight in options
+                ]
+            ),
+            "accepted_answers": "",
+            "true_false_answer": "",
+            "explanation": "",
+            "tags": "",
+        }
+    )
+    refused = trainer_client.post(reverse("question:add"), data)
+    assert refused.status_code == 200
+    assert message in refused.content.decode()
+    assert not Question.objects.exists()
+
+
+def test_a_fill_in_whose_lines_accept_nothing_is_refused(trainer_client):
+    bank = factories.bank()
+    for accepted in ("#只是反馈", "%50%一半", "%0%*"):
+        refused = post_question(trainer_client, bank, type="fill", accepted=accepted)
+        assert "填空题至少需要一个参考答案" in refused.content.decode(), accepted
+    assert not Question.objects.exists()

@@ -90,3 +90,13 @@ def test_fill_in_matches_after_normalising():
 def test_normalise_text_collapses_spaces_and_width():
     assert normalise_text("  网络  安全 ") == "网络 安全"
     assert normalise_text("ＡＢＣ１２３") == "abc123"
+
+
+def test_a_partial_answer_never_lowers_a_full_one():
+    assert grade(
+        question_type="fill",
+        correct=["WiFi"],
+        response="wifi",
+        max_score=Decimal("2"),
+        weights={"wifi": "50"},
+    ) == Decimal("2.00")

@@ -16,6 +16,7 @@ from tests.factories.people import UserFactory
 from tests.quizzes import factories
 
 FIXTURES = Path(__file__).parent / "fixtures" / "moodle"
+EXPORT = (FIXTURES / "export_category.xml").read_text()
 
 
 def parse(name):
@@ -191,3 +192,31 @@ def test_a_bank_exported_as_moodle_xml_imports_back_the_same(client, trainer):
         return rows
 
     assert described(copy) == described(source)
+
+
+@pytest.mark.parametrize(
+    ("filename", "text"),
+    [
+        ("nan.xml", EXPORT.replace('fraction="100"', 'fraction="NaN"')),
+        ("inf.xml", EXPORT.replace('fraction="100"', 'fraction="Infinity"')),
+        ("big.xml", EXPORT.replace("<defaultgrade>1.0000000", "<defaultgrade>1E+40")),
+        ("zero.xml", EXPORT.replace("<defaultgrade>1.0000000", "<defaultgrade>0")),
+        ("huge.gift", "题 {=甲 ~%9999999%乙}"),
+    ],
+)
+def test_numbers_out_of_range_are_errors_not_crashes(filename, text):
+    questions, problems = parse_question_file(filename=filename, data=text.encode())
+    assert not questions and problems and not any(problem.skipped for problem in problems)
+
+
+@pytest.mark.django_db
+def test_line_breaks_do_not_hide_a_repeat():
+    bank = factories.bank()
+    for filename, text in (
+        ("a.gift", "第一行\n第二行 {=甲 ~乙}"),
+        ("b.gift", "[html]<p>第一段</p><p>第二段</p>{=甲 ~乙}"),
+    ):
+        for _ in range(2):
+            questions, _problems = parse_question_file(filename=filename, data=text.encode())
+            question_bank_import(bank=bank, questions=questions)
+    assert bank.questions.count() == 2
