@@ -414,6 +414,9 @@ class AttemptQuestion(models.Model):
     correct = models.JSONField(default=list)  # choice ids, or accepted answers for fill-in
     # Partial credit at the time of the draw: {choice id or accepted answer: percent}.
     weights = models.JSONField(default=dict, blank=True)
+    # What the official was shown, as drawn: {"type", "stem", "explanation", "options":
+    # {id: text}, "feedback": {id: text}}. An approved edit of the question never changes an attempt.
+    shown = models.JSONField(default=dict, blank=True)
     max_score = models.DecimalField(max_digits=5, decimal_places=1)
     response = models.JSONField(null=True, blank=True)  # choice ids, or the typed text
     answered_at = models.DateTimeField(null=True, blank=True)
@@ -428,3 +431,8 @@ class AttemptQuestion(models.Model):
 
     def __str__(self):
         return f"{self.attempt_id} #{self.position}"
+
+    @property
+    def question_type(self) -> str:
+        """The question's type when drawn: the frozen key is read by it."""
+        return self.shown.get("type") or self.question.type

@@ -1,4 +1,5 @@
 import json
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib import messages
@@ -25,14 +26,42 @@ def _visible_quiz(quiz_id: int) -> Quiz:
     return quiz
 
 
+@dataclass
+class ShownOption:
+    pk: int
+    text: str
+    feedback: str = ""
+    share: Decimal | None = None
+
+
 def _with_options(attempt_questions) -> list:
-    """The attempt's questions with their options in the frozen order and the chosen ones."""
+    """The attempt's questions as they were shown when drawn: stem, explanation and options in
+    the frozen order, with the chosen ones. Attempts drawn before the snapshot existed read the
+    question as it is."""
     items = list(attempt_questions.prefetch_related("question__choices"))
     for item in items:
-        choices = {choice.pk: choice for choice in item.question.choices.all()}
-        item.shown_options = [choices[pk] for pk in item.option_order if pk in choices]
+        shown = item.shown or _shown_now(item.question)
+        options = shown.get("options", {})
+        feedback = shown.get("feedback", {})
+        item.stem = shown.get("stem", "")
+        item.explanation = shown.get("explanation", "")
+        item.shown_options = [
+            ShownOption(pk, options[str(pk)], feedback.get(str(pk), ""))
+            for pk in item.option_order
+            if str(pk) in options
+        ]
         item.chosen = set(item.response) if isinstance(item.response, list) else set()
     return items
+
+
+def _shown_now(question) -> dict:
+    choices = question.choices.all()
+    return {
+        "stem": question.stem,
+        "explanation": question.explanation,
+        "options": {str(choice.pk): choice.text for choice in choices},
+        "feedback": {str(choice.pk): choice.feedback for choice in choices},
+    }
 
 
 @login_required
@@ -117,7 +146,7 @@ def attempt_submit(request, attempt_id: int):
             field = f"q{item.question_id}"
             if field not in request.POST:
                 continue
-            value = request.POST.get(field) if item.question.type == "fill" else request.POST.getlist(field)
+            value = request.POST.get(field) if item.question_type == "fill" else request.POST.getlist(field)
             try:
                 services.attempt_answer_save(attempt=attempt, question_id=item.question_id, response=value)
             except services.AttemptClosed:
@@ -150,12 +179,12 @@ def attempt_result(request, attempt_id: int):
     if review:
         items = _with_options(attempt.questions.select_related("question"))
         for item in items:
-            item.key = set(item.correct) if item.question.type != "fill" else set()
+            item.key = set(item.correct) if item.question_type != "fill" else set()
             # Partial credit: each option's share as frozen at the draw, shown beside it.
             for option in item.shown_options:
                 share = item.weights.get(str(option.pk))
                 option.share = Decimal(share) if share is not None and Decimal(share) != 100 else None
-            if item.question.type == "fill":
+            if item.question_type == "fill":
                 item.rules = _frozen_answers(item)
     return render(
         request,

@@ -78,6 +78,7 @@ ANSWER_FIELDS = [
     "answered_at",
     "awarded",
     "weights",
+    "shown",
 ]
 CERTIFICATE_FIELDS = [
     "id",
@@ -339,6 +340,7 @@ class HistoryWriter:
                         started + timedelta(minutes=position + 1),
                         QUESTION_SCORE if is_right else Decimal("0"),
                         "{}",  # no partial credit
+                        "{}",  # shown: the question as it is (the data set never edits one)
                     ),
                 )
             started = submitted + timedelta(days=1)

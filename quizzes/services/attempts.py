@@ -168,6 +168,13 @@ def _frozen(attempt: Attempt, question: Question, position: int, quiz: Quiz) -> 
         option_order=order,
         correct=correct,
         weights=weights,
+        shown={
+            "type": question.type,
+            "stem": question.stem,
+            "explanation": question.explanation,
+            "options": {str(choice.pk): choice.text for choice in choices},
+            "feedback": {str(choice.pk): choice.feedback for choice in choices if choice.feedback},
+        },
         max_score=question.score,
     )
 
@@ -216,7 +223,7 @@ def attempt_answer_save(
 
 
 def _clean_response(item: AttemptQuestion, response):
-    question_type = item.question.type
+    question_type = item.question_type
     if response in (None, "", []):
         return None
     if question_type == FILL:
@@ -283,7 +290,7 @@ def _grade(attempt: Attempt, *, now: datetime, by_deadline: bool) -> Attempt:
     items = list(AttemptQuestion.objects.filter(attempt=attempt).select_related("question"))
     for item in items:
         item.awarded = grade(
-            question_type=item.question.type,
+            question_type=item.question_type,
             correct=item.correct,
             response=item.response,
             max_score=item.max_score,

@@ -165,3 +165,27 @@ def test_the_quiz_admin_pages_open_for_trainers_and_reviewers(client, trainer, l
             assert response.status_code == 200, (user, name)
     client.force_login(trainer)
     assert client.get(reverse("quiz:add")).status_code == 200
+
+
+def test_an_attempt_shows_the_questions_as_drawn_whatever_is_edited_since(client, official, lesson):
+    bank = factories.bank()
+    question = factories.question(bank, stem="<p>原题干</p>", options=("原选项甲", "原选项乙"), correct=(0,))
+    question.explanation = "原解析"
+    question.save()
+    quiz = factories.quiz(questions=[question], lesson=lesson, shuffle_options=False)
+    attempt = services.attempt_start(user=official, quiz=quiz)
+    # The trainer rewrites the question while the official is answering.
+    question.stem = "<p>新题干</p>"
+    question.explanation = "新解析"
+    question.save()
+    question.choices.filter(text="原选项甲").update(text="新选项甲")
+    client.force_login(official)
+    take = client.get(reverse("attempt_take", args=[attempt.pk])).content.decode()
+    assert "原题干" in take and "原选项甲" in take
+    assert "新题干" not in take and "新选项甲" not in take
+    first = question.choices.order_by("sort_order").first()
+    services.attempt_answer_save(attempt=attempt, question_id=question.pk, response=[first.pk])
+    graded = services.attempt_submit(attempt=attempt)
+    assert graded.passed
+    result = client.get(reverse("attempt_result", args=[attempt.pk])).content.decode()
+    assert "原题干" in result and "原解析" in result and "新题干" not in result
