@@ -24,7 +24,8 @@ def quiz_of(*, lesson=None, course=None) -> Quiz | None:
 def course_quizzes(course: CoursePage) -> list[Quiz]:
     """The quizzes on a course's lessons and its final exam."""
     lessons = LessonPage.objects.child_of(course).values("pk")
-    return list(Quiz.objects.filter(Q(course=course) | Q(lesson__in=lessons)).order_by("pk"))
+    quizzes = Quiz.objects.filter(Q(course=course) | Q(lesson__in=lessons)).select_related("latest_revision")
+    return list(quizzes.order_by("pk"))
 
 
 def question_pages(question_ids) -> set[int]:

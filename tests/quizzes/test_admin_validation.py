@@ -35,8 +35,16 @@ def post_question(client, bank, *, type, options=(), accepted="", true_false_ans
             "score": "2",
             "difficulty": 2,
             "stem": rich_text("面对网络谣言，首先应当："),
+            # Options are (text, correct) or (text, correct, weight in percent).
             "choices": inline_formset(
-                [{"text": text, "is_correct": "on" if correct else ""} for text, correct in options]
+                [
+                    {
+                        "text": text,
+                        "is_correct": "on" if correct else "",
+                        "weight": weight[0] if weight else "",
+                    }
+                    for text, correct, *weight in options
+                ]
             ),
             "accepted_answers": accepted,
             "true_false_answer": true_false_answer,
@@ -209,27 +217,7 @@ def test_a_quiz_rule_goes_for_review_only_with_its_quiz(trainer_client):
     ],
 )
 def test_weights_that_break_full_marks_are_refused(trainer_client, type, options, message):
-    bank = factories.bank()
-    data = nested_form_data(
-        {
-            "bank": bank.pk,
-            "type": type,
-            "score": "2",
-            "difficulty": 2,
-            "stem": rich_text("面对网络谣言，首先应当："),
-            "choices": inline_formset(
-                [
-                    {"text": text, "is_correct": "on" if correct else "", "weight": weight, "feedback": ""}
-                    for text, correct, weight in options
-                ]
-            ),
-            "accepted_answers": "",
-            "true_false_answer": "",
-            "explanation": "",
-            "tags": "",
-        }
-    )
-    refused = trainer_client.post(reverse("question:add"), data)
+    refused = post_question(trainer_client, factories.bank(), type=type, options=options)
     assert refused.status_code == 200
     assert message in refused.content.decode()
     assert not Question.objects.exists()

@@ -9,6 +9,7 @@ import pytest
 
 from django.urls import reverse
 
+from people import roles
 from quizzes.importing.parse import parse_question_file
 from quizzes.models import AttemptQuestion, Question
 from quizzes.services import attempt_answer_save, attempt_start, attempt_submit, question_bank_import
@@ -220,3 +221,15 @@ def test_line_breaks_do_not_hide_a_repeat():
             questions, _problems = parse_question_file(filename=filename, data=text.encode())
             question_bank_import(bank=bank, questions=questions)
     assert bank.questions.count() == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [roles.OFFICIAL, roles.HR, roles.SITE_ADMIN])
+@pytest.mark.parametrize("file_format", ["xml", "xlsx", "csv"])
+def test_only_quiz_authors_download_a_bank_with_its_answer_keys(client, role, file_format):
+    bank = factories.bank()
+    question_bank_import(bank=bank, questions=parse("questions.gift.txt")[0])
+    client.force_login(UserFactory(roles=(role,)))
+    response = client.get(reverse("quizzes_bank_export", args=[bank.pk, file_format]))
+    assert response.status_code in (302, 403)
+    assert b"off-beige" not in response.content
