@@ -8,8 +8,10 @@ course, the versioned objects of theirs that belong to it.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from wagtail.models import Page, Revision, WorkflowState
@@ -17,11 +19,19 @@ from wagtail.models import Page, Revision, WorkflowState
 from .models import CoursePage, CourseSubmission, LessonPage
 
 _sources: list[Callable[[CoursePage], Iterable]] = []
+# model -> function(revisions, user) publishing what it can in bulk and returning the rest.
+_publishers: dict[type, Callable[[list[Revision], object], list[Revision]]] = {}
 
 
 def review_source(function: Callable[[CoursePage], Iterable]) -> None:
     """Register a function giving a course's other reviewed objects (with drafts and revisions)."""
     _sources.append(function)
+
+
+def review_publisher(model: type, function: Callable[[list[Revision], object], list[Revision]]) -> None:
+    """Register a bulk publisher for one model's revisions in an approved submission (a bank of
+    imported questions is thousands of them); what it returns is published one by one."""
+    _publishers[model] = function
 
 
 def course_drafts(course: CoursePage) -> list:
@@ -69,18 +79,42 @@ def submission_publish(sender, instance: WorkflowState, user=None, **kwargs) -> 
     if submission is None:
         return
     with transaction.atomic():
-        for revision in submission.revisions.order_by("created_at"):
-            item = revision.content_object
-            live = getattr(item, "live_revision", None)
-            if item.live and live is not None and live.created_at >= revision.created_at:
-                continue
-            revision.publish(user=user, skip_permission_checks=True)
+        for model, revisions in _by_model(submission.revisions.order_by("created_at")).items():
+            if model in _publishers:
+                revisions = _publishers[model](revisions, user)
+            objects = model._default_manager.in_bulk([revision.object_id for revision in revisions])
+            for revision in revisions:
+                item = objects[_pk(model, revision.object_id)]
+                live = getattr(item, "live_revision", None)
+                if item.live and live is not None and live.created_at >= revision.created_at:
+                    continue
+                revision.publish(user=user, skip_permission_checks=True)
 
 
 def submission_items(submission: CourseSubmission) -> list[tuple[object, Revision]]:
-    """(object, submitted revision) for a reviewer, lessons first in course order."""
+    """(object, submitted revision) for a reviewer: lessons first in course order, then the other
+    objects, kinds published in bulk (questions) last."""
     items = []
-    for revision in submission.revisions.all():
-        item = revision.content_object
-        items.append((item.specific if isinstance(item, Page) else item, revision))
-    return sorted(items, key=lambda pair: (not isinstance(pair[0], Page), getattr(pair[0], "path", "")))
+    for model, revisions in _by_model(submission.revisions.all()).items():
+        objects = model._default_manager.in_bulk([revision.object_id for revision in revisions])
+        items += [(objects[_pk(model, revision.object_id)], revision) for revision in revisions]
+    return sorted(
+        items,
+        key=lambda pair: (
+            not isinstance(pair[0], Page),
+            type(pair[0]) in _publishers,
+            getattr(pair[0], "path", ""),
+        ),
+    )
+
+
+def _by_model(revisions) -> dict[type, list[Revision]]:
+    """Revisions grouped by their objects' specific models, in the order given."""
+    grouped: dict[type, list[Revision]] = defaultdict(list)
+    for revision in revisions:
+        grouped[ContentType.objects.get_for_id(revision.content_type_id).model_class()].append(revision)
+    return grouped
+
+
+def _pk(model: type, object_id: str):
+    return model._meta.pk.to_python(object_id)

@@ -28,7 +28,7 @@ def demo_quizzes_load() -> int:
             name=f"{spec['title']}题库", defaults={"description": spec["summary"]}
         )
         questions = (
-            quiz_services.question_bank_import(bank=bank, questions=_parsed(spec["slug"]))
+            quiz_services.question_bank_import(bank=bank, questions=_parsed(spec["slug"]), live=True)
             if bank_created
             else list(bank.questions.order_by("pk"))
         )

@@ -58,10 +58,13 @@ ROLE_PERMISSIONS: dict[str, set[tuple[str, str]]] = {
         ("wagtailadmin", "access_admin"),
         ("wagtailimages", "choose_image"),
         ("wagtaildocs", "choose_document"),
-        # Reviewers approve quizzes in the course review workflow; trainers never publish one.
+        # Reviewers approve quizzes and questions in the course review workflow; trainers never
+        # publish either.
         ("quizzes", "change_quiz"),
         ("quizzes", "view_quiz"),
         ("quizzes", "publish_quiz"),
+        ("quizzes", "change_question"),
+        ("quizzes", "publish_question"),
         ("quizzes", "view_question"),
         ("quizzes", "view_questionbank"),
     },

@@ -63,16 +63,20 @@ class QuestionForm(WagtailAdminModelForm):
         return cleaned
 
     def save(self, commit=True):
-        question = super().save(commit=commit)
+        # The options go into the question's cluster, not the table: a change to a live
+        # question is saved as a revision only, until it is approved.
+        question = super().save(commit=False)
         answer = self.cleaned_data.get("true_false_answer")
-        if commit and question.type == TRUE_FALSE and answer:
-            question.choices.all().delete()
-            Choice.objects.bulk_create(
-                Choice(question=question, text=text, is_correct=correct, sort_order=order)
+        if question.type == TRUE_FALSE and answer:
+            question.choices = [
+                Choice(text=text, is_correct=correct, sort_order=order)
                 for order, (text, correct) in enumerate(
                     [(TRUE_LABEL, answer == "true"), (FALSE_LABEL, answer == "false")]
                 )
-            )
+            ]
+        if commit:
+            question.save()
+            self.save_m2m()
         return question
 
 

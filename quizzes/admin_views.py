@@ -109,7 +109,7 @@ def _bank_import_confirm(request, bank: QuestionBank):
         messages.error(request, _("The file is no longer valid; upload it again."))
         return redirect("quizzes_bank_import", bank_id=bank.pk)
     try:
-        created = question_bank_import(bank=bank, questions=questions)
+        created = question_bank_import(bank=bank, questions=questions, user=request.user)
     except ValidationError as refused:
         # The parsers check what the bank stores; this is the last line, and nothing was written.
         messages.error(
@@ -130,7 +130,15 @@ def _bank_import_confirm(request, bank: QuestionBank):
             "present": len(questions) - len(created),
         },
     )
-    return redirect(reverse("question:index") + f"?bank={bank.pk}")
+    if created:
+        messages.info(
+            request,
+            _(
+                "The imported questions are drafts: officials get them once a reviewer approves a "
+                "course whose quizzes use them."
+            ),
+        )
+    return redirect(reverse("question:list") + f"?bank={bank.pk}")
 
 
 @permission_required("quizzes.view_question", raise_exception=True)

@@ -15,19 +15,23 @@ class QuizzesConfig(AppConfig):
 
         from courses.media import media_page_resolver
         from courses.requirements import course_requirement
-        from courses.review import review_source
+        from courses.review import review_publisher, review_source
 
-        from .audit import quiz_history_audit
+        from .audit import quizzes_history_audit
         from .models import Question
-        from .selectors import course_quizzes, final_quiz_passed, question_pages
+        from .selectors import course_question_drafts, course_quizzes, final_quiz_passed, question_pages
+        from .services.banks import questions_publish_new
         from .setup import quiz_review_ensure_after_migrate
 
         # A course with a final exam completes only once the official has passed it.
         course_requirement(final_quiz_passed)
         # A question's image is seen by those who may see the pages its quizzes are on.
         media_page_resolver(Question, question_pages)
-        # A course's review carries its quizzes' drafts.
+        # A course's review carries its quizzes' drafts and the questions they use; imported
+        # questions go live in bulk.
         review_source(course_quizzes)
+        review_source(course_question_drafts)
+        review_publisher(Question, questions_publish_new)
         # The review workflow is made with the course tree (courses' post_migrate, run first).
         post_migrate.connect(quiz_review_ensure_after_migrate, sender=self)
-        post_save.connect(quiz_history_audit, sender=ModelLogEntry, dispatch_uid="quiz_history_audit")
+        post_save.connect(quizzes_history_audit, sender=ModelLogEntry, dispatch_uid="quizzes_history_audit")

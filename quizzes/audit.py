@@ -1,13 +1,15 @@
-"""Every change to a quiz is in the audit log the auditor reads: Wagtail's history of each
-quiz (created, edited as a draft, submitted, approved, rejected, published, unpublished,
-deleted) is mirrored there as it is written, with who did it."""
+"""Every change to a quiz or a question is in the audit log the auditor reads: Wagtail's
+history of each (created, edited as a draft, submitted, approved, rejected, published,
+unpublished, deleted) is mirrored there as it is written, with who did it."""
 
 from django.contrib.contenttypes.models import ContentType
 
 from audit.actions import AuditAction
 from audit.services import audit_record
 
-from .models import Quiz
+from .models import Question, Quiz
+
+AUDITED = {Quiz: "quiz", Question: "question"}
 
 ACTIONS = {
     "wagtail.create": AuditAction.CREATE,
@@ -21,9 +23,20 @@ ACTIONS = {
 }
 
 
-def quiz_history_audit(sender, instance, created, **kwargs) -> None:
-    """post_save of Wagtail's ModelLogEntry: an entry about a quiz becomes an audit row."""
-    if not created or instance.content_type_id != ContentType.objects.get_for_model(Quiz).pk:
+def quizzes_history_audit(sender, instance, created, **kwargs) -> None:
+    """post_save of Wagtail's ModelLogEntry: an entry about a quiz or a question becomes an
+    audit row."""
+    if not created:
+        return
+    object_type = next(
+        (
+            name
+            for model, name in AUDITED.items()
+            if instance.content_type_id == ContentType.objects.get_for_model(model).pk
+        ),
+        None,
+    )
+    if object_type is None:
         return
     action = ACTIONS.get(instance.action)
     if action is None and instance.action.startswith("wagtail.workflow."):
@@ -34,7 +47,7 @@ def quiz_history_audit(sender, instance, created, **kwargs) -> None:
     audit_record(
         user=instance.user,
         action=action,
-        object_type="quiz",
+        object_type=object_type,
         object_ids=[instance.object_id],
         detail=f"{instance.action} {instance.label}" + (f" revision={revision}" if revision else ""),
     )

@@ -88,8 +88,19 @@ class QuestionTag(TaggedItemBase):
     content_object = ParentalKey("quizzes.Question", on_delete=models.CASCADE, related_name="tagged_items")
 
 
-class Question(ClusterableModel):
-    """A question with its options, correct answer(s), score and explanation."""
+class QuestionQuerySet(models.QuerySet):
+    def live(self):
+        """What quizzes draw for officials: approved questions (the row holds the approved
+        version; a change awaiting review lives in a revision)."""
+        return self.filter(live=True)
+
+
+class Question(DraftStateMixin, RevisionMixin, ClusterableModel):
+    """A question with its options, correct answer(s), score and explanation.
+
+    Versioned like quizzes: a new question or a change to a live one is a draft until a
+    reviewer approves the course whose quizzes use it (courses.review).
+    """
 
     bank = models.ForeignKey(
         QuestionBank, verbose_name=_("bank"), on_delete=models.CASCADE, related_name="questions"
@@ -129,6 +140,8 @@ class Question(ClusterableModel):
     tags = ClusterTaggableManager(verbose_name=_("tags"), through=QuestionTag, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
+    objects = QuestionQuerySet.as_manager()
+
     panels = [
         FieldPanel("bank"),
         FieldRowPanel([FieldPanel("type"), FieldPanel("score"), FieldPanel("difficulty")]),
@@ -144,6 +157,8 @@ class Question(ClusterableModel):
     class Meta:
         verbose_name = _("question")
         verbose_name_plural = _("questions")
+        # As for quizzes: declared so the reviewers' role can hold it from the first migrate.
+        permissions = [("publish_question", "Can publish question")]
         indexes = [models.Index(fields=["bank", "difficulty"])]
 
     def __str__(self):

@@ -11,7 +11,16 @@ from django.utils import timezone
 from courses.models import CoursePage, LessonPage
 from people.models import User
 
-from .models import Attempt, AttemptQuestion, AttemptStatus, Choice, Quiz, ReviewPolicy, ScorePolicy
+from .models import (
+    Attempt,
+    AttemptQuestion,
+    AttemptStatus,
+    Choice,
+    Question,
+    Quiz,
+    ReviewPolicy,
+    ScorePolicy,
+)
 
 
 def quiz_of(*, lesson=None, course=None) -> Quiz | None:
@@ -26,6 +35,20 @@ def course_quizzes(course: CoursePage) -> list[Quiz]:
     lessons = LessonPage.objects.child_of(course).values("pk")
     quizzes = Quiz.objects.filter(Q(course=course) | Q(lesson__in=lessons)).select_related("latest_revision")
     return list(quizzes.order_by("pk"))
+
+
+def course_question_drafts(course: CoursePage) -> list[Question]:
+    """The questions with changes awaiting review that the course's quizzes use, as the quizzes
+    stand in their latest versions: their fixed questions and the banks they draw from."""
+    banks, fixed = set(), set()
+    for quiz in course_quizzes(course):
+        latest = quiz.latest_revision.as_object() if quiz.latest_revision_id else quiz
+        banks |= {rule.bank_id for rule in latest.draw_rules.all()}
+        fixed |= {link.question_id for link in latest.fixed_questions.all()}
+    if not banks and not fixed:
+        return []
+    drafts = Question.objects.filter(Q(bank_id__in=banks) | Q(pk__in=fixed), has_unpublished_changes=True)
+    return list(drafts.select_related("latest_revision").order_by("bank_id", "pk"))
 
 
 def question_pages(question_ids) -> set[int]:

@@ -1,3 +1,4 @@
+from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -7,7 +8,9 @@ from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, LiveStatusTagColumn
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.permission_policies.base import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.views.snippets import DeleteView, SnippetViewSet
 
 from . import admin_views
 from .admin_forms import QuestionForm, QuizForm
@@ -34,7 +37,7 @@ def bank_links(bank):
         (reverse("quizzes_bank_export", args=[bank.pk, "xlsx"]), "XLSX"),
         (reverse("quizzes_bank_export", args=[bank.pk, "csv"]), "CSV"),
         (reverse("quizzes_bank_export", args=[bank.pk, "xml"]), "Moodle XML"),
-        (reverse("question:index") + f"?bank={bank.pk}", _("Questions")),
+        (reverse("question:list") + f"?bank={bank.pk}", _("Questions")),
     ]
 
 
@@ -51,16 +54,45 @@ class QuestionBankViewSet(ModelViewSet):
     search_fields = ["name"]
 
 
-class QuestionViewSet(ModelViewSet):
+class QuestionPermissionPolicy(ModelPermissionPolicy):
+    """Deleting a live question takes it out of officials' quizzes: only those who may publish
+    questions may do it. A trainer deletes drafts that never went live."""
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_any_permission_for_instance(user, [action], instance)
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        if "delete" in actions and instance.live and not self.user_has_permission(user, "publish"):
+            actions = [action for action in actions if action != "delete"]
+        return self.user_has_any_permission(user, actions)
+
+
+register_permission_policy(Question, QuestionPermissionPolicy(Question))
+
+
+class QuestionDeleteView(DeleteView):
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        if not self.permission_policy.user_has_permission_for_instance(request.user, "delete", self.object):
+            raise PermissionDenied
+
+
+class QuestionViewSet(SnippetViewSet):
+    """Questions are snippets with drafts and revisions: a change reaches officials when a
+    reviewer approves a course whose quizzes use the question (courses.review)."""
+
     model = Question
     edit_handler = ObjectList(
         [*Question.panels[:4], FieldPanel("true_false_answer"), *Question.panels[4:]],
         base_form_class=QuestionForm,
     )
+    delete_view_class = QuestionDeleteView
     url_prefix = "questions"
+    url_namespace = "question"
+    menu_item_is_registered = True
     icon = "help"
     menu_label = _("Questions")
-    list_display = ["__str__", "bank", "type", "difficulty", "score"]
+    list_display = ["__str__", "bank", "type", "difficulty", "score", LiveStatusTagColumn()]
     list_filter = ["bank", "type", "difficulty"]
     search_fields = ["stem", "explanation"]
 

@@ -133,7 +133,7 @@ def _exam_add(course: Course, rng: random.Random) -> None:
                 difficulty=rng.choice([1, 2, 3]),
             )
         )
-    questions = question_bank_import(bank=bank, questions=parsed)[:QUESTIONS_PER_EXAM]
+    questions = question_bank_import(bank=bank, questions=parsed, live=True)[:QUESTIONS_PER_EXAM]
     quiz = Quiz.objects.create(
         title=f"{course.title}结业测验",
         course_id=course.pk,

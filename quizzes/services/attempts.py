@@ -123,12 +123,15 @@ def draw_questions(*, quiz: Quiz) -> list[Question]:
 
     The rules draw from the narrowest pool first, so a broad rule cannot use up the questions a
     narrower one needs (the admin checks every rule can be met: quizzes.admin_forms).
+    Only live questions are drawn, as they were approved (a change awaiting review is a revision).
     """
-    links = quiz.fixed_questions.select_related("question").prefetch_related("question__choices")
-    chosen: list[Question] = [link.question for link in links.order_by("sort_order")]
+    links = quiz.fixed_questions.filter(question__live=True).select_related("question")
+    chosen: list[Question] = [
+        link.question for link in links.prefetch_related("question__choices").order_by("sort_order")
+    ]
     pools = []
     for rule in quiz.draw_rules.all().order_by("sort_order"):
-        pool = Question.objects.filter(bank_id=rule.bank_id)
+        pool = Question.objects.live().filter(bank_id=rule.bank_id)
         if rule.tag:
             pool = pool.filter(tags__name=rule.tag)
         if rule.difficulty:

@@ -2,8 +2,16 @@
 
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Count, F
+from django.utils import timezone
 from django.utils.html import escape
+
+from wagtail.models import ModelLogEntry, Revision
+
+from audit.actions import AuditAction
+from audit.services import audit_record
 
 from ..importing.markup import HTML, plain
 from ..importing.types import FILL, TRUE_FALSE, ParsedQuestion
@@ -13,9 +21,15 @@ TRUE_TEXT = "正确"
 FALSE_TEXT = "错误"
 
 
-def question_bank_import(*, bank: QuestionBank, questions: list[ParsedQuestion]) -> list[Question]:
+def question_bank_import(
+    *, bank: QuestionBank, questions: list[ParsedQuestion], user=None, live: bool = False
+) -> list[Question]:
     """Add the parsed questions to the bank in one transaction: all of them or none. A question
-    the bank already holds (same type, text and answers) is not added again."""
+    the bank already holds (same type, text and answers) is not added again.
+
+    Imported questions are drafts, each with its first revision by `user`: they reach officials
+    when a reviewer approves a course whose quizzes use them. `live` is for content the
+    deployment itself vouches for (the demo's)."""
     present = {question_fingerprint(as_parsed(question)) for question in _with_answers(bank.questions)}
     created = []
     with transaction.atomic():
@@ -32,15 +46,70 @@ def question_bank_import(*, bank: QuestionBank, questions: list[ParsedQuestion])
                 score=parsed.score,
                 explanation=parsed.explanation,
                 difficulty=parsed.difficulty,
+                live=live,
             )
             question.full_clean(exclude=["tags"])
+            # Options and tags are held in the question's cluster and saved with it.
+            question.choices = _choices(parsed)
             if parsed.tags:
-                # Cluster tags are held in memory until the question is saved.
                 question.tags.add(*parsed.tags)
             question.save()
-            Choice.objects.bulk_create(_choices(question, parsed))
+            if not live:
+                question.save_revision(user=user, clean=False)
             created.append(question)
     return created
+
+
+def questions_publish_new(revisions: list[Revision], user=None) -> list[Revision]:
+    """Publish at once the questions that never went live and whose only version is the one
+    submitted (imported, or added and not edited since): their row already holds it, so going
+    live is a flag. Return the other revisions, for Wagtail to publish one by one."""
+    content_type = ContentType.objects.get_for_model(Question)
+    submitted = {int(revision.object_id): revision for revision in revisions}
+    version_counts = dict(
+        Revision.objects.filter(content_type=content_type, object_id__in=[str(pk) for pk in submitted])
+        .values("object_id")
+        .annotate(count=Count("pk"))
+        .values_list("object_id", "count")
+    )
+    fresh = Question.objects.filter(
+        pk__in=[pk for pk in submitted if version_counts.get(str(pk)) == 1],
+        live=False,
+        first_published_at=None,
+    )
+    published = set(fresh.values_list("pk", flat=True))
+    if published:
+        now = timezone.now()
+        fresh.update(
+            live=True,
+            has_unpublished_changes=False,
+            first_published_at=now,
+            last_published_at=now,
+            live_revision_id=F("latest_revision_id"),
+        )
+        ModelLogEntry.objects.bulk_create(
+            ModelLogEntry(
+                content_type=content_type,
+                object_id=str(pk),
+                label=submitted[pk].object_str,
+                action="wagtail.publish",
+                revision=submitted[pk],
+                user=user,
+                timestamp=now,
+                content_changed=True,
+            )
+            for pk in sorted(published)
+        )
+        # Bulk rows send no post_save, so the audit log gets one row for them all.
+        audit_record(
+            user=user,
+            action=AuditAction.PUBLISH,
+            object_type="question",
+            object_ids=sorted(published),
+            row_count=len(published),
+            detail="wagtail.publish (course review, new questions)",
+        )
+    return [revision for pk, revision in submitted.items() if pk not in published]
 
 
 def question_fingerprint(parsed: ParsedQuestion) -> tuple:
@@ -80,20 +149,18 @@ def _accepted_lines(parsed: ParsedQuestion) -> list[str]:
     ]
 
 
-def _choices(question: Question, parsed: ParsedQuestion) -> list[Choice]:
+def _choices(parsed: ParsedQuestion) -> list[Choice]:
     if parsed.type == TRUE_FALSE:
         right, wrong = (note[:500] for note in parsed.true_false_feedback)
         answer = parsed.true_false_answer
         return [
             Choice(
-                question=question,
                 text=TRUE_TEXT,
                 is_correct=answer is True,
                 sort_order=0,
                 feedback=right if answer is True else wrong,
             ),
             Choice(
-                question=question,
                 text=FALSE_TEXT,
                 is_correct=answer is False,
                 sort_order=1,
@@ -104,7 +171,6 @@ def _choices(question: Question, parsed: ParsedQuestion) -> list[Choice]:
     feedback = parsed.option_feedback or [""] * len(parsed.options)
     return [
         Choice(
-            question=question,
             text=text,
             is_correct=index in parsed.correct,
             weight=weight,

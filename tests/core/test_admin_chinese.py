@@ -123,6 +123,8 @@ def authoring():
     quiz.save_revision().publish()
     quiz.pass_mark = 80
     quiz.save_revision()
+    question.explanation = "依据课程第二课。"
+    question.save_revision()  # a change to a live question, awaiting review
     return {"course": course, "lesson": lesson, "bank": bank, "question": question, "quiz": quiz}
 
 
@@ -144,9 +146,10 @@ def trainer_pages(authoring) -> list[str]:
         reverse("wagtaildocs:add"),
         reverse("questionbank:index"),
         reverse("questionbank:add"),
-        reverse("question:index"),
+        reverse("question:list"),
         reverse("question:add"),
         reverse("question:edit", args=[authoring["question"].pk]),
+        reverse("question:history", args=[authoring["question"].pk]),
         reverse("quiz:list"),
         reverse("quiz:add"),
         reverse("quiz:edit", args=[quiz.pk]),
@@ -165,6 +168,9 @@ def reviewer_pages(authoring) -> list[str]:
         reverse("quiz:list"),
         reverse("quiz:edit", args=[quiz.pk]),
         reverse("quiz:revisions_compare", args=[quiz.pk, "live", "latest"]),
+        reverse("question:list"),
+        reverse("question:edit", args=[authoring["question"].pk]),
+        reverse("question:revisions_compare", args=[authoring["question"].pk, "live", "latest"]),
         reverse("wagtailadmin_reports:workflow"),
         reverse("courses_course_submission", args=[authoring["course"].pk]),
     ]

@@ -13,6 +13,7 @@ from people import roles
 from quizzes.importing.parse import parse_question_file
 from quizzes.models import AttemptQuestion, Question
 from quizzes.services import attempt_answer_save, attempt_start, attempt_submit, question_bank_import
+from quizzes.services.banks import questions_publish_new
 from tests.factories.people import UserFactory
 from tests.quizzes import factories
 
@@ -97,6 +98,11 @@ def test_a_trainer_imports_the_gift_fixture_then_officials_get_partial_credit(cl
     token = dry_run.split('name="token" value="')[1].split('"')[0]
     client.post(url, {"token": token})
     assert bank.questions.count() == 5
+    # Drafts by the trainer, until a reviewer approves a course using them (courses.review).
+    imported = list(bank.questions.select_related("latest_revision"))
+    assert not any(question.live for question in imported)
+    assert {question.latest_revision.user for question in imported} == {trainer}
+    assert questions_publish_new([question.latest_revision for question in imported]) == []
 
     weighted = Question.objects.get(bank=bank, type="multiple")
     fill = Question.objects.get(bank=bank, type="fill")
@@ -126,7 +132,7 @@ def test_the_review_shows_each_options_share_and_feedback(client):
 
     bank = factories.bank()
     questions, _problems = parse("questions.gift.txt")
-    question_bank_import(bank=bank, questions=questions)
+    question_bank_import(bank=bank, questions=questions, live=True)
     weighted = Question.objects.get(bank=bank, type="multiple")
     quiz = factories.quiz(questions=[weighted], shuffle_options=False)
     official = UserFactory(official=True)
