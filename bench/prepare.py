@@ -1,6 +1,7 @@
 """Prepares a load-test run on a database built by `manage.py build_scale_data`: a session for
-each of N officials (and for HR and a site administrator), open attempts on a practice quiz
-for the quiz scenario, and one file of requests per scenario for wrk (see wrk/scenario.lua).
+each of N officials (and for HR, a trainer and a site administrator), open attempts on a
+practice quiz for the quiz scenario, and one file of requests per scenario for wrk (see
+wrk/scenario.lua).
 
 Runs under the same settings and SECRET_KEY as the server, so the sessions are valid there.
 """
@@ -22,6 +23,8 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.core.files.storage import default_storage
+from django.db.models import Count
+from django.urls import reverse
 from django.utils.crypto import get_random_string
 
 from wagtail.documents.models import Document
@@ -39,6 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import HTTP_SCENARIOS, THREADS  # noqa: E402
 
 ADMIN_EMPLOYEE_ID = "bench-admin"
+TRAINER_EMPLOYEE_ID = "bench-trainer"
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
 PRACTICE_TITLE = "基准练习测验"
@@ -139,11 +143,23 @@ def lecture_video() -> Document:
     return document
 
 
-def staff_user(employee_id: str, role: str) -> User:
+def staff_user(employee_id: str, role: str, full_name: str = "基准管理员") -> User:
     user = User.objects.filter(employee_id=employee_id).first()
     return user or user_create(
-        employee_id=employee_id, full_name="基准管理员", password=scale_people.PASSWORD, roles=(role,)
+        employee_id=employee_id, full_name=full_name, password=scale_people.PASSWORD, roles=(role,)
     )
+
+
+def most_studied_course() -> tuple[int, int]:
+    """The course with the most lesson progress rows, and their number: the statistics page
+    reads every one of them."""
+    busiest = (
+        LessonProgress.objects.values("course_id")
+        .annotate(rows=Count("pk"))
+        .order_by("-rows", "course_id")
+        .first()
+    )
+    return busiest["course_id"], busiest["rows"]
 
 
 def main():
@@ -202,6 +218,11 @@ def main():
     for _ in range(10):
         files["records_page"].append(hr_visitor.line("GET", "/records/?" + urlencode({"unit": unit.pk})))
         files["unit_summary"].append(hr_visitor.line("GET", f"/records/units/{unit.pk}/"))
+    # A trainer (the catalogue's editors' role) on the admin statistics of the busiest course.
+    trainer = Visitor(staff_user(TRAINER_EMPLOYEE_ID, roles.TRAINER, full_name="基准培训管理员"))
+    stats_course, stats_rows = most_studied_course()
+    stats_url = reverse("courses_course_stats", args=[stats_course])
+    files["course_stats"].extend(trainer.line("GET", stats_url) for _ in range(10))
     admin = Visitor(staff_user(ADMIN_EMPLOYEE_ID, roles.SITE_ADMIN))
     for name, lines in files.items():
         (work / f"{name}.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -212,6 +233,9 @@ def main():
         "unit": unit.name,
         "records": CurriculumRecord.objects.count(),
         "enrollments": CourseEnrollment.objects.count(),
+        "stats_course": CoursePage.objects.get(pk=stats_course).title,
+        "stats_course_progress_rows": stats_rows,
+        "stats_course_enrollments": CourseEnrollment.objects.filter(course_id=stats_course).count(),
         "admin_cookie": admin.cookie,
         "hr_cookie": hr_visitor.cookie,
     }

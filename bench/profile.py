@@ -3,7 +3,8 @@
     DJANGO_SETTINGS_MODULE=training_site.settings.production SECRET_KEY=... ALLOWED_HOSTS=127.0.0.1 \\
     SITE_URL=http://127.0.0.1 DATABASE_URL=... python bench/profile.py lesson_page [--requests 200]
 
-Scenarios: learner_home, course_page, lesson_page, heartbeat, records_page, unit_summary.
+Scenarios: learner_home, course_page, lesson_page, heartbeat, records_page, unit_summary,
+course_stats.
 """
 
 import argparse
@@ -20,13 +21,14 @@ django.setup()
 from pyinstrument import Profiler
 
 from django.test import Client
+from django.urls import reverse
 
 from demo.scale.people import HR_EMPLOYEE_ID
 from people.models import User
 from records.models import CurriculumRecord, RecordStatus
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from prepare import next_lesson  # noqa: E402
+from prepare import TRAINER_EMPLOYEE_ID, most_studied_course, next_lesson  # noqa: E402
 
 
 def request_for(scenario: str):
@@ -36,6 +38,9 @@ def request_for(scenario: str):
         unit = hr.managed_units.get()
         path = f"/records/?unit={unit.pk}" if scenario == "records_page" else f"/records/units/{unit.pk}/"
         return hr, "get", path
+    if scenario == "course_stats":
+        trainer = User.objects.get(employee_id=TRAINER_EMPLOYEE_ID)  # made by bench/prepare.py
+        return trainer, "get", reverse("courses_course_stats", args=[most_studied_course()[0]])
     user_id, curriculum_id = CurriculumRecord.objects.filter(status=RecordStatus.IN_PROGRESS).values_list(
         "user_id", "curriculum_id"
     )[0]

@@ -9,8 +9,20 @@ import polib
 
 import wagtail
 
-# The Wagtail apps whose strings trainers, reviewers and administrators see.
-APPS = ("admin", "documents", "images", "snippets", "users", "locale", "contrib/redirects", "sites", "search")
+# The Wagtail apps whose strings trainers, reviewers and administrators see ("." is the core
+# app: locks, workflow states, page and revision models).
+APPS = (
+    ".",
+    "admin",
+    "documents",
+    "images",
+    "snippets",
+    "users",
+    "locale",
+    "contrib/redirects",
+    "sites",
+    "search",
+)
 DOMAINS = ("django", "djangojs")
 LANGUAGE = "zh_Hans"
 

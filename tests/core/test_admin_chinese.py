@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from core.wagtail_catalogue import DOMAINS, catalogue_path, wagtail_untranslated
 from courses.models import CourseIndexPage
+from courses.setup import review_workflow
 from people import roles
 from tests.courses import factories as course_factories
 from tests.factories.people import UserFactory
@@ -125,7 +126,17 @@ def authoring():
     quiz.save_revision()
     question.explanation = "依据课程第二课。"
     question.save_revision()  # a change to a live question, awaiting review
-    return {"course": course, "lesson": lesson, "bank": bank, "question": question, "quiz": quiz}
+    in_review = course_factories.course(title="审核中的课程")
+    in_review.save_revision()
+    review_workflow().start(in_review, UserFactory(trainer=True))
+    return {
+        "course": course,
+        "lesson": lesson,
+        "bank": bank,
+        "question": question,
+        "quiz": quiz,
+        "in_review": in_review,
+    }
 
 
 def trainer_pages(authoring) -> list[str]:
@@ -137,6 +148,8 @@ def trainer_pages(authoring) -> list[str]:
         reverse("wagtailadmin_explore", args=[course.pk]),
         reverse("wagtailadmin_pages:edit", args=[course.pk]),
         reverse("wagtailadmin_pages:edit", args=[lesson.pk]),
+        # Locked while in review: the lock's banner and the action menu.
+        reverse("wagtailadmin_pages:edit", args=[authoring["in_review"].pk]),
         reverse("wagtailadmin_pages:add", args=["courses", "lessonpage", course.pk]),
         reverse("wagtailadmin_pages:history", args=[lesson.pk]),
         reverse("courses_course_stats", args=[course.pk]),
