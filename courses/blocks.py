@@ -4,9 +4,11 @@ No raw HTML block: rich text is limited to the features below, so pasted markup 
 the page or run scripts.
 """
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import blocks
+from wagtail.blocks import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 
@@ -35,6 +37,10 @@ class CaptionedImageBlock(blocks.StructBlock):
         template = "blocks/image.html"
 
 
+VIDEO_EXTENSIONS = {"mp4", "webm"}
+CAPTION_EXTENSIONS = {"vtt"}
+
+
 class VideoBlock(blocks.StructBlock):
     """A video file from the document library, served by the application itself."""
 
@@ -51,6 +57,23 @@ class VideoBlock(blocks.StructBlock):
         icon = "media"
         label = _("Video")
         template = "blocks/video.html"
+
+    def clean(self, value):
+        value = super().clean(value)
+        errors = {}
+        video, captions = value.get("video"), value.get("captions")
+        if video is not None and video.file_extension.lower() not in VIDEO_EXTENSIONS:
+            errors["video"] = ValidationError(
+                _("Choose an MP4 or WebM video file here; “%(title)s” is not one.") % {"title": video.title}
+            )
+        if captions is not None and captions.file_extension.lower() not in CAPTION_EXTENSIONS:
+            errors["captions"] = ValidationError(
+                _("Choose a WebVTT (.vtt) subtitles file here; “%(title)s” is not one.")
+                % {"title": captions.title}
+            )
+        if errors:
+            raise StructBlockValidationError(block_errors=errors)
+        return value
 
 
 class DocumentBlock(blocks.StructBlock):

@@ -2,13 +2,18 @@
 
 import pytest
 
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
+from wagtail.blocks import StructBlockValidationError
+from wagtail.documents.models import Document
 from wagtail.models import Page, WorkflowState
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
+from courses.blocks import VideoBlock
 from courses.models import CourseIndexPage, CoursePage, LessonPage
 from people import roles
+from tests.courses.factories import video
 from tests.factories.people import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +134,16 @@ def test_trainer_previews_a_course_draft(client):
     response = client.get(reverse("wagtailadmin_pages:view_draft", args=[course.pk]))
     assert response.status_code == 200
     assert "草稿课程" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_video_block_takes_a_video_and_its_subtitles_not_the_other_way_round():
+    """What was seen in the browser: the subtitles chosen as the video and the video as the
+    subtitles saved, and the lesson showed a player that could never play."""
+    subtitles = Document.objects.create(title="字幕", file=ContentFile(b"WEBVTT\n", name="subtitles.vtt"))
+    block = VideoBlock()
+    with pytest.raises(StructBlockValidationError) as refused:
+        block.clean(block.to_python({"video": subtitles.pk, "captions": video().pk}))
+    assert set(refused.value.block_errors) == {"video", "captions"}
+    assert "MP4" in str(refused.value.block_errors["video"])
+    assert block.clean(block.to_python({"video": video().pk, "captions": subtitles.pk}))
