@@ -1,10 +1,13 @@
 """The course's and lesson's admin forms: a lesson completed by its quiz goes live (alone, or
-in its course's review) only with that quiz."""
+in its course's review) only with that quiz, and a course only with quizzes whose draws can be
+met (courses.review_checks)."""
 
 from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.forms import WagtailAdminPageForm
+
+from .review_checks import review_problems
 
 PUBLISHING_ACTIONS = ("action-publish", "action-submit", "action-restart-workflow")
 
@@ -42,6 +45,8 @@ class CoursePageForm(WagtailAdminPageForm):
             for title in self._lessons_without_their_quiz():
                 message = _("The lesson “%(lesson)s” is completed by a quiz it does not have yet.")
                 self.add_error(None, message % {"lesson": title})
+            for problem in review_problems(self.instance, live_only="action-publish" in self.data):
+                self.add_error(None, problem)
         return cleaned
 
     def _lessons_without_their_quiz(self) -> list[str]:

@@ -84,7 +84,9 @@ def submission_publish(sender, instance: WorkflowState, user=None, **kwargs) -> 
                 revisions = _publishers[model](revisions, user)
             objects = model._default_manager.in_bulk([revision.object_id for revision in revisions])
             for revision in revisions:
-                item = objects[_pk(model, revision.object_id)]
+                item = objects.get(_pk(model, revision.object_id))
+                if item is None:  # deleted since it was submitted (a draft question)
+                    continue
                 live = getattr(item, "live_revision", None)
                 if item.live and live is not None and live.created_at >= revision.created_at:
                     continue
@@ -97,7 +99,11 @@ def submission_items(submission: CourseSubmission) -> list[tuple[object, Revisio
     items = []
     for model, revisions in _by_model(submission.revisions.all()).items():
         objects = model._default_manager.in_bulk([revision.object_id for revision in revisions])
-        items += [(objects[_pk(model, revision.object_id)], revision) for revision in revisions]
+        items += [
+            (objects[pk], revision)
+            for revision in revisions
+            if (pk := _pk(model, revision.object_id)) in objects  # not deleted since
+        ]
     return sorted(
         items,
         key=lambda pair: (

@@ -67,8 +67,8 @@ def course_submitted(request, page):
         messages.info(
             request,
             ngettext(
-                "The review includes %(count)s lesson or quiz with changes.",
-                "The review includes %(count)s lessons and quizzes with changes.",
+                "The review includes %(count)s lesson, quiz or question with changes.",
+                "The review includes %(count)s lessons, quizzes and questions with changes.",
                 count,
             )
             % {"count": count},

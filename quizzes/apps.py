@@ -16,10 +16,17 @@ class QuizzesConfig(AppConfig):
         from courses.media import media_page_resolver
         from courses.requirements import course_requirement
         from courses.review import review_publisher, review_source
+        from courses.review_checks import review_check
 
         from .audit import quizzes_history_audit
         from .models import Question
-        from .selectors import course_question_drafts, course_quizzes, final_quiz_passed, question_pages
+        from .selectors import (
+            course_draw_problems,
+            course_question_drafts,
+            course_quizzes,
+            final_quiz_passed,
+            question_pages,
+        )
         from .services.banks import questions_publish_new
         from .setup import quiz_review_ensure_after_migrate
 
@@ -32,6 +39,8 @@ class QuizzesConfig(AppConfig):
         review_source(course_quizzes)
         review_source(course_question_drafts)
         review_publisher(Question, questions_publish_new)
+        # A course goes live only with quizzes whose draws its banks can fill.
+        review_check(course_draw_problems)
         # The review workflow is made with the course tree (courses' post_migrate, run first).
         post_migrate.connect(quiz_review_ensure_after_migrate, sender=self)
         post_save.connect(quizzes_history_audit, sender=ModelLogEntry, dispatch_uid="quizzes_history_audit")

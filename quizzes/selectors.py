@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from courses.models import CoursePage, LessonPage
 from people.models import User
@@ -17,10 +18,12 @@ from .models import (
     AttemptStatus,
     Choice,
     Question,
+    QuestionBank,
     Quiz,
     ReviewPolicy,
     ScorePolicy,
 )
+from .rules import draw_problem
 
 
 def quiz_of(*, lesson=None, course=None) -> Quiz | None:
@@ -49,6 +52,39 @@ def course_question_drafts(course: CoursePage) -> list[Question]:
         return []
     drafts = Question.objects.filter(Q(bank_id__in=banks) | Q(pk__in=fixed), has_unpublished_changes=True)
     return list(drafts.select_related("latest_revision").order_by("bank_id", "pk"))
+
+
+def course_draw_problems(course: CoursePage, *, live_only: bool) -> list[str]:
+    """The draws of the course's quizzes that their banks cannot fill once the course goes live:
+    for a publish, the live quizzes from live questions; for a review, the quizzes as they stand
+    in their latest versions, from live questions and the never-published ones it carries."""
+    problems = []
+    for quiz in course_quizzes(course):
+        if live_only and not quiz.live:
+            continue
+        latest = quiz.latest_revision.as_object() if quiz.latest_revision_id and not live_only else quiz
+        fixed = {link.question_id for link in latest.fixed_questions.all()}
+        pools: dict[int, tuple[set, int]] = {}
+        for rule in latest.draw_rules.all():
+            candidates = Question.objects.filter(bank_id=rule.bank_id)
+            going_live = Q(live=True) if live_only else Q(live=True) | Q(first_published_at=None)
+            candidates = candidates.filter(going_live)
+            if rule.tag:
+                candidates = candidates.filter(tags__name=rule.tag)
+            if rule.difficulty:
+                candidates = candidates.filter(difficulty=rule.difficulty)
+            pool, wanted = pools.get(rule.bank_id, (set(), 0))
+            matching = set(candidates.values_list("pk", flat=True)) - fixed
+            # Rules on one bank never draw the same question twice: together they need as many.
+            pools[rule.bank_id] = (pool | matching, wanted + rule.count)
+        names = dict(QuestionBank.objects.filter(pk__in=pools).values_list("pk", "name"))
+        for bank_id, (pool, wanted) in pools.items():
+            problem = draw_problem(bank_name=names[bank_id], available=len(pool), wanted=wanted)
+            if problem:
+                problems.append(
+                    gettext("Quiz “%(quiz)s”: %(problem)s") % {"quiz": latest.title, "problem": problem}
+                )
+    return problems
 
 
 def question_pages(question_ids) -> set[int]:

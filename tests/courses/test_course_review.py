@@ -75,7 +75,7 @@ def approve(client, course):
 def test_submitting_the_course_carries_its_drafts(client, trainer, course_in_progress):
     client.force_login(trainer)
     response = submit(client, course_in_progress["course"])
-    assert "本次审核包含 3 个有改动的课时和测验" in response.content.decode()
+    assert "本次审核包含 3 项有改动的课时、测验和题目" in response.content.decode()
     submission = CourseSubmission.objects.get()
     carried = {revision.object_id for revision in submission.revisions.all()}
     items = course_in_progress

@@ -191,3 +191,31 @@ def test_approving_imported_questions_costs_the_same_queries_at_any_count(client
         counts[count] = len(queries)
     # The second run has warmer caches: it may cost fewer queries, never more.
     assert counts[60] <= counts[3], counts
+
+
+def test_a_course_whose_quiz_draw_cannot_be_met_is_not_submitted(client, trainer, live_course):
+    """The quiz was saved drawing from a bank of drafts; one was deleted since: the review
+    would publish a quiz that cannot draw what it says."""
+    extra = question_bank_import(bank=live_course["bank"], questions=parsed(2), user=trainer)
+    quiz = Quiz.objects.get(pk=live_course["quiz"].pk)
+    rule = quiz.draw_rules.get()
+    rule.count = 4
+    quiz.draw_rules = [rule]
+    quiz.save_revision(user=trainer)
+    extra[0].delete()
+    client.force_login(trainer)
+    response = submit(client, live_course["course"])
+    assert "题库“辟谣题库（一）”中符合条件的题目只有 3 道，无法抽取 4 道" in response.content.decode()
+    assert not WorkflowState.objects.filter(status="in_progress").exists()
+
+
+def test_a_draft_question_deleted_during_the_review_does_not_stop_the_approval(client, trainer, live_course):
+    drafts = question_bank_import(bank=live_course["bank"], questions=parsed(2), user=trainer)
+    client.force_login(trainer)
+    submit(client, live_course["course"])
+    assert client.post(reverse("question:delete", args=[drafts[0].pk])).status_code == 302
+    client.force_login(UserFactory(roles=(roles.REVIEWER,)))
+    listing = client.get(reverse("courses_course_submission", args=[live_course["course"].pk]))
+    assert listing.status_code == 200
+    approve(client, live_course["course"])
+    assert Question.objects.get(pk=drafts[1].pk).live
