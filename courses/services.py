@@ -10,10 +10,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from django_tasks import task
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from wagtail.documents import get_document_model
 
 from core.errors import DomainError
 from people.services import official_lock
@@ -27,8 +31,10 @@ from .models import (
     CurriculumPage,
     LessonPage,
     LessonProgress,
+    MediaDuration,
     video_required_seconds,
 )
+from .models.media import PLAYABLE_EXTENSIONS
 from .requirements import course_requirements_met
 from .signals import course_completed, course_started
 
@@ -99,14 +105,13 @@ def progress_heartbeat(
     user: User,
     lesson: LessonPage,
     video_position: float | None = None,
-    video_duration: float | None = None,
     now: datetime | None = None,
 ) -> LessonProgress:
     """Credit active study time measured by the server's clock, at most one interval per beat.
 
     The client only says "I am here and visible" (and where its video is); it never sends a
-    time increment. A beat after a longer gap (hidden tab, idle page, closed lid) starts a new
-    span and earns nothing.
+    time increment nor the video's length, which is read from the video file. A beat after a
+    longer gap (hidden tab, idle page, closed lid) starts a new span and earns nothing.
     """
     now = now or timezone.now()
     interval = timedelta(seconds=settings.STUDY_HEARTBEAT_SECONDS)
@@ -122,15 +127,40 @@ def progress_heartbeat(
         progress.active_seconds += earned
         progress.last_beat_at = now
         progress.last_seen_at = now
-        if video_duration and video_position is not None:
-            progress.video_duration = max(progress.video_duration, int(video_duration))
+        duration = lesson_video_seconds(lesson) if video_position is not None else None
+        if duration:
+            progress.video_duration = duration
             reachable = progress.video_position + earned * MAX_PLAYBACK_RATE + 1
-            progress.video_position = max(progress.video_position, min(int(video_position), reachable))
-            progress.video_resume_at = min(int(video_position), progress.video_duration)
+            watched = min(int(video_position), reachable, duration)
+            progress.video_position = max(progress.video_position, watched)
+            progress.video_resume_at = min(int(video_position), duration)
         progress.save()
         if progress.completed_at is None and _rule_met(lesson, progress):
             lesson_complete(progress=progress, now=now)
     return progress
+
+
+def document_uploaded(sender, instance, **kwargs) -> None:
+    """post_save of a document: a video's or audio's length is read from its (new) file by a
+    task worker once the upload is committed (a media library parsing a file is work for a
+    worker, not for the request that received it)."""
+    if instance.file and instance.file_extension.lower() in PLAYABLE_EXTENSIONS:
+        transaction.on_commit(lambda: media_duration_read_task.enqueue(instance.pk), robust=True)
+
+
+@task()
+def media_duration_read_task(document_id: int) -> int | None:
+    document = get_document_model().objects.filter(pk=document_id).first()
+    return MediaDuration.objects.read(document).seconds if document is not None else None
+
+
+def lesson_video_seconds(lesson: LessonPage) -> int | None:
+    """The playing time of the lesson's video as read from its file; read now, once, for a
+    lesson last saved before durations were read."""
+    if lesson.video_seconds is None and (video := lesson.video_document()) is not None:
+        lesson.video_seconds = MediaDuration.objects.read(video).seconds
+        LessonPage.objects.filter(pk=lesson.pk).update(video_seconds=lesson.video_seconds)
+    return lesson.video_seconds
 
 
 def lesson_complete(*, progress: LessonProgress, now: datetime | None = None) -> LessonProgress:

@@ -45,7 +45,6 @@ def lesson_heartbeat(request, lesson_id: int):
             user=request.user,
             lesson=lesson,
             video_position=form.cleaned_data.get("video_position"),
-            video_duration=form.cleaned_data.get("video_duration"),
         )
     except services.LessonNotAvailable:
         return JsonResponse({"error": "lesson not available"}, status=404)

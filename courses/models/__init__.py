@@ -1,4 +1,5 @@
 from .assignments import Assignment, HoursRequirement
+from .media import MediaDuration
 from .pages import (
     Category,
     CompletionRule,
@@ -25,5 +26,6 @@ __all__ = [
     "HoursRequirement",
     "LessonPage",
     "LessonProgress",
+    "MediaDuration",
     "video_required_seconds",
 ]

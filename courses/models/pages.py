@@ -22,6 +22,8 @@ from courses.admin_forms import CoursePageForm, LessonPageForm
 from courses.blocks import LessonBodyBlock
 from courses.fragments import cached_fragment, fingerprint
 
+from .media import MediaDuration
+
 
 class Category(models.TextChoices):
     NEW_MEDIA = "new_media", _("Government new-media operation")
@@ -144,6 +146,9 @@ class LessonPage(Page):
             "For “studied for the minimum time”: active time on the page, hidden tabs and idle time excluded."
         ),
     )
+    # The playing time of the lesson's (first) video, read from its file when the lesson is
+    # saved: what "video watched" counts against.
+    video_seconds = models.PositiveIntegerField(_("video duration (seconds)"), null=True, editable=False)
 
     content_panels = Page.content_panels + [
         FieldPanel("body"),
@@ -170,8 +175,10 @@ class LessonPage(Page):
     def clean(self):
         super().clean()
         # A rule the lesson's content cannot meet would leave officials unable to complete it.
-        has_video = any(block.block_type == "video" for block in self.body or [])
-        if self.completion_rule == CompletionRule.VIDEO and not has_video:
+        if self.completion_rule != CompletionRule.VIDEO:
+            return
+        video = self.video_document()
+        if video is None:
             raise ValidationError(
                 {
                     "completion_rule": _(
@@ -179,6 +186,30 @@ class LessonPage(Page):
                     )
                 }
             )
+        if MediaDuration.objects.read(video).seconds is None:
+            raise ValidationError(
+                {
+                    "completion_rule": _(
+                        "The length of the video “%(title)s” cannot be read from its file: upload it "
+                        "again as MP4 or WebM, or choose another way to complete the lesson."
+                    )
+                    % {"title": video.title}
+                }
+            )
+
+    def save(self, *args, **kwargs):
+        video = self.video_document()
+        self.video_seconds = MediaDuration.objects.read(video).seconds if video is not None else None
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "video_seconds"}
+        return super().save(*args, **kwargs)
+
+    def video_document(self):
+        """The document of the lesson's first video block, if it has one."""
+        for block in self.body or []:
+            if block.block_type == "video" and block.value.get("video") is not None:
+                return block.value["video"]
+        return None
 
     def serve(self, request, *args, **kwargs):
         course = CoursePage.objects.filter(path=self.path[: -self.steplen], live=True).first()

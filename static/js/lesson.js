@@ -61,10 +61,8 @@
   function beat(options) {
     if (!active()) return;
     var body = {};
-    if (video && isFinite(video.duration) && video.duration > 0) {
-      body.video_position = video.currentTime;
-      body.video_duration = video.duration;
-    }
+    // Only where the video is: its length is read from the file on the server.
+    if (video && isFinite(video.duration) && video.duration > 0) body.video_position = video.currentTime;
     fetch(url, {
       method: "POST",
       credentials: "same-origin",

@@ -3,6 +3,7 @@
 import json
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 from django.core.files.base import ContentFile
 
@@ -16,6 +17,7 @@ from courses.models import (
     CurriculumCourse,
     CurriculumPage,
     LessonPage,
+    MediaDuration,
 )
 from courses.setup import course_tree_ensure
 
@@ -27,10 +29,22 @@ def _slug(prefix: str) -> str:
     return f"{prefix}-{_counter['n']}"
 
 
-def video() -> Document:
-    return Document.objects.create(
-        title="讲座视频", file=ContentFile(b"\x00\x00\x00\x18ftypmp42" + bytes(2048), name="lecture.mp4")
+# A real 20-second MP4 (the demo's): its length is read from the file.
+VIDEO_FILE = Path(__file__).resolve().parents[2] / "demo" / "assets" / "demo-lesson.mp4"
+VIDEO_SECONDS = 20
+
+
+def video(seconds: int | None = None) -> Document:
+    """A video document. `seconds` stands for a longer lecture than the 20-second file, for the
+    study rules' tests: it is recorded as the length read from the file."""
+    document = Document.objects.create(
+        title="讲座视频", file=ContentFile(VIDEO_FILE.read_bytes(), name="lecture.mp4")
     )
+    if seconds is not None:
+        MediaDuration.objects.update_or_create(
+            document=document, defaults={"file_name": document.file.name, "seconds": seconds}
+        )
+    return document
 
 
 def catalogue() -> CourseIndexPage:
@@ -57,13 +71,15 @@ def lesson(
     rule=CompletionRule.READ,
     min_seconds=60,
     publish=True,
+    video_seconds=None,
 ) -> LessonPage:
     blocks = [
         {"type": "heading", "value": {"text": title, "level": "h2"}},
         {"type": "paragraph", "value": text},
     ]
     if rule == CompletionRule.VIDEO:  # a video rule needs a video to watch
-        blocks.append({"type": "video", "value": {"video": video().pk, "poster": None, "caption": ""}})
+        document = video(video_seconds)
+        blocks.append({"type": "video", "value": {"video": document.pk, "poster": None, "caption": ""}})
     page = LessonPage(
         title=title,
         slug=_slug("lesson"),
