@@ -41,10 +41,12 @@ def course_drafts(course: CoursePage) -> list:
     drafts = list(lessons.select_related("latest_revision"))
     for source in _sources:
         drafts += [item for item in source(course) if item.has_unpublished_changes]
-    return [item for item in drafts if _changed_since_live(item)]
+    return [item for item in drafts if changed_since_live(item)]
 
 
-def _changed_since_live(item) -> bool:
+def changed_since_live(item) -> bool:
+    """Whether the item's latest revision is newer than its last publish (or it never went
+    live): a version a review would carry."""
     if item.latest_revision_id is None:
         return False
     if item.first_published_at is None or item.last_published_at is None:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from courses.models import CoursePage, LessonPage
+from courses.review import changed_since_live
 from people.models import User
 
 from .models import (
@@ -55,41 +56,79 @@ def course_question_drafts(course: CoursePage) -> list[Question]:
 
 
 def course_draw_problems(course: CoursePage, *, live_only: bool) -> list[str]:
-    """The draws of the course's quizzes that their banks cannot fill once the course goes live:
-    for a publish, the live quizzes from live questions; for a review, the quizzes as they stand
-    in their latest versions, from live questions and the never-published ones it carries."""
+    """What the course's quizzes could not draw once the course goes live: for a publish, the
+    live quizzes from the live questions; for a review, the quizzes as they stand in their
+    latest versions, from the questions as the review leaves them (the live ones, with the
+    changes and new questions it carries in their submitted versions)."""
+    quizzes = [quiz for quiz in course_quizzes(course) if quiz.live or not live_only]
+    versions = [
+        quiz.latest_revision.as_object() if quiz.latest_revision_id and not live_only else quiz
+        for quiz in quizzes
+    ]
+    rules = [(quiz, list(quiz.draw_rules.all())) for quiz in versions]
+    fixed_ids = {link.question_id for quiz in versions for link in quiz.fixed_questions.all()}
+    bank_ids = {rule.bank_id for _quiz, quiz_rules in rules for rule in quiz_rules}
+    going_live = _questions_going_live(course, bank_ids, fixed_ids, live_only=live_only)
+    names = dict(QuestionBank.objects.filter(pk__in=bank_ids).values_list("pk", "name"))
     problems = []
-    for quiz in course_quizzes(course):
-        if live_only and not quiz.live:
-            continue
-        latest = quiz.latest_revision.as_object() if quiz.latest_revision_id and not live_only else quiz
-        fixed = {link.question_id for link in latest.fixed_questions.all()}
-        pools: dict[int, tuple[set, int]] = {}
-        for rule in latest.draw_rules.all():
-            candidates = Question.objects.filter(bank_id=rule.bank_id)
-            going_live = Q(live=True) if live_only else Q(live=True) | Q(first_published_at=None)
-            candidates = candidates.filter(going_live)
-            if rule.tag:
-                candidates = candidates.filter(tags__name=rule.tag)
-            if rule.difficulty:
-                candidates = candidates.filter(difficulty=rule.difficulty)
-            pool, wanted = pools.get(rule.bank_id, (set(), 0))
-            matching = set(candidates.values_list("pk", flat=True)) - fixed
-            # Rules on one bank never draw the same question twice: together they need as many.
-            pools[rule.bank_id] = (pool | matching, wanted + rule.count)
-        names = dict(QuestionBank.objects.filter(pk__in=pools).values_list("pk", "name"))
-        for bank_id, (pool, wanted) in pools.items():
-            problem = draw_problem(bank_name=names[bank_id], available=len(pool), wanted=wanted)
-            if problem:
-                problems.append(
-                    gettext("Quiz “%(quiz)s”: %(problem)s") % {"quiz": latest.title, "problem": problem}
-                )
+    for quiz, quiz_rules in rules:
+        fixed = {link.question_id for link in quiz.fixed_questions.all()}
+        for question_id in sorted(fixed - set(going_live)):
+            problems.append(
+                gettext("Quiz “%(quiz)s”: a fixed question (number %(id)s) is not live.")
+                % {"quiz": quiz.title, "id": question_id}
+            )
+        by_bank: dict[int, list[tuple[set, int]]] = {}
+        for rule in quiz_rules:
+            pool = {
+                pk
+                for pk, (bank_id, difficulty, tags) in going_live.items()
+                if bank_id == rule.bank_id
+                and (not rule.tag or rule.tag in tags)
+                and (not rule.difficulty or difficulty == rule.difficulty)
+            } - fixed
+            by_bank.setdefault(rule.bank_id, []).append((pool, rule.count))
+        for bank_id, drawn in by_bank.items():
+            # Each rule alone, then the bank's rules together: they never draw a question twice.
+            checks = [(len(pool), count) for pool, count in drawn]
+            if len(drawn) > 1:
+                checks.append((len(set().union(*(pool for pool, _ in drawn))), sum(c for _, c in drawn)))
+            for available, wanted in checks:
+                problem = draw_problem(bank_name=names[bank_id], available=available, wanted=wanted)
+                if problem:
+                    problems.append(
+                        gettext("Quiz “%(quiz)s”: %(problem)s") % {"quiz": quiz.title, "problem": problem}
+                    )
+                    break
     return problems
+
+
+def _questions_going_live(course, bank_ids, fixed_ids, *, live_only: bool) -> dict[int, tuple]:
+    """{question id: (bank id, difficulty, tag names)} of the questions of these banks (and
+    fixed ones) as they will be once the course goes live: the live rows, and for a review the
+    versions it carries in place of theirs."""
+    live = Question.objects.live().filter(Q(bank_id__in=bank_ids) | Q(pk__in=fixed_ids))
+    found = {
+        question.pk: (question.bank_id, question.difficulty, {tag.name for tag in question.tags.all()})
+        for question in live.prefetch_related("tags")
+    }
+    if not live_only:
+        for question in course_question_drafts(course):
+            if changed_since_live(question):
+                version = question.latest_revision.as_object()
+                found[question.pk] = (
+                    version.bank_id,
+                    version.difficulty,
+                    {t.name for t in version.tags.all()},
+                )
+    return found
 
 
 def question_pages(question_ids) -> set[int]:
     """The lesson and course pages whose quizzes may show these questions (fixed, or drawn from
-    their banks): a question's image may be seen by whoever may see one of those pages."""
+    their banks): a question's image may be seen by whoever may see one of those pages. Only
+    live questions: a draft's image stays with its authors until the review publishes it."""
+    question_ids = Question.objects.live().filter(pk__in=question_ids).values("pk")
     quizzes = (
         Quiz.objects.live()
         .filter(

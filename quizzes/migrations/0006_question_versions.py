@@ -2,6 +2,16 @@
 
 import django.db.models.deletion
 from django.db import migrations, models
+from django.db.models import F
+
+
+def existing_questions_were_published(apps, schema_editor):
+    """Questions made before versions existed were live for officials: they count as published
+    when they were created (a question never published is then only a new draft)."""
+    Question = apps.get_model("quizzes", "Question")
+    Question.objects.filter(live=True).update(
+        first_published_at=F("created_at"), last_published_at=F("created_at")
+    )
 
 
 class Migration(migrations.Migration):
@@ -61,4 +71,5 @@ class Migration(migrations.Migration):
             name='live_revision',
             field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailcore.revision', verbose_name='live revision'),
         ),
+        migrations.RunPython(existing_questions_were_published, migrations.RunPython.noop),
     ]

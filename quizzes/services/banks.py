@@ -47,6 +47,8 @@ def question_bank_import(
                 explanation=parsed.explanation,
                 difficulty=parsed.difficulty,
                 live=live,
+                first_published_at=timezone.now() if live else None,
+                last_published_at=timezone.now() if live else None,
             )
             question.full_clean(exclude=["tags"])
             # Options and tags are held in the question's cluster and saved with it.
@@ -66,27 +68,41 @@ def questions_publish_new(revisions: list[Revision], user=None) -> list[Revision
     live is a flag. Return the other revisions, for Wagtail to publish one by one."""
     content_type = ContentType.objects.get_for_model(Question)
     submitted = {int(revision.object_id): revision for revision in revisions}
+    # Locked until the approval commits, so an edit saved meanwhile cannot slip in unreviewed.
+    candidates = dict(
+        Question.objects.select_for_update()
+        .filter(pk__in=list(submitted), live=False, first_published_at=None)
+        .values_list("pk", "latest_revision_id")
+    )
     version_counts = dict(
-        Revision.objects.filter(content_type=content_type, object_id__in=[str(pk) for pk in submitted])
+        Revision.objects.filter(content_type=content_type, object_id__in=[str(pk) for pk in candidates])
         .values("object_id")
         .annotate(count=Count("pk"))
         .values_list("object_id", "count")
     )
-    fresh = Question.objects.filter(
-        pk__in=[pk for pk in submitted if version_counts.get(str(pk)) == 1],
-        live=False,
-        first_published_at=None,
+    fresh = [
+        pk
+        for pk, latest in candidates.items()
+        if latest == submitted[pk].pk and version_counts.get(str(pk)) == 1
+    ]
+    now = timezone.now()
+    # Each revision belongs to one question: a row still at its submitted revision goes live.
+    going_live = Question.objects.filter(
+        pk__in=fresh, latest_revision_id__in=[submitted[pk].pk for pk in fresh], live=False
     )
-    published = set(fresh.values_list("pk", flat=True))
+    going_live.update(
+        live=True,
+        has_unpublished_changes=False,
+        first_published_at=now,
+        last_published_at=now,
+        live_revision_id=F("latest_revision_id"),
+    )
+    published = set(
+        Question.objects.filter(
+            pk__in=fresh, live=True, live_revision_id__in=[submitted[pk].pk for pk in fresh]
+        ).values_list("pk", flat=True)
+    )
     if published:
-        now = timezone.now()
-        fresh.update(
-            live=True,
-            has_unpublished_changes=False,
-            first_published_at=now,
-            last_published_at=now,
-            live_revision_id=F("latest_revision_id"),
-        )
         ModelLogEntry.objects.bulk_create(
             ModelLogEntry(
                 content_type=content_type,

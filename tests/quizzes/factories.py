@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from django.utils import timezone
+
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from people import roles
@@ -37,6 +39,9 @@ def question(
         score=Decimal(score),
         explanation="依据课程第一课。",
         difficulty=difficulty,
+        # Live, as an approved question is (or one made before questions had versions, migrated).
+        first_published_at=timezone.now(),
+        last_published_at=timezone.now(),
     )
     if tags:
         item.tags.add(*tags)

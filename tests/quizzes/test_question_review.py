@@ -3,12 +3,16 @@ imported one or a change to a live one is a draft that quizzes never draw, until
 approves a course whose quizzes use it; an approval of thousands of imported questions costs
 the same number of queries as of a few; every step is in the audit log."""
 
+import io
+
 import pytest
 
+from django.core.files.images import ImageFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from wagtail.images.models import Image
 from wagtail.models import WorkflowState
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
@@ -17,12 +21,16 @@ from courses.models import CompletionRule, CourseSubmission
 from people import roles
 from quizzes.importing.types import SINGLE, ParsedQuestion
 from quizzes.models import DrawRule, Question, Quiz
+from quizzes.selectors import course_draw_problems
 from quizzes.services import attempts as services
+from quizzes.services import banks as bank_services
 from quizzes.services import question_bank_import
 from tests.courses import factories as course_factories
 from tests.courses.test_course_review import approve, submit
+from tests.courses.test_media_access import png_bytes
 from tests.factories.people import UserFactory
 from tests.quizzes import factories
+from tests.quizzes.test_admin_validation import post_question
 
 pytestmark = pytest.mark.django_db
 
@@ -219,3 +227,180 @@ def test_a_draft_question_deleted_during_the_review_does_not_stop_the_approval(c
     assert listing.status_code == 200
     approve(client, live_course["course"])
     assert Question.objects.get(pk=drafts[1].pk).live
+
+
+def _image(name="draft.png"):
+    return Image.objects.create(title=name, file=ImageFile(io.BytesIO(png_bytes("green")), name=name))
+
+
+# Found in review: A draft question's image reaches officials (question_pages ignores `live`).
+def test_a_never_live_draft_questions_image_is_hidden_from_officials(
+    client, official, live_course, trainer, django_capture_on_commit_callbacks
+):
+    client.get(reverse("wagtailadmin_home"))  # loads the admin hooks: questions join the reference index
+    draft = question_bank_import(bank=live_course["bank"], questions=parsed(1), user=trainer)[0]
+    image = _image()
+    with django_capture_on_commit_callbacks(execute=True):  # the reference index task
+        draft.image = image
+        draft.save()  # a never-live draft's row holds its content (as the edit view saves it)
+        draft.save_revision(user=trainer)
+    assert not Question.objects.get(pk=draft.pk).live
+    client.force_login(official)
+    assert client.get(image.get_rendition("width-1000").url).status_code == 404
+
+
+# Found in review: course_draw_problems checks only the union per bank, never each rule.
+def test_the_review_check_sees_a_tag_rule_its_bank_cannot_fill(live_course):
+    bank, quiz = live_course["bank"], live_course["quiz"]
+    factories.question(bank, tags=("辟谣",))
+    for _ in range(3):
+        factories.question(bank)
+    DrawRule.objects.filter(quiz=quiz).delete()
+    DrawRule.objects.create(quiz=quiz, bank=bank, count=2, tag="辟谣", sort_order=0)  # only 1 tagged
+    DrawRule.objects.create(quiz=quiz, bank=bank, count=1, sort_order=1)
+    drawn = services.draw_questions(quiz=Quiz.objects.get(pk=quiz.pk))
+    assert len(drawn) == 2  # the quiz asks for 3
+    assert course_draw_problems(live_course["course"], live_only=True)  # but nothing is reported
+
+
+# Found in review: a live question counted by its row's tags, not by the draft the review
+# publishes.
+def test_the_review_check_counts_tags_as_the_review_will_publish_them(client, trainer, live_course):
+    bank, quiz = live_course["bank"], live_course["quiz"]
+    tagged = [factories.question(bank, tags=("辟谣",)) for _ in range(2)]
+    rule = DrawRule.objects.get(quiz=quiz)
+    rule.tag = "辟谣"
+    rule.save()
+    # The trainer drops the tag from one of the two in a draft carried by the review.
+    client.force_login(trainer)
+    form = question_form(tagged[0], stem="去掉标签", correct=0)
+    assert client.post(reverse("question:edit", args=[tagged[0].pk]), form).status_code == 302
+    assert course_draw_problems(live_course["course"], live_only=False), "review would leave 1 of 2"
+
+
+# Found in review: a question taken down by a reviewer counted as "going live" for the review
+# check, though no review carries it.
+def test_a_legacy_question_taken_down_does_not_count_for_the_review(client, live_course):
+    question = live_course["questions"][0]
+    reviewer = UserFactory(roles=(roles.REVIEWER,))
+    client.force_login(reviewer)
+    assert client.post(reverse("question:unpublish", args=[question.pk])).status_code == 302
+    question.refresh_from_db()
+    assert not question.live
+    # The quiz still wants 2 from a bank with 1 live question: the review can't fix that.
+    assert len(services.draw_questions(quiz=Quiz.objects.get(pk=live_course["quiz"].pk))) == 1
+    assert course_draw_problems(live_course["course"], live_only=False)
+
+
+# Found in review: Bulk publish flips `live` on a legacy question whose row is NOT its only revision.
+def test_approval_publishes_the_submitted_edit_of_a_legacy_question_taken_down_meanwhile(
+    client, trainer, live_course
+):
+    question = live_course["questions"][0]
+    client.force_login(trainer)
+    form = question_form(question, stem="审核通过的新题干", correct=1)
+    assert client.post(reverse("question:edit", args=[question.pk]), form).status_code == 302
+    submit(client, live_course["course"])
+    submitted = Question.objects.get(pk=question.pk).latest_revision
+    assert submitted in CourseSubmission.objects.get().revisions.all()
+    reviewer = UserFactory(roles=(roles.REVIEWER,))
+    client.force_login(reviewer)
+    client.post(reverse("question:unpublish", args=[question.pk]))  # taken out while in review
+    approve(client, live_course["course"])
+    question.refresh_from_db()
+    assert question.live and question.live_revision_id == submitted.pk
+    # live_revision says "the edit" but the row officials get is the old one:
+    assert "审核通过的新题干" in question.stem
+    assert question.choices.get(is_correct=True).sort_order == 1
+
+
+# Found in review: a trainer's edit committed between the bulk publisher's revision count and
+# its UPDATE went live unreviewed.
+def test_an_edit_saved_during_the_approval_is_not_published_unreviewed(
+    client, trainer, live_course, monkeypatch
+):
+    draft = question_bank_import(bank=live_course["bank"], questions=parsed(1), user=trainer)[0]
+    client.force_login(trainer)
+    submit(client, live_course["course"])
+    submitted = Question.objects.get(pk=draft.pk).latest_revision
+    real_timezone = bank_services.timezone
+
+    class TrainerEditsMeanwhile:  # questions_publish_new calls now() between its count and UPDATE
+        def now(self):
+            monkeypatch.setattr(bank_services, "timezone", real_timezone)
+            edited = Question.objects.get(pk=draft.pk)
+            edited.stem = "<p>未经审核的改动</p>"
+            edited.save()  # a never-live draft: the edit view writes the row
+            edited.save_revision(user=trainer)
+            return real_timezone.now()
+
+    monkeypatch.setattr(bank_services, "timezone", TrainerEditsMeanwhile())
+    client.force_login(UserFactory(roles=(roles.REVIEWER,)))
+    approve(client, live_course["course"])
+    question = Question.objects.get(pk=draft.pk)
+    assert not (question.live and "未经审核" in question.stem)
+    assert question.live_revision_id in (None, submitted.pk)
+
+
+# Found in review: True/false questions through drafts (the form keeps options in memory).
+def tf_form(question, answer, *, stem="判断：谣言应当立即转发。"):
+    choices = list(question.choices.order_by("sort_order"))
+    return nested_form_data(
+        {
+            "bank": question.bank_id,
+            "type": "true_false",
+            "score": "10",
+            "difficulty": 2,
+            "stem": rich_text(stem),
+            "choices": inline_formset(
+                [{"id": c.pk, "text": c.text, "is_correct": "on" if c.is_correct else ""} for c in choices],
+                initial=len(choices),
+            ),
+            "accepted_answers": "",
+            "true_false_answer": answer,
+            "explanation": "",
+            "tags": "",
+        }
+    )
+
+
+def test_a_true_false_change_in_review_publishes_the_new_answer(client, trainer, live_course):
+    bank = live_course["bank"]
+    question = factories.question(bank, type="true_false", correct=(0,))
+    client.force_login(trainer)
+    edit = reverse("question:edit", args=[question.pk])
+    assert client.post(edit, tf_form(question, "false")).status_code == 302
+    question.refresh_from_db()
+    assert question.choices.get(is_correct=True).text == "正确"  # live row unchanged
+    page = client.get(edit)
+    assert page.status_code == 200
+    assert page.context["form"]["true_false_answer"].initial == "false"
+    # second edit of the draft, leaving the answer as shown
+    assert client.post(edit, tf_form(question, "false", stem="再改一次")).status_code == 302
+    submit(client, live_course["course"])
+    client.force_login(UserFactory(roles=(roles.REVIEWER,)))
+    approve(client, live_course["course"])
+    question.refresh_from_db()
+    assert "再改一次" in question.stem
+    assert [(c.text, c.is_correct) for c in question.choices.order_by("sort_order")] == [
+        ("正确", False),
+        ("错误", True),
+    ]
+
+
+def test_a_new_true_false_draft_keeps_its_options_when_edited_again(client, trainer, live_course):
+    client.force_login(trainer)
+    response = post_question(client, live_course["bank"], type="true_false", true_false_answer="true")
+    assert response.status_code == 302
+    question = Question.objects.latest("pk")
+    assert not question.live
+    edit = reverse("question:edit", args=[question.pk])
+    page = client.get(edit)
+    assert page.context["form"]["true_false_answer"].initial == "true"
+    assert client.post(edit, tf_form(question, "true", stem="第二稿")).status_code == 302
+    question.refresh_from_db()
+    assert [(c.text, c.is_correct) for c in question.choices.order_by("sort_order")] == [
+        ("正确", True),
+        ("错误", False),
+    ]
+    assert len(question.latest_revision.content["choices"]) == 2
