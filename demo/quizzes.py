@@ -38,7 +38,7 @@ def demo_quizzes_load() -> int:
             pass_mark=60,
             max_attempts=2,
             time_limit_minutes=15,
-            review_policy=ReviewPolicy.AFTER_EACH,
+            review_policy=ReviewPolicy.AFTER_LAST,
         )
         QuizQuestion.objects.bulk_create(
             [QuizQuestion(quiz=quiz, question=question, sort_order=i) for i, question in enumerate(questions)]

@@ -207,6 +207,10 @@ class Choice(Orderable):
 
 
 class ReviewPolicy(models.TextChoices):
+    # The default: the key is no help for a next attempt (an official could otherwise answer a
+    # blank first attempt, read the key and pass the second).
+    AFTER_LAST = "after_last", _("Once passed or after the last attempt allowed")
+    # For practice quizzes.
     AFTER_EACH = "after_each", _("After each attempt")
     ONCE_PASSED = "once_passed", _("Once passed")
     NEVER = "never", _("Never")
@@ -264,7 +268,7 @@ class Quiz(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, Cluster
         _("show answers and explanations"),
         max_length=16,
         choices=ReviewPolicy.choices,
-        default=ReviewPolicy.AFTER_EACH,
+        default=ReviewPolicy.AFTER_LAST,
     )
     score_policy = models.CharField(
         _("score reported"), max_length=8, choices=ScorePolicy.choices, default=ScorePolicy.BEST

@@ -185,11 +185,18 @@ def review_allowed(*, attempt: Attempt) -> bool:
     """Whether correct answers and explanations may be shown for this attempt."""
     if attempt.status != AttemptStatus.GRADED:
         return False
-    policy = attempt.quiz.review_policy
-    if policy == ReviewPolicy.AFTER_EACH:
+    quiz = attempt.quiz
+    if quiz.review_policy == ReviewPolicy.AFTER_EACH:
         return True
-    if policy == ReviewPolicy.ONCE_PASSED:
-        return Attempt.objects.filter(quiz_id=attempt.quiz_id, user_id=attempt.user_id, passed=True).exists()
+    if quiz.review_policy == ReviewPolicy.NEVER:
+        return False
+    attempts = Attempt.objects.filter(quiz_id=attempt.quiz_id, user_id=attempt.user_id)
+    if attempts.filter(passed=True).exists():
+        return True
+    if quiz.review_policy == ReviewPolicy.AFTER_LAST and quiz.max_attempts:
+        return (
+            attempts.count() >= quiz.max_attempts and not attempts.filter(status=AttemptStatus.OPEN).exists()
+        )
     return False
 
 

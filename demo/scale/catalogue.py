@@ -140,7 +140,7 @@ def _exam_add(course: Course, rng: random.Random) -> None:
         pass_mark=PASS_MARK,
         max_attempts=3,
         time_limit_minutes=20,
-        review_policy=ReviewPolicy.AFTER_EACH,
+        review_policy=ReviewPolicy.AFTER_LAST,
     )
     QuizQuestion.objects.bulk_create(
         [QuizQuestion(quiz=quiz, question=question, sort_order=i) for i, question in enumerate(questions)]

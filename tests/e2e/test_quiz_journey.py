@@ -1,5 +1,6 @@
 """The official takes a course's final quiz in a real browser: answers are saved as they go,
-survive a reload, and the submitted attempt shows its score and review."""
+survive a reload, and the submitted attempt shows its score (the key waits for a pass or the
+last attempt)."""
 
 import re
 
@@ -54,7 +55,8 @@ def test_official_takes_the_quiz_reloads_and_submits(exam, new_page):
     page.get_by_role("button", name="提交答卷").click()
     page.wait_for_url("**/result")
     assert page.locator(".big-number").inner_text().endswith("%")
-    assert page.locator("#review-heading").inner_text() == "答题解析"
-    assert page.locator(".questions--review .question").count() == 10
+    # Three of ten answered: not passed, one attempt left, so the key is not shown yet.
+    assert page.locator("#review-heading").count() == 0
+    assert "通过或用完全部作答机会后显示" in page.locator("main").inner_text()
     attempt = Attempt.objects.get(quiz=exam, user__employee_id="official")
     assert attempt.status == AttemptStatus.GRADED

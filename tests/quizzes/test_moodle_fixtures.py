@@ -134,7 +134,7 @@ def test_the_review_shows_each_options_share_and_feedback(client):
     questions, _problems = parse("questions.gift.txt")
     question_bank_import(bank=bank, questions=questions, live=True)
     weighted = Question.objects.get(bank=bank, type="multiple")
-    quiz = factories.quiz(questions=[weighted], shuffle_options=False)
+    quiz = factories.quiz(questions=[weighted], shuffle_options=False, review_policy="after_each")
     official = UserFactory(official=True)
     attempt = attempt_start(user=official, quiz=quiz)
     red = weighted.choices.get(text="red").pk

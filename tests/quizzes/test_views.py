@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quizzes import services
-from quizzes.models import AttemptQuestion, AttemptStatus, ReviewPolicy
+from quizzes.models import AttemptQuestion, AttemptStatus, Quiz, ReviewPolicy
 from tests.factories.people import UserFactory
 from tests.quizzes import factories
 
@@ -139,3 +139,33 @@ def test_quiz_on_a_draft_course_is_not_found(client, learner):
     quiz = factories.quiz(questions=[factories.question(bank)], course=course_factories.course(publish=False))
     assert client.get(reverse("quiz_detail", args=[quiz.pk])).status_code == 404
     assert client.post(reverse("attempt_start", args=[quiz.pk])).status_code == 404
+
+
+def test_by_default_the_key_waits_for_a_pass_or_the_last_attempt(client, learner, quiz):
+    """What was seen: a blank first attempt showed the key, and the second one passed."""
+    assert Quiz._meta.get_field("review_policy").default == ReviewPolicy.AFTER_LAST
+    quiz.review_policy, quiz.max_attempts, quiz.cooldown_minutes = ReviewPolicy.AFTER_LAST, 2, 0
+    quiz.save()
+    blank = services.attempt_submit(attempt=services.attempt_start(user=learner, quiz=quiz))
+    html = client.get(reverse("attempt_result", args=[blank.pk])).content.decode()
+    assert "先核实再发布" not in html and "网络安全法" not in html
+    assert "通过或用完全部作答机会后" in html
+    last = services.attempt_submit(attempt=services.attempt_start(user=learner, quiz=quiz))
+    for attempt in (blank, last):  # no attempt left: the key of each is shown
+        html = client.get(reverse("attempt_result", args=[attempt.pk])).content.decode()
+        assert "先核实再发布" in html and "网络安全法" in html
+
+
+def test_by_default_passing_shows_the_key(client, learner, quiz):
+    quiz.review_policy, quiz.max_attempts = ReviewPolicy.AFTER_LAST, None
+    quiz.save()
+    attempt = services.attempt_start(user=learner, quiz=quiz)
+    for item in attempt.questions.select_related("question"):
+        answer = item.question.accepted_answer_list()[0] if item.question.type == "fill" else None
+        if answer is None:
+            answer = [c.pk for c in item.question.choices.all() if c.is_correct]
+        services.attempt_answer_save(attempt=attempt, question_id=item.question_id, response=answer)
+    attempt = services.attempt_submit(attempt=attempt)
+    assert attempt.passed
+    html = client.get(reverse("attempt_result", args=[attempt.pk])).content.decode()
+    assert "先核实再发布" in html
