@@ -6,3 +6,5 @@ class HeartbeatForm(forms.Form):
     the video is (read from its file on the server; a sent length is ignored)."""
 
     video_position = forms.FloatField(required=False, min_value=0, max_value=24 * 3600)
+    # The learner turned to this page since its last beat: it takes the study focus.
+    takeover = forms.BooleanField(required=False)

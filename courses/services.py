@@ -32,6 +32,7 @@ from .models import (
     LessonPage,
     LessonProgress,
     MediaDuration,
+    StudyFocus,
     video_required_seconds,
 )
 from .models.media import PLAYABLE_EXTENSIONS
@@ -105,13 +106,17 @@ def progress_heartbeat(
     user: User,
     lesson: LessonPage,
     video_position: float | None = None,
+    takeover: bool = False,
     now: datetime | None = None,
 ) -> LessonProgress:
-    """Credit active study time measured by the server's clock, at most one interval per beat.
+    """Credit active study time measured by the server's clock to one lesson at a time.
 
-    The client only says "I am here and visible" (and where its video is); it never sends a
-    time increment nor the video's length, which is read from the video file. A beat after a
-    longer gap (hidden tab, idle page, closed lid) starts a new span and earns nothing.
+    The client only says "I am here and visible" (where its video is, and whether the learner
+    turned to this page since its last beat: `takeover`); it never sends a time increment nor
+    the video's length, which is read from the video file. A beat after a longer gap (hidden
+    tab, idle page, closed lid) starts a new span and earns nothing. Only the lesson holding
+    the official's study focus earns (StudyFocus); the returned progress's `paused_by` names
+    the lesson holding it when it is another.
     """
     now = now or timezone.now()
     interval = timedelta(seconds=settings.STUDY_HEARTBEAT_SECONDS)
@@ -119,11 +124,18 @@ def progress_heartbeat(
     with transaction.atomic():
         official_lock(user_id=user.pk)
         progress = _progress_ensure(user=user, lesson=lesson, course=course, now=now)
+        focus = _study_focus(user=user, lesson=lesson, takeover=takeover, now=now, quiet_after=interval * 2)
+        progress.paused_by = (
+            None if focus.lesson_id == lesson.pk else LessonPage.objects.get(pk=focus.lesson_id)
+        )
         earned = 0
-        if progress.last_beat_at is not None:
-            elapsed = now - progress.last_beat_at
-            if timedelta(0) < elapsed <= interval * 2:
-                earned = int(min(elapsed, interval).total_seconds())
+        if progress.paused_by is None and progress.last_beat_at is not None:
+            # From this lesson's last beat (never from before it took the focus) to now, in
+            # whole seconds of the clock, so that nothing is lost between beats: the seconds
+            # credited over a span add up to the span.
+            start = max(progress.last_beat_at, focus.since)
+            if now - progress.last_beat_at <= interval * 2:
+                earned = max(int(now.timestamp()) - int(start.timestamp()), 0)
         progress.active_seconds += earned
         progress.last_beat_at = now
         progress.last_seen_at = now
@@ -161,6 +173,23 @@ def lesson_video_seconds(lesson: LessonPage) -> int | None:
         lesson.video_seconds = MediaDuration.objects.read(video).seconds
         LessonPage.objects.filter(pk=lesson.pk).update(video_seconds=lesson.video_seconds)
     return lesson.video_seconds
+
+
+def _study_focus(
+    *, user: User, lesson: LessonPage, takeover: bool, now: datetime, quiet_after: timedelta
+) -> StudyFocus:
+    """The official's study focus after this lesson's beat: it keeps it, takes it (none held,
+    the learner turned to it, or the lesson holding it went quiet), or leaves it where it is.
+    A lesson taking the focus earns from then on only, so alternating tabs earn nothing twice."""
+    focus = StudyFocus.objects.filter(user=user).first()
+    if focus is None:
+        return StudyFocus.objects.create(user=user, lesson=lesson, since=now, last_beat_at=now)
+    if focus.lesson_id != lesson.pk and (takeover or now - focus.last_beat_at > quiet_after):
+        focus.lesson, focus.since = lesson, now
+    if focus.lesson_id == lesson.pk:
+        focus.last_beat_at = now
+        focus.save(update_fields=["lesson", "since", "last_beat_at"])
+    return focus
 
 
 def lesson_complete(*, progress: LessonProgress, now: datetime | None = None) -> LessonProgress:

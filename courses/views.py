@@ -45,6 +45,7 @@ def lesson_heartbeat(request, lesson_id: int):
             user=request.user,
             lesson=lesson,
             video_position=form.cleaned_data.get("video_position"),
+            takeover=form.cleaned_data.get("takeover", False),
         )
     except services.LessonNotAvailable:
         return JsonResponse({"error": "lesson not available"}, status=404)
@@ -55,6 +56,12 @@ def lesson_heartbeat(request, lesson_id: int):
             "video_required_seconds": video_required_seconds(progress.video_duration),
             "video_resume_at": progress.video_resume_at,
             "completed": progress.completed_at is not None,
+            # Another lesson holds the study focus: this one earns nothing until it takes it.
+            "paused_by": (
+                {"title": progress.paused_by.title, "url": progress.paused_by.url}
+                if progress.paused_by is not None
+                else None
+            ),
         }
     )
 

@@ -9,7 +9,13 @@ from .pages import (
     CurriculumPage,
     LessonPage,
 )
-from .progress import CourseEnrollment, CreditHourEntry, LessonProgress, video_required_seconds
+from .progress import (
+    CourseEnrollment,
+    CreditHourEntry,
+    LessonProgress,
+    StudyFocus,
+    video_required_seconds,
+)
 from .review import CourseSubmission
 
 __all__ = [
@@ -27,5 +33,6 @@ __all__ = [
     "LessonPage",
     "LessonProgress",
     "MediaDuration",
+    "StudyFocus",
     "video_required_seconds",
 ]

@@ -51,6 +51,25 @@ class LessonProgress(models.Model):
         return f"{self.user_id} · {self.lesson_id}"
 
 
+class StudyFocus(models.Model):
+    """The one lesson an official's study time is credited to: the last to take the focus, in
+    any tab, window or device. Another lesson's beats earn nothing while it keeps beating."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE, related_name="study_focus"
+    )
+    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="+")
+    since = models.DateTimeField(_("focused since"))
+    last_beat_at = models.DateTimeField(_("last heartbeat"))
+
+    class Meta:
+        verbose_name = _("study focus")
+        verbose_name_plural = _("study focus")
+
+    def __str__(self):
+        return f"{self.user_id} · {self.lesson_id}"
+
+
 class CourseEnrollment(models.Model):
     """An official's enrolment in a course; completed_at is set once, with the lesson that
     completed the course, in the same transaction."""

@@ -8,6 +8,9 @@
   var intervalMs = (parseInt(article.dataset.heartbeatSeconds, 10) || 15) * 1000;
   var idleAfterMs = 2 * 60 * 1000;
   var lastActivity = Date.now();
+  // The learner turned to this page since the last beat: it takes the study focus from any
+  // other lesson open elsewhere (the server credits one lesson at a time).
+  var turnedTo = true;
   var video = document.querySelector("[data-lesson-video]");
   var status = document.querySelector("[data-lesson-status]");
   var messages = document.getElementById("lesson-messages");
@@ -23,7 +26,7 @@
   }
 
   ["mousemove", "keydown", "scroll", "touchstart", "click"].forEach(function (name) {
-    window.addEventListener(name, function () { lastActivity = Date.now(); }, { passive: true });
+    window.addEventListener(name, function () { lastActivity = Date.now(); turnedTo = true; }, { passive: true });
   });
 
   function active() {
@@ -38,6 +41,18 @@
     badge.className = "badge" + (completed ? " badge--ok" : failed ? " badge--danger" : "");
     badge.textContent = failed ? message("save_failed") : message(completed ? "completed" : "in_progress");
     status.replaceChildren(badge);
+  }
+
+  // Another lesson, open elsewhere, is the one earning study time: say so, with a link to it.
+  function showPaused(otherLesson) {
+    var note = document.querySelector("[data-lesson-paused]");
+    if (!note) return;
+    if (!otherLesson) { note.hidden = true; return; }
+    var link = document.createElement("a");
+    link.href = otherLesson.url;
+    link.textContent = otherLesson.title;
+    note.replaceChildren(message("paused_other") + " ", link);
+    note.hidden = false;
   }
 
   // 4:05, or 1:02:09 past an hour (as the clock filter prints it on the page).
@@ -63,6 +78,8 @@
     var body = {};
     // Only where the video is: its length is read from the file on the server.
     if (video && isFinite(video.duration) && video.duration > 0) body.video_position = video.currentTime;
+    if (turnedTo) body.takeover = true;
+    turnedTo = false;
     fetch(url, {
       method: "POST",
       credentials: "same-origin",
@@ -78,6 +95,7 @@
       .then(function (data) {
         article.dataset.completed = data.completed ? "true" : "false";
         showStatus(data.completed, false);
+        showPaused(data.paused_by);
         showVideoProgress(data);
       })
       .catch(function () { showStatus(false, true); });
@@ -107,6 +125,6 @@
   beat();
   window.setInterval(beat, intervalMs);
   document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "visible") { lastActivity = Date.now(); beat(); }
+    if (document.visibilityState === "visible") { lastActivity = Date.now(); turnedTo = true; beat(); }
   });
 })();

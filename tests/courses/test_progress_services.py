@@ -43,15 +43,22 @@ def test_lesson_open_records_first_and_last_seen_and_enrols(learner, course_with
     assert CourseEnrollment.objects.filter(user=learner, course=course).count() == 1
 
 
-def test_first_heartbeat_earns_nothing_and_later_ones_at_most_the_interval(
-    learner, course_with_lessons, settings
-):
+def test_first_heartbeat_earns_nothing_and_later_ones_the_time_since(learner, course_with_lessons, settings):
     settings.STUDY_HEARTBEAT_SECONDS = 15
     _, first, _ = course_with_lessons
     assert beat(learner, first, 0).active_seconds == 0
     assert beat(learner, first, 10).active_seconds == 10
-    # A late beat (slow network) is capped at one interval.
-    assert beat(learner, first, 35).active_seconds == 25
+    # A late beat (slow network) within two intervals earns the real time since the last.
+    assert beat(learner, first, 35).active_seconds == 35
+
+
+def test_nothing_is_lost_between_beats(learner, course_with_lessons, settings):
+    """What was seen: about one second lost on every 15 s beat (14 s credited per beat)."""
+    settings.STUDY_HEARTBEAT_SECONDS = 15
+    _, first, _ = course_with_lessons
+    for n in range(41):  # beats 15.6 s apart for over ten minutes
+        progress = beat(learner, first, n * 15.6)
+    assert progress.active_seconds == int(40 * 15.6)
 
 
 def test_a_gap_longer_than_two_intervals_earns_nothing(learner, course_with_lessons, settings):
