@@ -1,5 +1,5 @@
 from .assignments import Assignment, HoursRequirement
-from .media import MediaDuration
+from .media import MediaDuration, video_required_seconds
 from .pages import (
     Category,
     CompletionRule,
@@ -14,7 +14,6 @@ from .progress import (
     CreditHourEntry,
     LessonProgress,
     StudyFocus,
-    video_required_seconds,
 )
 from .review import CourseSubmission
 

@@ -1,9 +1,19 @@
 import math
+from decimal import Decimal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.media_probe import media_seconds
+
+# A video lesson completes once this share of the video has been watched.
+VIDEO_COMPLETE_SHARE = Decimal("0.9")
+
+
+def video_required_seconds(duration: int) -> int:
+    """How far into a video of `duration` seconds an official must have watched."""
+    return math.ceil(duration * VIDEO_COMPLETE_SHARE)
+
 
 # The document types a lesson plays: their playing time is read on upload.
 PLAYABLE_EXTENSIONS = {"mp4", "webm", "mp3"}

@@ -22,7 +22,7 @@ from courses.admin_forms import CoursePageForm, LessonPageForm
 from courses.blocks import LessonBodyBlock
 from courses.fragments import cached_fragment, fingerprint
 
-from .media import MediaDuration
+from .media import MediaDuration, video_required_seconds
 
 
 class Category(models.TextChoices):
@@ -203,6 +203,10 @@ class LessonPage(Page):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "video_seconds"}
         return super().save(*args, **kwargs)
+
+    def video_required(self) -> int | None:
+        """How much of the lesson's video must be watched, in seconds, if its length is known."""
+        return video_required_seconds(self.video_seconds) if self.video_seconds else None
 
     def video_document(self):
         """The document of the lesson's first video block, if it has one."""

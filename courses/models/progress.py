@@ -1,19 +1,8 @@
-import math
-from decimal import Decimal
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .pages import CoursePage, LessonPage
-
-# A video lesson completes once this share of the video has been watched.
-VIDEO_COMPLETE_SHARE = Decimal("0.9")
-
-
-def video_required_seconds(duration: int) -> int:
-    """How far into a video of `duration` seconds an official must have watched."""
-    return math.ceil(duration * VIDEO_COMPLETE_SHARE)
 
 
 class LessonProgress(models.Model):

@@ -73,8 +73,21 @@
     if (required && data.video_required_seconds) required.textContent = clock(data.video_required_seconds);
   }
 
+  // Idle on a visible page: the time does not count; say so until the learner is back.
+  function showIdle() {
+    var note = document.querySelector("[data-lesson-paused]");
+    if (!note || document.visibilityState !== "visible") return;
+    note.textContent = message("paused_idle");
+    note.hidden = false;
+  }
+
+  function showStudyProgress(data) {
+    var done = document.querySelector("[data-study-done]");
+    if (done) done.textContent = clock(data.active_seconds);
+  }
+
   function beat(options) {
-    if (!active()) return;
+    if (!active()) { showIdle(); return; }
     var body = {};
     // Only where the video is: its length is read from the file on the server.
     if (video && isFinite(video.duration) && video.duration > 0) body.video_position = video.currentTime;
@@ -96,6 +109,7 @@
         article.dataset.completed = data.completed ? "true" : "false";
         showStatus(data.completed, false);
         showPaused(data.paused_by);
+        showStudyProgress(data);
         showVideoProgress(data);
       })
       .catch(function () { showStatus(false, true); });

@@ -114,3 +114,27 @@ def test_devices_share_the_focus(client, official, lessons):
     assert taken.json()["paused_by"] is None
     answer = desk.post(beat_url(first), json.dumps({}), content_type="application/json").json()
     assert answer["paused_by"]["title"] == second.title
+
+
+def test_the_lesson_page_says_what_counts_and_how_far_along(client, official, lessons):
+    """What was seen: the page said only 学习达到最短时长, not how long, how long done, or
+    that credit stops after two minutes without input."""
+    lesson = lessons[0]
+    beat(official, lesson, 0)
+    beat(official, lesson, 15)
+    client.force_login(official)
+    html = client.get(lesson.url).content.decode()
+    assert "已学习 <span data-study-done>0:15</span>" in html
+    assert (
+        "需学习 <span data-study-required>0:30</span>" in html
+        or "<span data-study-required>0:30</span>" in html
+    )
+    assert "2 分钟无操作即暂停" in html
+    assert "学时一次只计入一个课时" in html  # the message the script shows when another lesson counts
+
+
+def test_a_video_lesson_says_how_much_to_watch_before_any_beat(client, official):
+    lesson = factories.lesson(factories.course(), rule="video")
+    client.force_login(official)
+    html = client.get(lesson.url).content.decode()
+    assert "<span data-video-required>0:18</span>" in html  # 90 % of the file's 20 s
