@@ -117,3 +117,21 @@ def test_hr_does_not_reach_the_wagtail_dashboard(new_page):
     # The sign-in itself worked (so the refusal is about permission): the learner home opens.
     page.goto("/")
     assert page.locator("h1").inner_text() == "我的学习"
+
+
+def test_on_a_phone_every_menu_item_is_in_sight_and_big_enough_to_tap(new_page):
+    """What was seen on a 390 px phone: the top menu scrolled sideways with no cue, and 消息 with
+    its unread badge was cut off."""
+    page = new_page({"width": 390, "height": 844})
+    site_login(page, "official", DEMO_PASSWORD)
+    links = page.locator(".site-nav a")
+    assert links.count() >= 5
+    for index in range(links.count()):
+        link = links.nth(index)
+        assert fits_across(page, link), f"{link.inner_text()!r} is cut off"
+        assert link.bounding_box()["height"] >= 44, f"{link.inner_text()!r} is too small to tap"
+    messages = page.locator(".site-nav a", has_text="消息")
+    badge = messages.locator(".nav-count")
+    if badge.count():  # the demo official has unread messages
+        assert fits_across(page, badge.first)
+    assert not has_horizontal_scroll(page)
