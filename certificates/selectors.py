@@ -17,6 +17,12 @@ def certificates_of(*, user: User) -> QuerySet[Certificate]:
     return Certificate.objects.filter(user=user).select_related("curriculum").order_by("-issued_at")
 
 
+def certificate_for(*, user: User, curriculum_id: int) -> Certificate | None:
+    """The official's valid certificate of this curriculum, if issued."""
+    valid = Certificate.objects.filter(user=user, curriculum_id=curriculum_id, status=CertificateStatus.VALID)
+    return valid.order_by("-issued_at").first()
+
+
 def certificate_visible_to(*, viewer: User, certificate_id: int) -> Certificate | None:
     """The certificate if the viewer is its owner, HR over the owner's unit, or a site
     administrator; None otherwise (shown as not found)."""

@@ -73,8 +73,10 @@ class CourseProgress:
 @dataclass
 class CurriculumProgress:
     curriculum: object
-    due_date: date | None
+    due_date: date | None  # the official's own: their assignment's, or the curriculum's
     courses: list[CourseProgress] = field(default_factory=list)
+    hours_earned: Decimal = Decimal("0")  # on the curriculum page only
+    assigned: bool = True
 
     @property
     def url(self) -> str:
@@ -177,30 +179,36 @@ def course_progress_map(*, user: User, courses: list[CoursePage]) -> dict[int, C
     }
 
 
-def learner_home(*, user: User) -> LearnerHome:
-    """我的学习: assigned curricula with deadlines and progress, other enrolled courses,
-    this year's hours against the requirement, and where to continue."""
-    assignments = assignments_for(user=user)
-    due_by_curriculum = {}
+def own_due_dates(assignments: list[Assignment]) -> dict[int, tuple[CurriculumPage, date | None]]:
+    """{curriculum id: (curriculum, the official's deadline)}: the earliest due date of the
+    assignments reaching them. The one deadline shown to the official everywhere (home and
+    curriculum page); the curriculum's own deadline only where no assignment sets one."""
+    due: dict[int, tuple[CurriculumPage, date | None]] = {}
     for assignment in assignments:
         curriculum = assignment.curriculum
-        current = due_by_curriculum.get(curriculum.pk)
-        if current is None or assignment.due_date < current[1]:
-            due_by_curriculum[curriculum.pk] = (curriculum, assignment.due_date)
+        current = due.get(curriculum.pk)
+        if current is None or (
+            assignment.due_date and (current[1] is None or assignment.due_date < current[1])
+        ):
+            due[curriculum.pk] = (curriculum, assignment.due_date)
+    return {pk: (curriculum, day or curriculum.deadline) for pk, (curriculum, day) in due.items()}
+
+
+def curricula_progress(
+    *, user: User, due_by_curriculum: dict[int, tuple[CurriculumPage, date | None]], extra_courses=()
+) -> tuple[list[CurriculumProgress], dict[int, CourseProgress], set[int]]:
+    """Each curriculum with the official's progress in its live courses (and the progress of
+    `extra_courses`), in a fixed number of queries; also the ids of the curricula's courses."""
     links = list(
         CurriculumCourse.objects.filter(curriculum_id__in=due_by_curriculum, course__live=True)
         .select_related("course")
         .order_by("curriculum_id", "sort_order")
     )
-    enrolled = list(
-        CoursePage.objects.live().filter(enrollments__user=user).order_by("-enrollments__enrolled_at")
-    )
-    courses = {link.course.pk: link.course for link in links} | {c.pk: c for c in enrolled}
+    courses = {link.course.pk: link.course for link in links} | {c.pk: c for c in extra_courses}
     progress = course_progress_map(user=user, courses=list(courses.values()))
-
     curricula = []
     for curriculum_id, (curriculum, due_date) in due_by_curriculum.items():
-        item = CurriculumProgress(curriculum=curriculum, due_date=due_date or curriculum.deadline)
+        item = CurriculumProgress(curriculum=curriculum, due_date=due_date)
         for link in links:
             if link.curriculum_id == curriculum_id:
                 base = progress[link.course.pk]
@@ -214,7 +222,18 @@ def learner_home(*, user: User) -> LearnerHome:
                     )
                 )
         curricula.append(item)
-    in_curricula = {link.course.pk for link in links}
+    return curricula, progress, {link.course.pk for link in links}
+
+
+def learner_home(*, user: User) -> LearnerHome:
+    """我的学习: assigned curricula with deadlines and progress, other enrolled courses,
+    this year's hours against the requirement, and where to continue."""
+    enrolled = list(
+        CoursePage.objects.live().filter(enrollments__user=user).order_by("-enrollments__enrolled_at")
+    )
+    curricula, progress, in_curricula = curricula_progress(
+        user=user, due_by_curriculum=own_due_dates(assignments_for(user=user)), extra_courses=enrolled
+    )
     return LearnerHome(
         curricula=curricula,
         other_courses=[progress[c.pk] for c in enrolled if c.pk not in in_curricula],
@@ -222,6 +241,20 @@ def learner_home(*, user: User) -> LearnerHome:
         hours_required=hours_required_for(user=user),
         continue_lesson=continue_lesson_for(user=user),
     )
+
+
+def curriculum_learning(*, user: User, curriculum: CurriculumPage) -> CurriculumProgress:
+    """The official's own view of a curriculum: their deadline (their assignment's, or the
+    curriculum's), their progress in each course, and the hours its courses credited them."""
+    assigned = [a for a in assignments_for(user=user) if a.curriculum_id == curriculum.pk]
+    due = own_due_dates(assigned).get(curriculum.pk, (curriculum, curriculum.deadline))
+    curricula, _progress, course_ids = curricula_progress(user=user, due_by_curriculum={curriculum.pk: due})
+    item = curricula[0]
+    item.hours_earned = CreditHourEntry.objects.filter(user=user, course_id__in=course_ids).aggregate(
+        total=Sum("hours")
+    )["total"] or Decimal("0")
+    item.assigned = bool(assigned)
+    return item
 
 
 def page_url(url_path: str) -> str:

@@ -19,6 +19,12 @@ def lesson_learning(context, lesson, course):
     return selectors.lesson_learning(user=context["request"].user, lesson=lesson, course=course)
 
 
+@register.simple_tag(takes_context=True)
+def curriculum_learning(context, curriculum):
+    """{% curriculum_learning page as learning %}: the official's deadline, progress and hours."""
+    return selectors.curriculum_learning(user=context["request"].user, curriculum=curriculum)
+
+
 @register.filter
 def tree_url(page) -> str:
     """A course-tree page's URL without a lookup of its site (the catalogue is the site root)."""
