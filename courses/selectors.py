@@ -234,13 +234,41 @@ def learner_home(*, user: User) -> LearnerHome:
     curricula, progress, in_curricula = curricula_progress(
         user=user, due_by_curriculum=own_due_dates(assignments_for(user=user)), extra_courses=enrolled
     )
+    other_courses = [progress[c.pk] for c in enrolled if c.pk not in in_curricula]
+    continue_lesson = continue_lesson_for(user=user)
+    if continue_lesson is None:
+        # Every lesson seen is done: offer the next one, from the curricula (soonest due
+        # first), then the courses begun outside them.
+        unfinished = [
+            c for item in sorted(curricula, key=_due_order) for c in item.courses if not c.completed
+        ]
+        unfinished += [c for c in other_courses if not c.completed]
+        continue_lesson = next_lesson_in(user=user, course=unfinished[0].course) if unfinished else None
     return LearnerHome(
         curricula=curricula,
-        other_courses=[progress[c.pk] for c in enrolled if c.pk not in in_curricula],
+        other_courses=other_courses,
         hours_this_year=hours_earned(user=user, year=timezone.localdate().year),
         hours_required=hours_required_for(user=user),
-        continue_lesson=continue_lesson_for(user=user),
+        continue_lesson=continue_lesson,
     )
+
+
+def _due_order(item: CurriculumProgress) -> tuple:
+    return (item.due_date is None, item.due_date or date.max)
+
+
+def next_lesson_in(*, user: User, course: CoursePage) -> LessonLink | None:
+    """The course's first live lesson the official has not completed."""
+    done = LessonProgress.objects.filter(user=user, course=course, completed_at__isnull=False)
+    row = (
+        LessonPage.objects.child_of(course)
+        .live()
+        .exclude(pk__in=done.values("lesson_id"))
+        .order_by("path")
+        .values_list("pk", "title", "url_path", "estimated_minutes")
+        .first()
+    )
+    return _link(row) if row else None
 
 
 def curriculum_learning(*, user: User, curriculum: CurriculumPage) -> CurriculumProgress:
@@ -348,6 +376,27 @@ def course_learning(*, user: User, course: CoursePage) -> CourseLearning:
             (state.lesson for state in states if state.status != "completed"),
             states[0].lesson if states else None,
         ),
+    )
+
+
+@dataclass
+class CourseOutcome:
+    """Where an official stands after a step in a course (a quiz passed): for the next step."""
+
+    course: CoursePage
+    completed: bool
+    hours: Decimal | None  # credited for the course, once completed
+    next_lesson: LessonLink | None  # the first lesson not completed
+
+
+def course_outcome(*, user: User, course: CoursePage) -> CourseOutcome:
+    learning = course_learning(user=user, course=course)
+    hours = CreditHourEntry.objects.filter(user=user, course=course).values_list("hours", flat=True).first()
+    return CourseOutcome(
+        course=course,
+        completed=learning.progress.completed,
+        hours=hours,
+        next_lesson=next((s.lesson for s in learning.lesson_states if s.status != "completed"), None),
     )
 
 

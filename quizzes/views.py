@@ -9,6 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from courses import selectors as course_selectors
+from courses.models import CoursePage
+
 from . import selectors, services
 from .models import AcceptedAnswer, Attempt, AttemptStatus, Quiz
 
@@ -186,8 +189,17 @@ def attempt_result(request, attempt_id: int):
                 option.share = Decimal(share) if share is not None and Decimal(share) != 100 else None
             if item.question_type == "fill":
                 item.rules = _frozen_answers(item)
+    quiz = attempt.quiz
+    course = quiz.course or CoursePage.objects.parent_of(quiz.lesson).specific().first()
     return render(
         request,
         "quizzes/attempt_result.html",
-        {"attempt": attempt, "quiz": attempt.quiz, "review": review, "items": items},
+        {
+            "attempt": attempt,
+            "quiz": quiz,
+            "review": review,
+            "items": items,
+            # What the attempt completed, and where to go next.
+            "outcome": course_selectors.course_outcome(user=request.user, course=course) if course else None,
+        },
     )

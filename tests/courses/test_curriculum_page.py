@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from certificates.models import Certificate
 from courses import services
+from courses.models import CurriculumCourse
 from tests.courses import factories
 from tests.factories.people import OrgUnitFactory, UserFactory
 
@@ -61,3 +62,27 @@ def test_the_curriculum_page_shows_progress_hours_and_the_certificate(client, se
     assert "本专题班已获学时：3" in page
     certificate = Certificate.objects.get(user=official)
     assert reverse("certificate_download", args=[certificate.pk]) in page
+
+
+def test_home_offers_the_next_lesson_once_every_lesson_seen_is_done(client, setting):
+    """What was seen: the 继续上次的学习 card disappeared after a course."""
+    official = setting["official"]
+    second = factories.course(title="第二门课")
+    next_lesson = factories.lesson(second, title="第二门课 第一课")
+    curriculum = setting["curriculum"]
+    CurriculumCourse.objects.create(curriculum=curriculum, course=second, required=True, sort_order=1)
+    start = timezone.now() - timedelta(minutes=5)
+    for offset in (0, 15, 30):
+        services.progress_heartbeat(
+            user=official, lesson=setting["lesson"], now=start + timedelta(seconds=offset)
+        )
+    client.force_login(official)
+    home = client.get(reverse("learner_home")).content.decode()
+    assert "接下来学习" in home and next_lesson.title in home
+
+
+def test_a_course_says_its_credit_hours_and_its_number_of_lessons_apart(client, setting):
+    """What was seen: "3 学时 · 3 课时", two units that read alike."""
+    client.force_login(setting["official"])
+    html = client.get(setting["course"].url).content.decode()
+    assert "3 学时 · 共 1 节课" in html

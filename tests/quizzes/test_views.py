@@ -169,3 +169,41 @@ def test_by_default_passing_shows_the_key(client, learner, quiz):
     assert attempt.passed
     html = client.get(reverse("attempt_result", args=[attempt.pk])).content.decode()
     assert "先核实再发布" in html
+
+
+def answer_all_correctly(learner, quiz):
+    attempt = services.attempt_start(user=learner, quiz=quiz)
+    for item in attempt.questions.select_related("question"):
+        if item.question.type == "fill":
+            answer = item.question.accepted_answer_list()[0]
+        else:
+            answer = [choice.pk for choice in item.question.choices.all() if choice.is_correct]
+        services.attempt_answer_save(attempt=attempt, question_id=item.question_id, response=answer)
+    return services.attempt_submit(attempt=attempt)
+
+
+def test_the_result_says_what_the_pass_completed_and_where_to_go_next(client, learner, quiz):
+    """What was seen: after a result the page offered only 返回测验."""
+    from courses.services import lesson_complete, lesson_open
+    from tests.courses import factories as course_factories
+
+    studied = course_factories.lesson(quiz.course, title="第一课 已学完")
+    lesson_complete(progress=lesson_open(user=learner, lesson=studied))
+    attempt = answer_all_correctly(learner, quiz)
+    html = client.get(reverse("attempt_result", args=[attempt.pk])).content.decode()
+    assert f"课程“{quiz.course.title}”已完成，获得 2 学时" in html
+    assert reverse("learner_home") in html and "开始下一门课程" in html
+
+
+def test_a_passed_lesson_quiz_points_to_the_next_lesson(client, learner):
+    from tests.courses import factories as course_factories
+
+    course = course_factories.course()
+    first = course_factories.lesson(course, title="第一课 辟谣", rule="quiz")
+    course_factories.lesson(course, title="第二课 回应")
+    bank = factories.bank()
+    quiz = factories.quiz(questions=[factories.question(bank)], lesson=first)
+    attempt = answer_all_correctly(learner, quiz)
+    html = client.get(reverse("attempt_result", args=[attempt.pk])).content.decode()
+    assert "课时“第一课 辟谣”已完成" in html
+    assert "下一课：第二课 回应" in html
