@@ -7,6 +7,7 @@ Each write first locks the official's row (people.services.official_lock).
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -14,7 +15,9 @@ from django_tasks import task
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.documents import get_document_model
@@ -107,6 +110,7 @@ def progress_heartbeat(
     lesson: LessonPage,
     video_position: float | None = None,
     takeover: bool = False,
+    session_key: str = "",
     now: datetime | None = None,
 ) -> LessonProgress:
     """Credit active study time measured by the server's clock to one lesson at a time.
@@ -116,7 +120,9 @@ def progress_heartbeat(
     the video's length, which is read from the video file. A beat after a longer gap (hidden
     tab, idle page, closed lid) starts a new span and earns nothing. Only the lesson holding
     the official's study focus earns (StudyFocus); the returned progress's `paused_by` names
-    the lesson holding it when it is another.
+    the lesson holding it when it is another. After 10 to 20 minutes of study a presence check
+    is due (the progress's `presence_check`, for the page to show): the time from the prompt on
+    is held until it is answered in time (`presence_answer`), and lost if it is not.
     """
     now = now or timezone.now()
     interval = timedelta(seconds=settings.STUDY_HEARTBEAT_SECONDS)
@@ -136,6 +142,11 @@ def progress_heartbeat(
             start = max(progress.last_beat_at, focus.since)
             if now - progress.last_beat_at <= interval * 2:
                 earned = max(int(now.timestamp()) - int(start.timestamp()), 0)
+        progress.presence_check = None
+        if progress.paused_by is None:
+            earned, progress.presence_check = _presence_apply(
+                focus=focus, lesson=lesson, earned=earned, session_key=session_key, now=now
+            )
         progress.active_seconds += earned
         progress.last_beat_at = now
         progress.last_seen_at = now
@@ -167,12 +178,13 @@ def media_duration_read_task(document_id: int) -> int | None:
 
 
 def lesson_video_seconds(lesson: LessonPage) -> int | None:
-    """The playing time of the lesson's video as read from its file; read now, once, for a
-    lesson last saved before durations were read."""
-    if lesson.video_seconds is None and (video := lesson.video_document()) is not None:
-        lesson.video_seconds = MediaDuration.objects.read(video).seconds
+    """The playing time of the lesson's video as read from its file, or None without a readable
+    video; read now, once, for a lesson last saved before durations were read."""
+    if lesson.video_seconds is None:
+        video = lesson.video_document()
+        lesson.video_seconds = (MediaDuration.objects.read(video).seconds or 0) if video is not None else 0
         LessonPage.objects.filter(pk=lesson.pk).update(video_seconds=lesson.video_seconds)
-    return lesson.video_seconds
+    return lesson.video_seconds or None
 
 
 def _study_focus(
@@ -183,13 +195,91 @@ def _study_focus(
     A lesson taking the focus earns from then on only, so alternating tabs earn nothing twice."""
     focus = StudyFocus.objects.filter(user=user).first()
     if focus is None:
-        return StudyFocus.objects.create(user=user, lesson=lesson, since=now, last_beat_at=now)
-    if focus.lesson_id != lesson.pk and (takeover or now - focus.last_beat_at > quiet_after):
+        return StudyFocus.objects.create(
+            user=user, lesson=lesson, since=now, last_beat_at=now, presence_due_at=_presence_next(now)
+        )
+    quiet = now - focus.last_beat_at > quiet_after
+    if focus.lesson_id != lesson.pk and (takeover or quiet):
         focus.lesson, focus.since = lesson, now
+    if quiet and focus.lesson_id == lesson.pk and not focus.presence_token:
+        focus.presence_due_at = _presence_next(now)  # a new span of study: a new countdown
     if focus.lesson_id == lesson.pk:
         focus.last_beat_at = now
-        focus.save(update_fields=["lesson", "since", "last_beat_at"])
+        focus.save(update_fields=["lesson", "since", "last_beat_at", "presence_due_at"])
     return focus
+
+
+class PresenceCheckRefused(DomainError):
+    """An answer to a presence check that is not out, or not the one this page was shown."""
+
+    message = _("This check is not the one shown to you; reload the lesson.")
+
+
+def _presence_next(now: datetime) -> datetime:
+    low, high = settings.PRESENCE_CHECK_MINUTES
+    return now + timedelta(seconds=secrets.SystemRandom().randint(low * 60, high * 60))
+
+
+def _presence_apply(
+    *, focus: StudyFocus, lesson: LessonPage, earned: int, session_key: str, now: datetime
+) -> tuple[int, dict | None]:
+    """What the focused lesson's beat earns now, given the presence check, and the prompt to
+    show (a new one when due). While a prompt waits for its answer the time is held, and from
+    the moment its time runs out nothing is earned until it is answered."""
+    window = timedelta(seconds=settings.PRESENCE_CHECK_ANSWER_SECONDS)
+    if not focus.presence_token:
+        if focus.presence_due_at is None or now < focus.presence_due_at:
+            return earned, None
+        focus.presence_token = secrets.token_hex(16)
+        focus.presence_session, focus.presence_shown_at = session_key, now
+        focus.presence_lesson, focus.presence_held_seconds = lesson, 0
+    elif now <= focus.presence_shown_at + window:
+        focus.presence_held_seconds += earned
+        earned = 0
+    else:
+        earned = 0  # missed: the held time is lost when it is answered
+    focus.save(
+        update_fields=[
+            "presence_token",
+            "presence_session",
+            "presence_shown_at",
+            "presence_lesson",
+            "presence_held_seconds",
+        ]
+    )
+    answer_by = focus.presence_shown_at + window
+    return earned, {
+        "token": focus.presence_token if focus.presence_session == session_key else None,
+        "seconds_left": max(int((answer_by - now).total_seconds()), 0),
+    }
+
+
+def presence_answer(*, user: User, token: str, session_key: str, now: datetime | None = None) -> bool:
+    """The official answered the presence check shown in this session. In time, the study time
+    held since the prompt is credited; late, study counts again from now. True if in time."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        official_lock(user_id=user.pk)
+        focus = StudyFocus.objects.select_for_update().filter(user=user).first()
+        if (
+            focus is None
+            or not focus.presence_token
+            or not constant_time_compare(token, focus.presence_token)
+            or focus.presence_session != session_key
+        ):
+            raise PresenceCheckRefused
+        in_time = now <= focus.presence_shown_at + timedelta(seconds=settings.PRESENCE_CHECK_ANSWER_SECONDS)
+        if in_time and focus.presence_held_seconds and focus.presence_lesson_id:
+            LessonProgress.objects.filter(user=user, lesson_id=focus.presence_lesson_id).update(
+                active_seconds=F("active_seconds") + focus.presence_held_seconds
+            )
+        if not in_time:
+            focus.since = now
+        focus.presence_token = focus.presence_session = ""
+        focus.presence_shown_at, focus.presence_lesson, focus.presence_held_seconds = None, None, 0
+        focus.presence_due_at = _presence_next(now)
+        focus.save()
+    return in_time
 
 
 def lesson_complete(*, progress: LessonProgress, now: datetime | None = None) -> LessonProgress:

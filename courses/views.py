@@ -46,6 +46,7 @@ def lesson_heartbeat(request, lesson_id: int):
             lesson=lesson,
             video_position=form.cleaned_data.get("video_position"),
             takeover=form.cleaned_data.get("takeover", False),
+            session_key=request.session.session_key or "",
         )
     except services.LessonNotAvailable:
         return JsonResponse({"error": "lesson not available"}, status=404)
@@ -57,6 +58,8 @@ def lesson_heartbeat(request, lesson_id: int):
             "video_resume_at": progress.video_resume_at,
             "completed": progress.completed_at is not None,
             # Another lesson holds the study focus: this one earns nothing until it takes it.
+            # A presence check to answer (shown only to the page's session that got it).
+            "presence_check": progress.presence_check,
             "paused_by": (
                 {"title": progress.paused_by.title, "url": progress.paused_by.url}
                 if progress.paused_by is not None
@@ -64,6 +67,25 @@ def lesson_heartbeat(request, lesson_id: int):
             ),
         }
     )
+
+
+@login_required
+@require_POST
+def presence_answer(request):
+    """The official answered a presence check ("继续学习")."""
+    try:
+        token = json.loads(request.body or b"{}").get("token")
+    except (ValueError, UnicodeDecodeError, AttributeError):
+        return HttpResponseBadRequest("malformed JSON")
+    if not isinstance(token, str):
+        return JsonResponse({"error": "token required"}, status=400)
+    try:
+        in_time = services.presence_answer(
+            user=request.user, token=token, session_key=request.session.session_key or ""
+        )
+    except services.PresenceCheckRefused as refused:
+        return JsonResponse({"error": str(refused.message)}, status=409)
+    return JsonResponse({"in_time": in_time})
 
 
 def page_serve(request, path: str):

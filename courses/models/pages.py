@@ -147,7 +147,7 @@ class LessonPage(Page):
         ),
     )
     # The playing time of the lesson's (first) video, read from its file when the lesson is
-    # saved: what "video watched" counts against.
+    # saved: what "video watched" counts against (0: no readable video).
     video_seconds = models.PositiveIntegerField(_("video duration (seconds)"), null=True, editable=False)
 
     content_panels = Page.content_panels + [
@@ -199,7 +199,8 @@ class LessonPage(Page):
 
     def save(self, *args, **kwargs):
         video = self.video_document()
-        self.video_seconds = MediaDuration.objects.read(video).seconds if video is not None else None
+        # 0: no video, or its length cannot be read; None only before lengths were read.
+        self.video_seconds = (MediaDuration.objects.read(video).seconds or 0) if video is not None else 0
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "video_seconds"}
         return super().save(*args, **kwargs)

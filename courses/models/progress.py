@@ -50,6 +50,16 @@ class StudyFocus(models.Model):
     lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="+")
     since = models.DateTimeField(_("focused since"))
     last_beat_at = models.DateTimeField(_("last heartbeat"))
+    # Presence checks (courses.services.presence_*): when the next prompt is due; the prompt
+    # shown, to whom (a session) and when; the study seconds held until it is answered.
+    presence_due_at = models.DateTimeField(_("next presence check"), null=True, blank=True)
+    presence_token = models.CharField(max_length=32, blank=True)
+    presence_session = models.CharField(max_length=64, blank=True)
+    presence_shown_at = models.DateTimeField(null=True, blank=True)
+    presence_lesson = models.ForeignKey(
+        LessonPage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    presence_held_seconds = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("study focus")

@@ -55,6 +55,45 @@
     note.hidden = false;
   }
 
+  // A presence check from the server: a modal dialog (focus moves to its button; Escape does
+  // not dismiss it) until "继续学习" is chosen; its answer goes back with the check's token.
+  var dialog = document.querySelector("[data-presence-dialog]");
+  var presenceToken = null;
+  var presenceTimer = null;
+
+  function showPresenceCheck(check) {
+    if (!dialog || !check || !check.token) return;
+    presenceToken = check.token;
+    var left = check.seconds_left;
+    var counter = dialog.querySelector("[data-presence-left]");
+    function tick() {
+      if (counter) counter.textContent = left > 0 ? message("seconds_left") + " " + left : message("paused_presence");
+      left -= 1;
+    }
+    window.clearInterval(presenceTimer);
+    tick();
+    presenceTimer = window.setInterval(tick, 1000);
+    if (!dialog.open) dialog.showModal();
+  }
+
+  if (dialog) {
+    dialog.addEventListener("cancel", function (event) { event.preventDefault(); });
+    dialog.querySelector("[data-presence-answer]").addEventListener("click", function () {
+      window.clearInterval(presenceTimer);
+      fetch(dialog.dataset.presenceUrl, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+        body: JSON.stringify({ token: presenceToken }),
+      }).finally(function () {
+        dialog.close();
+        lastActivity = Date.now();
+        turnedTo = true;
+        beat();
+      });
+    });
+  }
+
   // 4:05, or 1:02:09 past an hour (as the clock filter prints it on the page).
   function clock(seconds) {
     seconds = Math.max(Math.floor(seconds || 0), 0);
@@ -109,6 +148,7 @@
         article.dataset.completed = data.completed ? "true" : "false";
         showStatus(data.completed, false);
         showPaused(data.paused_by);
+        showPresenceCheck(data.presence_check);
         showStudyProgress(data);
         showVideoProgress(data);
       })

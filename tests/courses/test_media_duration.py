@@ -74,3 +74,16 @@ def test_a_video_rule_needs_a_video_whose_length_can_be_read():
     with pytest.raises(ValidationError) as refused:
         lesson.full_clean()
     assert "伪视频" in str(refused.value.message_dict["completion_rule"])
+
+
+def test_an_unreadable_video_is_read_once_not_at_every_beat(client, django_assert_max_num_queries):
+    lesson = factories.lesson(factories.course(), rule=CompletionRule.VIDEO)
+    fake = Document.objects.create(title="伪视频", file=ContentFile(b"\x00" * 64, name="fake.mp4"))
+    body = [{"type": "video", "value": {"video": fake.pk, "poster": None, "caption": ""}}]
+    LessonPage.objects.filter(pk=lesson.pk).update(body=json.dumps(body), video_seconds=None)
+    client.force_login(UserFactory(official=True))
+    url = reverse("lesson_heartbeat", args=[lesson.pk])
+    client.post(url, json.dumps({"video_position": 0}), content_type="application/json")
+    assert LessonPage.objects.get(pk=lesson.pk).video_seconds == 0  # read: none
+    with django_assert_max_num_queries(14):
+        client.post(url, json.dumps({"video_position": 1}), content_type="application/json")

@@ -317,6 +317,13 @@ LOGGING = {
 YEARLY_CREDIT_HOURS = env.int("YEARLY_CREDIT_HOURS", default=50)  # unless set per position/rank
 # Seconds between study heartbeats; one heartbeat can never credit more than this.
 STUDY_HEARTBEAT_SECONDS = 15
+# Presence checks: after every 10 to 20 minutes of study (at random), a "继续学习" prompt that
+# must be answered within 60 seconds, or the study time from the prompt on is not credited.
+PRESENCE_CHECK_MINUTES = (
+    env.int("PRESENCE_CHECK_MIN_MINUTES", default=10),
+    env.int("PRESENCE_CHECK_MAX_MINUTES", default=20),
+)
+PRESENCE_CHECK_ANSWER_SECONDS = env.int("PRESENCE_CHECK_ANSWER_SECONDS", default=60)
 # A unit's own TrueType font for certificates (宋体/仿宋); default: Debian's WenQuanYi font.
 CERTIFICATE_FONT_PATH = env.str("CERTIFICATE_FONT_PATH", default="")
 # Days an activation code from an onboarding sheet stays valid.

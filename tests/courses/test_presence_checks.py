@@ -1,0 +1,121 @@
+"""Presence checks: after 10 to 20 minutes of study (at random) the page shows "继续学习"; the
+time from the prompt on is credited once it is answered in time, and lost if it is not; a
+prompt is answered only from the session it was shown in, and only once."""
+
+import json
+from datetime import timedelta
+
+import pytest
+
+from django.urls import reverse
+from django.utils import timezone
+
+from courses import services
+from courses.models import LessonProgress, StudyFocus
+from tests.courses import factories
+from tests.factories.people import UserFactory
+
+pytestmark = pytest.mark.django_db
+T0 = timezone.now().replace(microsecond=0)
+SESSION = "session-a"
+
+
+@pytest.fixture(autouse=True)
+def checks_after_one_minute(settings):
+    settings.STUDY_HEARTBEAT_SECONDS = 15
+    settings.PRESENCE_CHECK_MINUTES = (1, 1)
+    settings.PRESENCE_CHECK_ANSWER_SECONDS = 60
+
+
+@pytest.fixture
+def official():
+    return UserFactory(official=True)
+
+
+@pytest.fixture
+def lesson():
+    return factories.lesson(factories.course(), min_seconds=3600)
+
+
+def beat(official, lesson, second, session=SESSION):
+    return services.progress_heartbeat(
+        user=official, lesson=lesson, now=T0 + timedelta(seconds=second), session_key=session
+    )
+
+
+def study(official, lesson, seconds):
+    """Beats every 15 s up to `seconds`; the last beat's progress."""
+    for second in range(0, seconds + 1, 15):
+        progress = beat(official, lesson, second)
+    return progress
+
+
+def credited(official, lesson) -> int:
+    return LessonProgress.objects.get(user=official, lesson=lesson).active_seconds
+
+
+def test_a_check_comes_after_the_set_time_and_an_answer_in_time_loses_nothing(official, lesson):
+    progress = study(official, lesson, 45)
+    assert progress.presence_check is None
+    prompted = beat(official, lesson, 60)
+    assert prompted.presence_check["token"] and prompted.presence_check["seconds_left"] == 60
+    for second in (75, 90):
+        beat(official, lesson, second)  # held until the answer
+    assert credited(official, lesson) == 60
+    token = prompted.presence_check["token"]
+    assert services.presence_answer(
+        user=official, token=token, session_key=SESSION, now=T0 + timedelta(seconds=95)
+    )
+    assert credited(official, lesson) == 90
+    beat(official, lesson, 105)
+    assert credited(official, lesson) == 105
+
+
+def test_a_missed_check_pauses_credit_from_the_moment_it_appeared(official, lesson):
+    study(official, lesson, 45)
+    token = beat(official, lesson, 60).presence_check["token"]
+    for second in range(75, 301, 15):  # the page keeps beating, nobody answers
+        beat(official, lesson, second)
+    assert credited(official, lesson) == 60
+    late = services.presence_answer(
+        user=official, token=token, session_key=SESSION, now=T0 + timedelta(seconds=302)
+    )
+    assert late is False
+    beat(official, lesson, 315)
+    assert credited(official, lesson) == 60 + 13  # from the answer on (302 → 315)
+
+
+def test_a_check_is_answered_only_from_its_session_and_only_once(client, official, lesson):
+    study(official, lesson, 45)
+    token = beat(official, lesson, 60, session="other-device").presence_check["token"]
+    with pytest.raises(services.PresenceCheckRefused):
+        services.presence_answer(user=official, token=token, session_key=SESSION)
+    with pytest.raises(services.PresenceCheckRefused):
+        services.presence_answer(user=official, token="forged", session_key="other-device")
+    assert services.presence_answer(user=official, token=token, session_key="other-device")
+    with pytest.raises(services.PresenceCheckRefused):  # replayed
+        services.presence_answer(user=official, token=token, session_key="other-device")
+    assert not StudyFocus.objects.get(user=official).presence_token
+
+
+def test_the_page_gets_the_prompt_and_answers_it(client, official, lesson, settings):
+    settings.PRESENCE_CHECK_MINUTES = (0, 0)
+    client.force_login(official)
+    url = reverse("lesson_heartbeat", args=[lesson.pk])
+    first = client.post(url, json.dumps({}), content_type="application/json").json()
+    check = (
+        first["presence_check"]
+        or client.post(url, "{}", content_type="application/json").json()["presence_check"]
+    )
+    assert check["token"]
+    other = client.__class__()
+    other.force_login(official)
+    seen_elsewhere = other.post(url, "{}", content_type="application/json").json()["presence_check"]
+    assert seen_elsewhere["token"] is None  # another session is not given the token
+    answer = reverse("presence_answer")
+    refused = other.post(answer, json.dumps({"token": check["token"]}), content_type="application/json")
+    assert refused.status_code == 409
+    answered = client.post(answer, json.dumps({"token": check["token"]}), content_type="application/json")
+    assert answered.json() == {"in_time": True}
+    html = client.get(lesson.url).content.decode()
+    assert "data-presence-dialog" in html and "您还在学习吗" in html
