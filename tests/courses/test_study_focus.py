@@ -138,3 +138,24 @@ def test_a_video_lesson_says_how_much_to_watch_before_any_beat(client, official)
     client.force_login(official)
     html = client.get(lesson.url).content.decode()
     assert "<span data-video-required>0:18</span>" in html  # 90 % of the file's 20 s
+
+
+def test_forged_and_replayed_beats_earn_nothing(client, official, lessons):
+    """The body cannot carry time: a client clock, a credit or a length are ignored; a beat for
+    a lesson that is not live is refused; a lesson's first beat (opened through the API alone)
+    earns nothing; replaying a beat at once earns nothing more."""
+    lesson = lessons[0]
+    client.force_login(official)
+    url = reverse("lesson_heartbeat", args=[lesson.pk])
+    forged = {"active_seconds": 3600, "now": "2030-01-01T00:00:00Z", "video_duration": 1, "elapsed": 900}
+    first = client.post(url, json.dumps(forged), content_type="application/json").json()
+    assert first["active_seconds"] == 0 and first["completed"] is False
+    replay = client.post(url, json.dumps(forged), content_type="application/json").json()
+    assert replay["active_seconds"] <= 1  # the real second or so between the two requests
+    draft = factories.lesson(factories.course(), publish=False)
+    assert (
+        client.post(
+            reverse("lesson_heartbeat", args=[draft.pk]), "{}", content_type="application/json"
+        ).status_code
+        == 404
+    )
