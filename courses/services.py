@@ -230,14 +230,17 @@ def _presence_apply(
     if not focus.presence_token:
         if focus.presence_due_at is None or now < focus.presence_due_at:
             return earned, None
-        focus.presence_token = secrets.token_hex(16)
-        focus.presence_session, focus.presence_shown_at = session_key, now
+        # A new prompt; this beat's time, all before it, is earned as usual.
+        focus.presence_token, focus.presence_shown_at = secrets.token_hex(16), now
         focus.presence_lesson, focus.presence_held_seconds = lesson, 0
     elif now <= focus.presence_shown_at + window:
         focus.presence_held_seconds += earned
         earned = 0
     else:
         earned = 0  # missed: the held time is lost when it is answered
+    # The prompt goes where the official studies now (another tab, window or device, after a
+    # break too): that page shows it, and only that session may answer it.
+    focus.presence_session = session_key
     focus.save(
         update_fields=[
             "presence_token",
@@ -249,7 +252,7 @@ def _presence_apply(
     )
     answer_by = focus.presence_shown_at + window
     return earned, {
-        "token": focus.presence_token if focus.presence_session == session_key else None,
+        "token": focus.presence_token,
         "seconds_left": max(int((answer_by - now).total_seconds()), 0),
     }
 

@@ -85,6 +85,22 @@ def test_a_missed_check_pauses_credit_from_the_moment_it_appeared(official, less
     assert credited(official, lesson) == 60 + 13  # from the answer on (302 → 315)
 
 
+def test_a_prompt_left_on_one_device_follows_the_official_after_a_break(official, lesson):
+    """What a stale prompt must not do: block credit for good on a device that never saw it."""
+    study(official, lesson, 45)
+    token = beat(official, lesson, 60).presence_check["token"]
+    after_break = beat(official, lesson, 3600, session="next-morning")
+    assert after_break.presence_check["token"] == token and after_break.presence_check["seconds_left"] == 0
+    assert (
+        services.presence_answer(
+            user=official, token=token, session_key="next-morning", now=T0 + timedelta(seconds=3601)
+        )
+        is False
+    )
+    beat(official, lesson, 3615, session="next-morning")
+    assert credited(official, lesson) == 60 + 14
+
+
 def test_a_check_is_answered_only_from_its_session_and_only_once(client, official, lesson):
     study(official, lesson, 45)
     token = beat(official, lesson, 60, session="other-device").presence_check["token"]
@@ -108,14 +124,15 @@ def test_the_page_gets_the_prompt_and_answers_it(client, official, lesson, setti
         or client.post(url, "{}", content_type="application/json").json()["presence_check"]
     )
     assert check["token"]
+    answer = reverse("presence_answer")
     other = client.__class__()
     other.force_login(official)
-    seen_elsewhere = other.post(url, "{}", content_type="application/json").json()["presence_check"]
-    assert seen_elsewhere["token"] is None  # another session is not given the token
-    answer = reverse("presence_answer")
-    refused = other.post(answer, json.dumps({"token": check["token"]}), content_type="application/json")
+    # The official moves to another device: the prompt goes there, and only there is answered.
+    moved = other.post(url, "{}", content_type="application/json").json()["presence_check"]
+    assert moved["token"] == check["token"]
+    refused = client.post(answer, json.dumps({"token": check["token"]}), content_type="application/json")
     assert refused.status_code == 409
-    answered = client.post(answer, json.dumps({"token": check["token"]}), content_type="application/json")
+    answered = other.post(answer, json.dumps({"token": check["token"]}), content_type="application/json")
     assert answered.json() == {"in_time": True}
     html = client.get(lesson.url).content.decode()
     assert "data-presence-dialog" in html and "您还在学习吗" in html
