@@ -150,10 +150,12 @@ def progress_heartbeat(
         progress.active_seconds += earned
         progress.last_beat_at = now
         progress.last_seen_at = now
+        # A paused lesson's video earns nothing either; the slack of a second goes only with a
+        # second of real time (rapid beats must not add up to a watched video).
         duration = lesson_video_seconds(lesson) if video_position is not None else None
-        if duration:
+        if duration and progress.paused_by is None:
             progress.video_duration = duration
-            reachable = progress.video_position + earned * MAX_PLAYBACK_RATE + 1
+            reachable = progress.video_position + earned * MAX_PLAYBACK_RATE + (1 if earned else 0)
             watched = min(int(video_position), reachable, duration)
             progress.video_position = max(progress.video_position, watched)
             progress.video_resume_at = min(int(video_position), duration)

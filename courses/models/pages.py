@@ -198,11 +198,12 @@ class LessonPage(Page):
             )
 
     def save(self, *args, **kwargs):
-        video = self.video_document()
-        # 0: no video, or its length cannot be read; None only before lengths were read.
-        self.video_seconds = (MediaDuration.objects.read(video).seconds or 0) if video is not None else 0
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "video_seconds"}
+        # A full save is the live version's (creation, publishing); a partial one (a draft's
+        # revision pointers) must not carry a draft's video length into the live row.
+        if kwargs.get("update_fields") is None:
+            video = self.video_document()
+            # 0: no video, or its length cannot be read; None only before lengths were read.
+            self.video_seconds = (MediaDuration.objects.read(video).seconds or 0) if video is not None else 0
         return super().save(*args, **kwargs)
 
     def video_required(self) -> int | None:

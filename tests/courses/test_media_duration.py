@@ -3,16 +3,19 @@ the only length the study rules use: what was seen was one forged heartbeat,
 `{"video_position": 0, "video_duration": 1}`, completing a video lesson without study."""
 
 import json
+from datetime import timedelta
 
 import pytest
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils import timezone
 
 from wagtail.documents.models import Document
 
 from core.media_probe import media_seconds
+from courses import services
 from courses.models import CompletionRule, LessonPage, LessonProgress, MediaDuration
 from tests.courses import factories
 from tests.factories.people import UserFactory
@@ -87,3 +90,34 @@ def test_an_unreadable_video_is_read_once_not_at_every_beat(client, django_asser
     assert LessonPage.objects.get(pk=lesson.pk).video_seconds == 0  # read: none
     with django_assert_max_num_queries(14):
         client.post(url, json.dumps({"video_position": 1}), content_type="application/json")
+
+
+def test_rapid_beats_never_watch_a_video(official_for_video):
+    """Found in review: the position's slack of a second was added per beat, so 18 beats in a
+    second completed a 20-second video."""
+    lesson, official = official_for_video
+    start = timezone.now()
+    for n in range(25):
+        progress = services.progress_heartbeat(
+            user=official, lesson=lesson, video_position=20, now=start + timedelta(seconds=n / 100)
+        )
+    assert progress.completed_at is None and progress.video_position <= 3
+
+
+def test_a_draft_never_changes_the_live_lessons_video_length():
+    """Found in review: saving a draft with another video rewrote the live row's length."""
+    lesson = factories.lesson(factories.course(), rule=CompletionRule.VIDEO, video_seconds=3600)
+    draft = LessonPage.objects.get(pk=lesson.pk)
+    short = factories.video(30)
+    body = [block for block in draft.body.raw_data if block["type"] != "video"]
+    body.append({"type": "video", "value": {"video": short.pk, "poster": None, "caption": ""}})
+    draft.body = json.dumps(body)
+    draft.save_revision()
+    assert LessonPage.objects.get(pk=lesson.pk).video_seconds == 3600
+    draft.get_latest_revision().publish()
+    assert LessonPage.objects.get(pk=lesson.pk).video_seconds == 30
+
+
+@pytest.fixture
+def official_for_video():
+    return factories.lesson(factories.course(), rule=CompletionRule.VIDEO), UserFactory(official=True)
