@@ -123,7 +123,7 @@ class Certificate(models.Model):
     holder_name = models.CharField(_("name on the certificate"), max_length=64)
     unit_name = models.CharField(_("unit on the certificate"), max_length=300)
     curriculum_title = models.CharField(_("curriculum on the certificate"), max_length=255)
-    credit_hours = models.DecimalField(_("credit hours"), max_digits=6, decimal_places=1)
+    credit_hours = models.DecimalField(_("credit hours"), max_digits=7, decimal_places=2)
     completed_on = models.DateField(_("completed on"))
     issued_at = models.DateTimeField(_("issued"))
     status = models.CharField(

@@ -26,3 +26,18 @@ def course_requirement(check: Requirement) -> Requirement:
 
 def course_requirements_met(*, user: User, course: CoursePage) -> bool:
     return all(check(user=user, course=course) for check in _requirements)
+
+
+_tests: list[Requirement] = []
+
+
+def course_test(check: Requirement) -> Requirement:
+    """Register a check telling whether the official passed a test of the course (a passed
+    final exam earns the crediting rule's bonus)."""
+    if check not in _tests:
+        _tests.append(check)
+    return check
+
+
+def course_test_passed(*, user: User, course: CoursePage) -> bool:
+    return any(check(user=user, course=course) for check in _tests)

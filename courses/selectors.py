@@ -17,7 +17,9 @@ from .models import (
     Assignment,
     CourseEnrollment,
     CoursePage,
+    CreditBasis,
     CreditHourEntry,
+    CreditRule,
     CurriculumCourse,
     CurriculumPage,
     HoursRequirement,
@@ -137,6 +139,14 @@ def hours_required_for(*, user: User) -> Decimal:
         .first()
     )
     return requirement if requirement is not None else Decimal(settings.YEARLY_CREDIT_HOURS)
+
+
+def credit_rule_in_force() -> CreditRule:
+    """Today's crediting rule, with its conversion table when it converts study time."""
+    rule = CreditRule.objects.in_force()
+    measured = rule.basis == CreditBasis.MEASURED
+    rule.band_list = sorted(rule.bands.all(), key=lambda band: band.min_minutes) if measured else []
+    return rule
 
 
 def hours_earned(*, user: User, year: int) -> Decimal:
@@ -385,13 +395,13 @@ class CourseOutcome:
 
     course: CoursePage
     completed: bool
-    hours: Decimal | None  # credited for the course, once completed
+    hours: Decimal | None  # credited for the course and its passed exam, once completed
     next_lesson: LessonLink | None  # the first lesson not completed
 
 
 def course_outcome(*, user: User, course: CoursePage) -> CourseOutcome:
     learning = course_learning(user=user, course=course)
-    hours = CreditHourEntry.objects.filter(user=user, course=course).values_list("hours", flat=True).first()
+    hours = CreditHourEntry.objects.filter(user=user, course=course).aggregate(total=Sum("hours"))["total"]
     return CourseOutcome(
         course=course,
         completed=learning.progress.completed,

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django_tasks import task
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
@@ -25,12 +26,16 @@ from wagtail.documents import get_document_model
 from core.errors import DomainError
 from people.services import official_lock
 
+from .credit import course_credit
 from .models import (
     Assignment,
     CompletionRule,
     CourseEnrollment,
     CoursePage,
+    CreditBasis,
     CreditHourEntry,
+    CreditRule,
+    CreditSource,
     CurriculumPage,
     LessonPage,
     LessonProgress,
@@ -39,7 +44,7 @@ from .models import (
     video_required_seconds,
 )
 from .models.media import PLAYABLE_EXTENSIONS
-from .requirements import course_requirements_met
+from .requirements import course_requirements_met, course_test_passed
 from .signals import course_completed, course_started
 
 if TYPE_CHECKING:
@@ -333,13 +338,68 @@ def course_complete_if_done(*, user: User, course: CoursePage, now: datetime | N
             return False
         enrollment.completed_at = now
         enrollment.save(update_fields=["completed_at"])
-        CreditHourEntry.objects.get_or_create(
-            user=user,
-            course=course,
-            defaults={"year": timezone.localtime(now).year, "hours": course.credit_hours, "credited_at": now},
-        )
+        _course_credit_entries(user=user, course=course, now=now)
         course_completed.send(sender=CourseEnrollment, user=user, course=course, now=now)
     return True
+
+
+def _course_credit_entries(*, user: User, course: CoursePage, now: datetime) -> None:
+    """Credit the completed course (and its passed final exam's bonus) by the crediting rule in
+    force today, within what the daily cap leaves of today. The caller holds the official's lock,
+    so two completions in one day see each other's entries."""
+    local_now = timezone.localtime(now)
+    rule = CreditRule.objects.in_force(local_now.date())
+    day_start = local_now.replace(hour=0, minute=0, second=0, microsecond=0)
+    credited_today = CreditHourEntry.objects.filter(
+        user=user,
+        source__in=[CreditSource.COURSE, CreditSource.TEST_BONUS],
+        credited_at__gte=day_start,
+        credited_at__lt=day_start + timedelta(days=1),
+    ).aggregate(total=Sum("hours"))["total"]
+    study_seconds = (
+        LessonProgress.objects.filter(user=user, course=course).aggregate(total=Sum("active_seconds"))[
+            "total"
+        ]
+        or 0
+    )
+    credit = course_credit(
+        rule=rule,
+        nominal_hours=course.credit_hours,
+        study_seconds=study_seconds,
+        test_passed=bool(rule.test_bonus) and course_test_passed(user=user, course=course),
+        credited_today=credited_today or Decimal("0"),
+    )
+    entry = {"user": user, "course": course, "rule": rule, "year": local_now.year, "credited_at": now}
+    CreditHourEntry.objects.create(
+        source=CreditSource.COURSE,
+        hours=credit.hours,
+        hours_before_cap=credit.hours_before_cap,
+        study_seconds=study_seconds if rule.basis == CreditBasis.MEASURED else None,
+        **entry,
+    )
+    if credit.bonus_before_cap:
+        CreditHourEntry.objects.create(
+            source=CreditSource.TEST_BONUS,
+            hours=credit.bonus,
+            hours_before_cap=credit.bonus_before_cap,
+            **entry,
+        )
+
+
+def offline_hours_credit(*, user: User, title: str, hours: Decimal, year: int, now: datetime | None = None):
+    """An approved offline training enters the ledger in the year it took place, under the rule
+    in force on approval (the daily cap is for online study and does not apply)."""
+    now = now or timezone.now()
+    return CreditHourEntry.objects.create(
+        user=user,
+        source=CreditSource.OFFLINE,
+        title=title,
+        rule=CreditRule.objects.in_force(timezone.localdate(now)),
+        year=year,
+        hours=hours,
+        hours_before_cap=hours,
+        credited_at=now,
+    )
 
 
 def _rule_met(lesson: LessonPage, progress: LessonProgress) -> bool:

@@ -85,6 +85,11 @@ ROLE_PERMISSIONS: dict[str, set[tuple[str, str]]] = {
         ("courses", "add_hoursrequirement"),
         ("courses", "change_hoursrequirement"),
         ("courses", "view_hoursrequirement"),
+        # Crediting rules: a version that credited hours can no longer change (courses.viewsets).
+        ("courses", "add_creditrule"),
+        ("courses", "change_creditrule"),
+        ("courses", "delete_creditrule"),
+        ("courses", "view_creditrule"),
         ("courses", "add_assignment"),
         ("courses", "change_assignment"),
         ("courses", "delete_assignment"),

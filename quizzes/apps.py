@@ -14,7 +14,7 @@ class QuizzesConfig(AppConfig):
         from wagtail.models import ModelLogEntry
 
         from courses.media import media_page_resolver
-        from courses.requirements import course_requirement
+        from courses.requirements import course_requirement, course_test
         from courses.review import review_publisher, review_source
         from courses.review_checks import review_check
 
@@ -24,6 +24,7 @@ class QuizzesConfig(AppConfig):
             course_draw_problems,
             course_question_drafts,
             course_quizzes,
+            final_exam_passed,
             final_quiz_passed,
             question_pages,
         )
@@ -32,6 +33,8 @@ class QuizzesConfig(AppConfig):
 
         # A course with a final exam completes only once the official has passed it.
         course_requirement(final_quiz_passed)
+        # A passed final exam earns the crediting rule's bonus.
+        course_test(final_exam_passed)
         # A question's image is seen by those who may see the pages its quizzes are on.
         media_page_resolver(Question, question_pages)
         # A course's review carries its quizzes' drafts and the questions they use; imported

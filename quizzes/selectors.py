@@ -148,6 +148,11 @@ def final_quiz_passed(*, user: User, course: CoursePage) -> bool:
     return Attempt.objects.filter(quiz_id=quiz_id, user=user, passed=True).exists()
 
 
+def final_exam_passed(*, user: User, course: CoursePage) -> bool:
+    """True when the course has a live final exam and the official passed it."""
+    return Attempt.objects.filter(quiz__course=course, quiz__live=True, user=user, passed=True).exists()
+
+
 def final_exam_percents(*, user: User, course_ids) -> list[Decimal]:
     """The official's reported final-exam percentages (best or last graded attempt, as each quiz
     says) for these courses' exams, in one query."""

@@ -1,8 +1,12 @@
+from pathlib import Path
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from core.storage import private_storage, random_name
 
 
 class RecordStatus(models.TextChoices):
@@ -28,7 +32,7 @@ class CurriculumRecord(models.Model):
     due_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=12, choices=RecordStatus.choices, default=RecordStatus.NOT_STARTED)
     progress_percent = models.PositiveSmallIntegerField(default=0)
-    hours = models.DecimalField(max_digits=6, decimal_places=1, default=0)
+    hours = models.DecimalField(max_digits=7, decimal_places=2, default=0)
     score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
@@ -103,3 +107,77 @@ class ImportJob(models.Model):
 
     def __str__(self):
         return f"{self.filename} ({self.status})"
+
+
+class ClaimStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting the unit's approval")
+    PENDING_PARENT = "pending_parent", _("Awaiting the parent unit's approval")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned")
+
+
+def claim_evidence_name(instance, filename: str) -> str:
+    return random_name("claims", Path(filename).suffix.lower())
+
+
+class OfflineClaim(models.Model):
+    """Training an official took elsewhere (线下培训), claimed for credit hours with evidence.
+
+    HR of the official's unit approves it or returns it with a reason; a claim for more hours
+    than the crediting rule's threshold is approved again by HR of the parent unit (another
+    person). Approval writes the ledger entry (courses.services.offline_hours_credit). The
+    evidence lives in private storage and is served only to the official and HR in scope."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="offline_claims",
+        verbose_name=_("official"),
+    )
+    title = models.CharField(_("training"), max_length=200)
+    organiser = models.CharField(_("organised by"), max_length=200)
+    start_date = models.DateField(_("first day"))
+    end_date = models.DateField(_("last day"))
+    hours = models.DecimalField(_("credit hours claimed"), max_digits=5, decimal_places=1)
+    evidence = models.FileField(_("evidence"), storage=private_storage, upload_to=claim_evidence_name)
+    evidence_name = models.CharField(_("evidence file"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ClaimStatus.choices, default=ClaimStatus.PENDING
+    )
+    needs_parent_approval = models.BooleanField(default=False)
+    submitted_at = models.DateTimeField(_("submitted"))
+    unit_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    unit_approved_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    return_reason = models.CharField(_("reason"), max_length=500, blank=True)
+    entry = models.OneToOneField(
+        "courses.CreditHourEntry",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="offline_claim",
+    )
+
+    class Meta:
+        verbose_name = _("offline training claim")
+        verbose_name_plural = _("offline training claims")
+        ordering = ["-submitted_at"]
+        indexes = [models.Index(fields=["status", "submitted_at"], name="records_claim_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")), name="records_claim_dates"
+            ),
+            models.CheckConstraint(condition=models.Q(hours__gt=0), name="records_claim_hours"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} · {self.title}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (ClaimStatus.PENDING, ClaimStatus.PENDING_PARENT)

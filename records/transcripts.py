@@ -15,7 +15,7 @@ from django.utils import timezone
 from certificates.models import Certificate
 from core.pdf.fonts import cjk_font
 from core.pdf.safe import paragraph
-from courses.models import CourseEnrollment, CreditHourEntry
+from courses.models import CourseEnrollment, CreditHourEntry, CreditSource
 from people.models import User
 from quizzes.models import Attempt, AttemptStatus
 
@@ -24,12 +24,13 @@ from quizzes.models import Attempt, AttemptStatus
 class Transcript:
     courses: list
     hours_by_year: list
+    ledger: list
     quizzes: list
     certificates: list
 
 
 def transcript_data(*, user: User) -> Transcript:
-    """Four queries, whatever the history's length."""
+    """Five queries, whatever the history's length."""
     courses = list(
         CourseEnrollment.objects.filter(user=user).select_related("course").order_by("-enrolled_at")
     )
@@ -39,6 +40,12 @@ def transcript_data(*, user: User) -> Transcript:
         .annotate(total=Sum("hours"))
         .order_by("-year")
     )
+    # Every credit with the rule that produced it; an offline one with its claim and evidence.
+    ledger = list(
+        CreditHourEntry.objects.filter(user=user)
+        .select_related("course", "rule", "offline_claim")
+        .order_by("-credited_at", "-pk")
+    )
     quizzes = list(
         Attempt.objects.filter(user=user, status=AttemptStatus.GRADED)
         .values("quiz__title")
@@ -46,7 +53,9 @@ def transcript_data(*, user: User) -> Transcript:
         .order_by("-last")
     )
     certificates = list(Certificate.objects.filter(user=user).order_by("-issued_at"))
-    return Transcript(courses=courses, hours_by_year=hours, quizzes=quizzes, certificates=certificates)
+    return Transcript(
+        courses=courses, hours_by_year=hours, ledger=ledger, quizzes=quizzes, certificates=certificates
+    )
 
 
 def transcript_pdf(*, user: User) -> bytes:
@@ -69,6 +78,21 @@ def transcript_pdf(*, user: User) -> bytes:
         Paragraph(f"生成时间：{timezone.localtime():%Y-%m-%d %H:%M}", body),
         Paragraph("年度学时", heading),
         _table(font, ["年度", "学时"], [[row["year"], row["total"]] for row in data.hours_by_year]),
+        Paragraph("学时明细", heading),
+        _table(
+            font,
+            ["记入日期", "来源", "内容", "学时", "学时规则"],
+            [
+                [
+                    _day(entry.credited_at),
+                    SOURCE_NAMES[entry.source],
+                    paragraph(_entry_subject(entry), body),
+                    _hours(entry),
+                    f"{entry.rule.effective_from:%Y-%m-%d} 起",
+                ]
+                for entry in data.ledger
+            ],
+        ),
         Paragraph("课程", heading),
         _table(
             font,
@@ -111,6 +135,33 @@ def transcript_pdf(*, user: User) -> bytes:
     ]
     document.build(story)
     return buffer.getvalue()
+
+
+# The transcript is a Chinese document whatever the reader's language, like its other labels.
+SOURCE_NAMES = {
+    CreditSource.COURSE: "完成课程",
+    CreditSource.TEST_BONUS: "通过结业考试",
+    CreditSource.OFFLINE: "线下培训",
+}
+
+
+def _entry_subject(entry) -> str:
+    """What an entry credited: the course, or the offline training with its organiser, dates
+    and evidence file."""
+    if entry.course_id:
+        return entry.course.title
+    claim = getattr(entry, "offline_claim", None)
+    if claim is None:
+        return entry.title
+    dates = f"{claim.start_date:%Y-%m-%d}至{claim.end_date:%Y-%m-%d}"
+    return f"{claim.title}（{claim.organiser}，{dates}；凭证：{claim.evidence_name}）"
+
+
+def _hours(entry) -> str:
+    hours = f"{entry.hours.normalize():f}"
+    if entry.hours_before_cap is not None and entry.hours_before_cap != entry.hours:
+        return f"{hours}（每日上限，原 {entry.hours_before_cap.normalize():f}）"
+    return hours
 
 
 def _day(moment) -> str:

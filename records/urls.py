@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import assignment_views, onboarding_views, views
+from . import assignment_views, claim_views, onboarding_views, views
 
 urlpatterns = [
     path("", views.records_list, name="records_list"),
@@ -10,6 +10,8 @@ urlpatterns = [
     path("units/<int:unit_id>/", views.unit_summary, name="records_unit"),
     path("officials/<int:user_id>/", views.transcript, name="records_transcript"),
     path("officials/<int:user_id>/transcript.pdf", views.transcript_pdf, name="records_transcript_pdf"),
+    path("claims/", claim_views.claims_queue, name="records_claims"),
+    path("claims/<int:claim_id>/", claim_views.claim_review, name="records_claim"),
     path("assignments/", assignment_views.assignments, name="records_assignments"),
     path("assignments/remind", assignment_views.send_reminders, name="records_send_reminders"),
     path("import/officials/", onboarding_views.import_officials, name="records_import_officials"),

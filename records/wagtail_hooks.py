@@ -16,7 +16,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from audit.actions import AuditAction
 from audit.services import audit_record
 from courses.models import Assignment, CurriculumPage
-from courses.viewsets import HoursRequirementViewSet
+from courses.viewsets import CreditRuleViewSet, HoursRequirementViewSet
 from people.selectors import units_in_scope
 
 from .services.assignments import AssignmentError, assignment_create, assignment_delete, assignment_update
@@ -128,7 +128,7 @@ class LearningViewSetGroup(ViewSetGroup):
     menu_label = _("Learning")
     menu_icon = "date"
     menu_order = 400
-    items = (AssignmentViewSet, HoursRequirementViewSet)
+    items = (AssignmentViewSet, HoursRequirementViewSet, CreditRuleViewSet)
 
 
 @hooks.register("register_admin_viewset")

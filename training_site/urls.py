@@ -22,6 +22,7 @@ urlpatterns = [
     path("certificates/", include("certificates.urls")),
     path("messages/", include("people.urls")),
     path("records/", include("records.urls")),
+    path("offline-training/", include("records.claim_urls")),
     path("", include("courses.urls")),
 ]
 

@@ -1,4 +1,5 @@
 from .assignments import Assignment, HoursRequirement
+from .credit import FIRST_RULE_DATE, CreditBand, CreditBasis, CreditRule
 from .media import MediaDuration, video_required_seconds
 from .pages import (
     Category,
@@ -12,6 +13,7 @@ from .pages import (
 from .progress import (
     CourseEnrollment,
     CreditHourEntry,
+    CreditSource,
     LessonProgress,
     StudyFocus,
 )
@@ -25,7 +27,12 @@ __all__ = [
     "CourseIndexPage",
     "CoursePage",
     "CourseSubmission",
+    "CreditBand",
+    "CreditBasis",
     "CreditHourEntry",
+    "CreditRule",
+    "CreditSource",
+    "FIRST_RULE_DATE",
     "CurriculumCourse",
     "CurriculumPage",
     "HoursRequirement",

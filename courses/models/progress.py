@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .credit import CreditRule
 from .pages import CoursePage, LessonPage
 
 
@@ -87,21 +88,46 @@ class CourseEnrollment(models.Model):
         return f"{self.user_id} · {self.course_id}"
 
 
+class CreditSource(models.TextChoices):
+    COURSE = "course", _("Course completed")
+    TEST_BONUS = "test_bonus", _("Final exam passed")
+    OFFLINE = "offline", _("Offline training")
+
+
 class CreditHourEntry(models.Model):
-    """A line in an official's credit-hour ledger: a course's hours, credited once, in the
-    year the course was completed (Asia/Shanghai)."""
+    """A line in an official's credit-hour ledger: what a course, its passed final exam or an
+    approved offline training credited, once, in the year it was completed (Asia/Shanghai),
+    by the crediting rule in force then. Entries are never rewritten."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="credit_hours")
-    course = models.ForeignKey(CoursePage, on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(
+        _("for"), max_length=12, choices=CreditSource.choices, default=CreditSource.COURSE
+    )
+    course = models.ForeignKey(CoursePage, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # What an offline entry was for (a course entry is named by its course).
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    rule = models.ForeignKey(
+        CreditRule, on_delete=models.PROTECT, related_name="entries", verbose_name=_("crediting rule")
+    )
     year = models.PositiveSmallIntegerField(_("year"))
-    hours = models.DecimalField(_("credit hours"), max_digits=5, decimal_places=1)
+    hours = models.DecimalField(_("credit hours"), max_digits=6, decimal_places=2)
+    # What the rule gave before the daily cap took its share (equal to hours when it did not).
+    hours_before_cap = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    # The study time a measured course's hours were converted from.
+    study_seconds = models.PositiveIntegerField(null=True, blank=True)
     credited_at = models.DateTimeField(_("credited"))
 
     class Meta:
         verbose_name = _("credit-hour entry")
         verbose_name_plural = _("credit-hour ledger")
-        constraints = [models.UniqueConstraint(fields=["user", "course"], name="courses_hours_once")]
-        indexes = [models.Index(fields=["user", "year"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "course", "source"],
+                condition=models.Q(course__isnull=False),
+                name="courses_hours_once",
+            )
+        ]
+        indexes = [models.Index(fields=["user", "year"]), models.Index(fields=["user", "credited_at"])]
 
     def __str__(self):
         return f"{self.user_id} {self.year}: {self.hours}"

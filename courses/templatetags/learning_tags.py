@@ -25,6 +25,12 @@ def curriculum_learning(context, curriculum):
     return selectors.curriculum_learning(user=context["request"].user, curriculum=curriculum)
 
 
+@register.simple_tag
+def credit_rule():
+    """{% credit_rule as rule %}: the crediting rule in force today, with its conversion table."""
+    return selectors.credit_rule_in_force()
+
+
 @register.filter
 def tree_url(page) -> str:
     """A course-tree page's URL without a lookup of its site (the catalogue is the site root)."""

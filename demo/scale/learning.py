@@ -18,7 +18,14 @@ from django.utils import timezone
 from certificates.codes import serial_format, verification_code_new
 from certificates.models import Certificate, SerialCounter
 from certificates.services import default_template
-from courses.models import Assignment, CourseEnrollment, CreditHourEntry, LessonProgress
+from courses.models import (
+    Assignment,
+    CourseEnrollment,
+    CreditHourEntry,
+    CreditRule,
+    CreditSource,
+    LessonProgress,
+)
 from people.models import OrgUnit
 from quizzes.models import Attempt, AttemptQuestion
 from records.models import CurriculumRecord
@@ -48,7 +55,18 @@ PROGRESS_FIELDS = [
     "completed_at",
 ]
 ENROLLMENT_FIELDS = ["id", "user", "course", "enrolled_at", "completed_at"]
-HOURS_FIELDS = ["id", "user", "course", "year", "hours", "credited_at"]
+HOURS_FIELDS = [
+    "id",
+    "user",
+    "source",
+    "course",
+    "title",
+    "rule",
+    "year",
+    "hours",
+    "hours_before_cap",
+    "credited_at",
+]
 ATTEMPT_FIELDS = [
     "id",
     "quiz",
@@ -160,6 +178,7 @@ class HistoryWriter:
         self.now = timezone.now().replace(tzinfo=None)
         self.ids = {model: IdBlock(model) for model in TABLES}
         self.template_id = default_template().pk
+        self.rule_id = CreditRule.objects.in_force().pk
         self.unit_names = _unit_path_names(units)
         self.serials: dict[tuple[int, str], int] = {}
         self.counts = dict.fromkeys(TABLES, 0)
@@ -246,8 +265,12 @@ class HistoryWriter:
                 (
                     self.ids[CreditHourEntry].take(),
                     official.pk,
+                    CreditSource.COURSE,
                     course.pk,
+                    "",
+                    self.rule_id,
                     (completed_at + CHINA).year,
+                    course.credit_hours,
                     course.credit_hours,
                     completed_at,
                 ),
