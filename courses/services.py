@@ -70,12 +70,12 @@ def lesson_seen(*, user: User, lesson: LessonPage, course: CoursePage, now: date
 def lesson_open(*, user: User, lesson: LessonPage, now: datetime | None = None) -> LessonProgress:
     """Record that the official opened the lesson (first and last seen), enrolling them in its
     course (the first lesson of a course announces it: course_started)."""
-    now = now or timezone.now()
     course = _live_course_of(lesson)
     with transaction.atomic():
         official_lock(user_id=user.pk)
+        now = now or timezone.now()  # after the lock: no older than what the last holder wrote
         progress = _progress_ensure(user=user, lesson=lesson, course=course, now=now)
-        if progress.last_seen_at != now:
+        if progress.last_seen_at < now:
             LessonProgress.objects.filter(pk=progress.pk).update(last_seen_at=now)
             progress.last_seen_at = now
     return progress
@@ -124,11 +124,13 @@ def progress_heartbeat(
     is due (the progress's `presence_check`, for the page to show): the time from the prompt on
     is held until it is answered in time (`presence_answer`), and lost if it is not.
     """
-    now = now or timezone.now()
     interval = timedelta(seconds=settings.STUDY_HEARTBEAT_SECONDS)
     course = _live_course_of(lesson)
     with transaction.atomic():
         official_lock(user_id=user.pk)
+        # The clock is read once the lock is held: a beat that waited for it is no older than
+        # the beat before it.
+        now = now or timezone.now()
         progress = _progress_ensure(user=user, lesson=lesson, course=course, now=now)
         focus = _study_focus(user=user, lesson=lesson, takeover=takeover, now=now, quiet_after=interval * 2)
         progress.paused_by = (
@@ -148,12 +150,16 @@ def progress_heartbeat(
                 focus=focus, lesson=lesson, earned=earned, session_key=session_key, now=now
             )
         progress.active_seconds += earned
-        progress.last_beat_at = now
-        progress.last_seen_at = now
+        # A beat older than one already counted (a server whose clock is behind) earned
+        # nothing and moves nothing back: the next beat would count that time again.
+        late = progress.last_beat_at is not None and now < progress.last_beat_at
+        if not late:
+            progress.last_beat_at = now
+        progress.last_seen_at = max(progress.last_seen_at, now)
         # A paused lesson's video earns nothing either; the slack of a second goes only with a
         # second of real time (rapid beats must not add up to a watched video).
         duration = lesson_video_seconds(lesson) if video_position is not None else None
-        if duration and progress.paused_by is None:
+        if duration and progress.paused_by is None and not late:
             progress.video_duration = duration
             reachable = progress.video_position + earned * MAX_PLAYBACK_RATE + (1 if earned else 0)
             watched = min(int(video_position), reachable, duration)
@@ -202,11 +208,12 @@ def _study_focus(
         )
     quiet = now - focus.last_beat_at > quiet_after
     if focus.lesson_id != lesson.pk and (takeover or quiet):
-        focus.lesson, focus.since = lesson, now
+        # Never from before the focus's last beat: that time went to the lesson holding it.
+        focus.lesson, focus.since = lesson, max(now, focus.last_beat_at)
     if quiet and focus.lesson_id == lesson.pk and not focus.presence_token:
         focus.presence_due_at = _presence_next(now)  # a new span of study: a new countdown
     if focus.lesson_id == lesson.pk:
-        focus.last_beat_at = now
+        focus.last_beat_at = max(focus.last_beat_at, now)
         focus.save(update_fields=["lesson", "since", "last_beat_at", "presence_due_at"])
     return focus
 
@@ -262,9 +269,9 @@ def _presence_apply(
 def presence_answer(*, user: User, token: str, session_key: str, now: datetime | None = None) -> bool:
     """The official answered the presence check shown in this session. In time, the study time
     held since the prompt is credited; late, study counts again from now. True if in time."""
-    now = now or timezone.now()
     with transaction.atomic():
         official_lock(user_id=user.pk)
+        now = now or timezone.now()  # after the lock, as for a heartbeat
         focus = StudyFocus.objects.select_for_update().filter(user=user).first()
         if (
             focus is None
