@@ -147,7 +147,7 @@ def progress_heartbeat(
         progress.presence_check = None
         if progress.paused_by is None:
             earned, progress.presence_check = _presence_apply(
-                focus=focus, lesson=lesson, earned=earned, session_key=session_key, now=now
+                focus=focus, progress=progress, earned=earned, session_key=session_key, now=now
             )
         progress.active_seconds += earned
         # A beat older than one already counted (a server whose clock is behind) earned
@@ -230,10 +230,11 @@ def _presence_next(now: datetime) -> datetime:
 
 
 def _presence_apply(
-    *, focus: StudyFocus, lesson: LessonPage, earned: int, session_key: str, now: datetime
+    *, focus: StudyFocus, progress: LessonProgress, earned: int, session_key: str, now: datetime
 ) -> tuple[int, dict | None]:
     """What the focused lesson's beat earns now, given the presence check, and the prompt to
-    show (a new one when due). While a prompt waits for its answer the time is held, and from
+    show (a new one when due). While a prompt waits for its answer the time is held on the
+    lesson it is studied on (the prompt goes with the focus from lesson to lesson), and from
     the moment its time runs out nothing is earned until it is answered."""
     window = timedelta(seconds=settings.PRESENCE_CHECK_ANSWER_SECONDS)
     if not focus.presence_token:
@@ -241,24 +242,15 @@ def _presence_apply(
             return earned, None
         # A new prompt; this beat's time, all before it, is earned as usual.
         focus.presence_token, focus.presence_shown_at = secrets.token_hex(16), now
-        focus.presence_lesson, focus.presence_held_seconds = lesson, 0
     elif now <= focus.presence_shown_at + window:
-        focus.presence_held_seconds += earned
+        progress.presence_held_seconds += earned  # saved with the progress
         earned = 0
     else:
         earned = 0  # missed: the held time is lost when it is answered
     # The prompt goes where the official studies now (another tab, window or device, after a
     # break too): that page shows it, and only that session may answer it.
     focus.presence_session = session_key
-    focus.save(
-        update_fields=[
-            "presence_token",
-            "presence_session",
-            "presence_shown_at",
-            "presence_lesson",
-            "presence_held_seconds",
-        ]
-    )
+    focus.save(update_fields=["presence_token", "presence_session", "presence_shown_at"])
     answer_by = focus.presence_shown_at + window
     return earned, {
         "token": focus.presence_token,
@@ -268,7 +260,8 @@ def _presence_apply(
 
 def presence_answer(*, user: User, token: str, session_key: str, now: datetime | None = None) -> bool:
     """The official answered the presence check shown in this session. In time, the study time
-    held since the prompt is credited; late, study counts again from now. True if in time."""
+    held since the prompt is credited, each lesson its own; late, it is lost and study counts
+    again from now. True if in time."""
     with transaction.atomic():
         official_lock(user_id=user.pk)
         now = now or timezone.now()  # after the lock, as for a heartbeat
@@ -281,14 +274,16 @@ def presence_answer(*, user: User, token: str, session_key: str, now: datetime |
         ):
             raise PresenceCheckRefused
         in_time = now <= focus.presence_shown_at + timedelta(seconds=settings.PRESENCE_CHECK_ANSWER_SECONDS)
-        if in_time and focus.presence_held_seconds and focus.presence_lesson_id:
-            LessonProgress.objects.filter(user=user, lesson_id=focus.presence_lesson_id).update(
-                active_seconds=F("active_seconds") + focus.presence_held_seconds
+        held = LessonProgress.objects.filter(user=user, presence_held_seconds__gt=0)
+        if in_time:
+            held.update(
+                active_seconds=F("active_seconds") + F("presence_held_seconds"), presence_held_seconds=0
             )
-        if not in_time:
+        else:
+            held.update(presence_held_seconds=0)
             focus.since = now
         focus.presence_token = focus.presence_session = ""
-        focus.presence_shown_at, focus.presence_lesson, focus.presence_held_seconds = None, None, 0
+        focus.presence_shown_at = None
         focus.presence_due_at = _presence_next(now)
         focus.save()
     return in_time

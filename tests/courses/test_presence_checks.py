@@ -136,3 +136,41 @@ def test_the_page_gets_the_prompt_and_answers_it(client, official, lesson, setti
     assert answered.json() == {"in_time": True}
     html = client.get(lesson.url).content.decode()
     assert "data-presence-dialog" in html and "您还在学习吗" in html
+
+
+def test_held_seconds_go_to_the_lesson_they_were_studied_on(official, lesson, settings):
+    """Found in review: after a takeover the time studied on the second lesson was held, then
+    credited, to the lesson the prompt first appeared on."""
+    settings.PRESENCE_CHECK_ANSWER_SECONDS = 120
+    other = factories.lesson(lesson.get_parent().specific, title="第二课", min_seconds=3600)
+    study(official, lesson, 45)
+    token = beat(official, lesson, 60).presence_check["token"]
+    beat(official, lesson, 75)
+    beat(official, lesson, 90)  # 30 s held on the first lesson
+    moved = services.progress_heartbeat(
+        user=official, lesson=other, takeover=True, session_key=SESSION, now=T0 + timedelta(seconds=90)
+    )
+    assert moved.presence_check["token"] == token  # the prompt goes with the focus
+    beat(official, other, 105)
+    beat(official, other, 120)  # 30 s held on the second
+    assert (credited(official, lesson), credited(official, other)) == (60, 0)
+    assert services.presence_answer(
+        user=official, token=token, session_key=SESSION, now=T0 + timedelta(seconds=121)
+    )
+    assert (credited(official, lesson), credited(official, other)) == (90, 30)
+
+
+def test_held_seconds_of_a_missed_check_are_lost_on_every_lesson(official, lesson):
+    other = factories.lesson(lesson.get_parent().specific, title="第二课", min_seconds=3600)
+    study(official, lesson, 45)
+    token = beat(official, lesson, 60).presence_check["token"]
+    beat(official, lesson, 75)
+    services.progress_heartbeat(
+        user=official, lesson=other, takeover=True, session_key=SESSION, now=T0 + timedelta(seconds=75)
+    )
+    beat(official, other, 90)
+    assert not services.presence_answer(
+        user=official, token=token, session_key=SESSION, now=T0 + timedelta(seconds=200)
+    )
+    assert (credited(official, lesson), credited(official, other)) == (60, 0)
+    assert not LessonProgress.objects.filter(user=official, presence_held_seconds__gt=0).exists()
