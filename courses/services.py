@@ -147,7 +147,13 @@ def progress_heartbeat(
         progress.presence_check = None
         if progress.paused_by is None:
             earned, progress.presence_check = _presence_apply(
-                focus=focus, progress=progress, earned=earned, session_key=session_key, now=now
+                focus=focus,
+                progress=progress,
+                earned=earned,
+                session_key=session_key,
+                takeover=takeover,
+                now=now,
+                quiet_after=interval * 2,
             )
         progress.active_seconds += earned
         # A beat older than one already counted (a server whose clock is behind) earned
@@ -230,27 +236,44 @@ def _presence_next(now: datetime) -> datetime:
 
 
 def _presence_apply(
-    *, focus: StudyFocus, progress: LessonProgress, earned: int, session_key: str, now: datetime
+    *,
+    focus: StudyFocus,
+    progress: LessonProgress,
+    earned: int,
+    session_key: str,
+    takeover: bool,
+    now: datetime,
+    quiet_after: timedelta,
 ) -> tuple[int, dict | None]:
     """What the focused lesson's beat earns now, given the presence check, and the prompt to
-    show (a new one when due). While a prompt waits for its answer the time is held on the
-    lesson it is studied on (the prompt goes with the focus from lesson to lesson), and from
-    the moment its time runs out nothing is earned until it is answered."""
+    show (a new one when due) if this session shows it. While a prompt waits for its answer the
+    time is held on the lesson it is studied on (the prompt goes with the focus from lesson to
+    lesson), and from the moment its time runs out nothing is earned until it is answered."""
     window = timedelta(seconds=settings.PRESENCE_CHECK_ANSWER_SECONDS)
     if not focus.presence_token:
         if focus.presence_due_at is None or now < focus.presence_due_at:
             return earned, None
-        # A new prompt; this beat's time, all before it, is earned as usual.
+        # A new prompt, for this session; this beat's time, all before it, is earned as usual.
         focus.presence_token, focus.presence_shown_at = secrets.token_hex(16), now
+        focus.presence_session, focus.presence_session_beat_at = session_key, now
     elif now <= focus.presence_shown_at + window:
         progress.presence_held_seconds += earned  # saved with the progress
         earned = 0
     else:
         earned = 0  # missed: the held time is lost when it is answered
-    # The prompt goes where the official studies now (another tab, window or device, after a
-    # break too): that page shows it, and only that session may answer it.
-    focus.presence_session = session_key
-    focus.save(update_fields=["presence_token", "presence_session", "presence_shown_at"])
+    # The prompt stays with the session showing it while that session beats, so that the dialog
+    # on screen can be answered; it goes where the official studies now once they turn to
+    # another tab, window or device, or once its session went quiet (after a break too). Only
+    # the session it is with shows it and may answer it.
+    last_beat = focus.presence_session_beat_at
+    if focus.presence_session != session_key:
+        if not takeover and last_beat is not None and now - last_beat <= quiet_after:
+            return earned, None  # shown in the session holding it, which still beats
+        focus.presence_session, last_beat = session_key, None
+    focus.presence_session_beat_at = max(last_beat, now) if last_beat else now
+    focus.save(
+        update_fields=["presence_token", "presence_session", "presence_session_beat_at", "presence_shown_at"]
+    )
     answer_by = focus.presence_shown_at + window
     return earned, {
         "token": focus.presence_token,
@@ -283,7 +306,7 @@ def presence_answer(*, user: User, token: str, session_key: str, now: datetime |
             held.update(presence_held_seconds=0)
             focus.since = now
         focus.presence_token = focus.presence_session = ""
-        focus.presence_shown_at = None
+        focus.presence_shown_at = focus.presence_session_beat_at = None
         focus.presence_due_at = _presence_next(now)
         focus.save()
     return in_time

@@ -54,11 +54,12 @@ class StudyFocus(models.Model):
     since = models.DateTimeField(_("focused since"))
     last_beat_at = models.DateTimeField(_("last heartbeat"))
     # Presence checks (courses.services.presence_*): when the next prompt is due; the prompt
-    # shown, to whom (a session) and when. The study seconds held until it is answered are
-    # held on each lesson's progress, where they were studied.
+    # shown, to whom (a session, and when it last beat) and when. The study seconds held until
+    # it is answered are held on each lesson's progress, where they were studied.
     presence_due_at = models.DateTimeField(_("next presence check"), null=True, blank=True)
     presence_token = models.CharField(max_length=32, blank=True)
     presence_session = models.CharField(max_length=64, blank=True)
+    presence_session_beat_at = models.DateTimeField(null=True, blank=True)
     presence_shown_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
