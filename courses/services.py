@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from django_tasks import task
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -21,6 +22,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.documents import get_document_model
+from wagtail.models import Page, ReferenceIndex
 
 from core.errors import DomainError
 from people.services import official_lock
@@ -187,13 +189,26 @@ def document_uploaded(sender, instance, **kwargs) -> None:
 
 @task()
 def media_duration_read_task(document_id: int) -> int | None:
+    """Read the document's playing time; the lessons using it (their pages' references, from
+    Wagtail's reference index) read their video's length again at their next beat, as the
+    file may have been replaced."""
     document = get_document_model().objects.filter(pk=document_id).first()
-    return MediaDuration.objects.read(document).seconds if document is not None else None
+    if document is None:
+        return None
+    seconds = MediaDuration.objects.read(document).seconds
+    pages = ReferenceIndex.get_references_to(document).filter(
+        base_content_type=ContentType.objects.get_for_model(Page)
+    )
+    LessonPage.objects.filter(pk__in=[int(pk) for pk in pages.values_list("object_id", flat=True)]).update(
+        video_seconds=None
+    )
+    return seconds
 
 
 def lesson_video_seconds(lesson: LessonPage) -> int | None:
     """The playing time of the lesson's video as read from its file, or None without a readable
-    video; read now, once, for a lesson last saved before durations were read."""
+    video; read now, once, for a lesson last saved before durations were read or whose video's
+    file was replaced since (media_duration_read_task)."""
     if lesson.video_seconds is None:
         video = lesson.video_document()
         lesson.video_seconds = (MediaDuration.objects.read(video).seconds or 0) if video is not None else 0
