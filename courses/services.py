@@ -341,10 +341,17 @@ def lesson_complete(*, progress: LessonProgress, now: datetime | None = None) ->
     return progress
 
 
-def lesson_complete_by_quiz(*, user: User, lesson: LessonPage, now: datetime | None = None) -> LessonProgress:
-    """A passed quiz completes its lesson when the lesson's rule is "quiz passed"."""
+def lesson_complete_by_quiz(
+    *, user: User, lesson: LessonPage, now: datetime | None = None
+) -> LessonProgress | None:
+    """A passed quiz completes its lesson when the lesson's rule is "quiz passed". A lesson (or
+    course) unpublished while the official took the quiz is neither opened nor completed: the
+    attempt is graded all the same."""
     now = now or timezone.now()
-    progress = lesson_open(user=user, lesson=lesson, now=now)
+    try:
+        progress = lesson_open(user=user, lesson=lesson, now=now)
+    except LessonNotAvailable:
+        return None
     if lesson.completion_rule == CompletionRule.QUIZ:
         lesson_complete(progress=progress, now=now)
     return progress

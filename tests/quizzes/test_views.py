@@ -207,3 +207,23 @@ def test_a_passed_lesson_quiz_points_to_the_next_lesson(client, learner):
     html = client.get(reverse("attempt_result", args=[attempt.pk])).content.decode()
     assert "课时“第一课 辟谣”已完成" in html
     assert "下一课：第二课 回应" in html
+
+
+def test_an_attempt_on_a_lesson_unpublished_meanwhile_is_still_graded(client, learner):
+    """Found in review: submitting failed (the lesson could not be completed) and the answers
+    of a passed attempt were lost."""
+    from courses.models import LessonPage, LessonProgress
+    from tests.courses import factories as course_factories
+
+    lesson = course_factories.lesson(course_factories.course(), title="第一课 辟谣", rule="quiz")
+    quiz = factories.quiz(questions=[factories.question(factories.bank())], lesson=lesson)
+    attempt = services.attempt_start(user=learner, quiz=quiz)
+    item = attempt.questions.get()
+    save(client, attempt, item.question_id, item.correct)
+    LessonPage.objects.get(pk=lesson.pk).unpublish()
+    response = client.post(reverse("attempt_submit", args=[attempt.pk]))
+    assert response.status_code == 302
+    attempt.refresh_from_db()
+    assert attempt.status == AttemptStatus.GRADED and attempt.passed
+    assert not LessonProgress.objects.filter(user=learner, completed_at__isnull=False).exists()
+    assert client.get(reverse("attempt_result", args=[attempt.pk])).status_code == 200
