@@ -182,7 +182,11 @@ def reported_attempt(*, user: User, quiz: Quiz) -> Attempt | None:
 
 
 def review_allowed(*, attempt: Attempt) -> bool:
-    """Whether correct answers and explanations may be shown for this attempt."""
+    """Whether correct answers and explanations may be shown for this attempt, by the quiz's
+    rules of today, not those of the version the attempt started with: "after the last
+    attempt" means when no further attempt can be started (attempt_start applies today's
+    limit), so that a limit raised after the official's last attempt never shows the key to
+    someone who may still take another."""
     if attempt.status != AttemptStatus.GRADED:
         return False
     quiz = attempt.quiz

@@ -156,6 +156,26 @@ def test_by_default_the_key_waits_for_a_pass_or_the_last_attempt(client, learner
         assert "先核实再发布" in html and "网络安全法" in html
 
 
+def test_the_key_follows_the_attempts_left_under_the_quizs_rules_of_today(client, learner, quiz):
+    """Not the limit an attempt started under: a trainer raising the limit after the official's
+    last attempt gives them another, and the key must not help with it; a limit lowered to
+    the attempts used leaves none, and the key can no longer help."""
+    quiz.review_policy, quiz.max_attempts, quiz.cooldown_minutes = ReviewPolicy.AFTER_LAST, 1, 0
+    quiz.save()
+    blank = services.attempt_submit(attempt=services.attempt_start(user=learner, quiz=quiz))
+    url = reverse("attempt_result", args=[blank.pk])
+    assert "先核实再发布" in client.get(url).content.decode()
+    quiz.max_attempts = 3
+    quiz.save()
+    assert "先核实再发布" not in client.get(url).content.decode()
+    assert client.post(reverse("attempt_start", args=[quiz.pk])).status_code == 302  # another attempt
+    services.attempt_submit(attempt=services.attempt_start(user=learner, quiz=quiz))
+    assert "先核实再发布" not in client.get(url).content.decode()
+    quiz.max_attempts = 2
+    quiz.save()
+    assert "先核实再发布" in client.get(url).content.decode()
+
+
 def test_by_default_passing_shows_the_key(client, learner, quiz):
     quiz.review_policy, quiz.max_attempts = ReviewPolicy.AFTER_LAST, None
     quiz.save()
