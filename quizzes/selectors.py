@@ -1,11 +1,12 @@
 """Reads for quizzes: results as reported, review rights, statistics."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -18,6 +19,7 @@ from .models import (
     AttemptQuestion,
     AttemptStatus,
     Choice,
+    DrawRule,
     Question,
     QuestionBank,
     Quiz,
@@ -78,40 +80,65 @@ def course_draw_problems(course: CoursePage, *, live_only: bool) -> list[str]:
                 gettext("Quiz “%(quiz)s”: a fixed question (number %(id)s) is not live.")
                 % {"quiz": quiz.title, "id": question_id}
             )
-        by_bank: dict[int, list[tuple[set, int]]] = {}
-        for rule in quiz_rules:
-            pool = {
-                pk
-                for pk, (bank_id, difficulty, tags) in going_live.items()
-                if bank_id == rule.bank_id
-                and (not rule.tag or rule.tag in tags)
-                and (not rule.difficulty or difficulty == rule.difficulty)
-            } - fixed
-            by_bank.setdefault(rule.bank_id, []).append((pool, rule.count))
-        for bank_id, drawn in by_bank.items():
-            # Each rule alone, then the bank's rules together: they never draw a question twice.
-            checks = [(len(pool), count) for pool, count in drawn]
-            if len(drawn) > 1:
-                checks.append((len(set().union(*(pool for pool, _ in drawn))), sum(c for _, c in drawn)))
-            for available, wanted in checks:
-                problem = draw_problem(bank_name=names[bank_id], available=available, wanted=wanted)
-                if problem:
-                    problems.append(
-                        gettext("Quiz “%(quiz)s”: %(problem)s") % {"quiz": quiz.title, "problem": problem}
-                    )
-                    break
+        reported = set()
+        for _rule, bank_id, problem in draw_problems(
+            quiz_rules, questions=going_live, fixed=fixed, bank_names=names
+        ):
+            if bank_id not in reported:  # the first of each bank's
+                reported.add(bank_id)
+                problems.append(
+                    gettext("Quiz “%(quiz)s”: %(problem)s") % {"quiz": quiz.title, "problem": problem}
+                )
     return problems
 
 
-def _questions_going_live(course, bank_ids, fixed_ids, *, live_only: bool) -> dict[int, tuple]:
-    """{question id: (bank id, difficulty, tag names)} of the questions of these banks (and
-    fixed ones) as they will be once the course goes live: the live rows, and for a review the
-    versions it carries in place of theirs."""
-    live = Question.objects.live().filter(Q(bank_id__in=bank_ids) | Q(pk__in=fixed_ids))
-    found = {
+# {question id: (bank id, difficulty, tag names)}: what draw rules select questions by.
+DrawFacts = dict[int, tuple[int, int, set[str]]]
+
+
+def draw_facts(questions: QuerySet[Question]) -> DrawFacts:
+    """What draw rules select these questions by, in two queries."""
+    return {
         question.pk: (question.bank_id, question.difficulty, {tag.name for tag in question.tags.all()})
-        for question in live.prefetch_related("tags")
+        for question in questions.prefetch_related("tags")
     }
+
+
+def draw_problems(
+    rules: Sequence[DrawRule], *, questions: DrawFacts, fixed: set[int], bank_names: dict[int, str]
+) -> list[tuple[int | None, int, str]]:
+    """Why a quiz's draw rules could not be met from these questions, none of the fixed ones
+    drawn: (the rule's index, or None for a bank's rules together; the bank's id; the problem),
+    bank by bank, each rule alone, then the bank's rules together (they never draw the same
+    question twice)."""
+    by_bank: dict[int, list[tuple[int, set[int], int]]] = {}
+    for index, rule in enumerate(rules):
+        pool = {
+            pk
+            for pk, (bank_id, difficulty, tags) in questions.items()
+            if bank_id == rule.bank_id
+            and (not rule.tag or rule.tag in tags)
+            and (not rule.difficulty or difficulty == rule.difficulty)
+        } - fixed
+        by_bank.setdefault(rule.bank_id, []).append((index, pool, rule.count))
+    problems = []
+    for bank_id, drawn in by_bank.items():
+        checks = [(index, len(pool), count) for index, pool, count in drawn]
+        if len(drawn) > 1:
+            union = set().union(*(pool for _index, pool, _count in drawn))
+            checks.append((None, len(union), sum(count for _index, _pool, count in drawn)))
+        for index, available, wanted in checks:
+            problem = draw_problem(bank_name=bank_names[bank_id], available=available, wanted=wanted)
+            if problem:
+                problems.append((index, bank_id, problem))
+    return problems
+
+
+def _questions_going_live(course, bank_ids, fixed_ids, *, live_only: bool) -> DrawFacts:
+    """What draw rules select by, of the questions of these banks (and fixed ones) as they will
+    be once the course goes live: the live rows, and for a review the versions it carries in
+    place of theirs."""
+    found = draw_facts(Question.objects.live().filter(Q(bank_id__in=bank_ids) | Q(pk__in=fixed_ids)))
     if not live_only:
         for question in course_question_drafts(course):
             if changed_since_live(question):

@@ -14,7 +14,8 @@ from wagtail.models import WorkflowState
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from courses.models import CompletionRule, LessonPage
-from quizzes.models import Question, Quiz
+from quizzes.models import DrawRule, Question, Quiz
+from quizzes.selectors import course_draw_problems
 from tests.courses import factories as course_factories
 from tests.factories.people import UserFactory
 from tests.quizzes import factories
@@ -281,3 +282,23 @@ def test_lesson_quizzes_that_complete_their_lesson_stop_showing_the_key_after_ea
     assert completing.review_policy == "after_last"
     assert draft.content["review_policy"] == "after_last"
     assert Quiz.objects.get(pk=practice.pk).review_policy == "after_each"
+
+
+def test_the_quiz_form_and_the_course_review_refuse_the_same_draw(trainer_client):
+    """One check for both (quizzes.selectors.draw_problems): each rule alone, then a bank's
+    rules together, never counting a fixed question."""
+    bank = factories.bank(name="舆情题库")
+    questions = [factories.question(bank, tags=["谣言"]) for _ in range(2)] + [factories.question(bank)]
+    course = course_factories.course()
+    lesson = course_factories.lesson(course, rule=CompletionRule.QUIZ)
+    rules = [{"bank": bank, "tag": "谣言", "count": 2}, {"bank": bank, "count": 2}]
+    data = factories.quiz_form(lesson=lesson, fixed=[{"question": questions[0].pk}], draw_rules=rules)
+    html = trainer_client.post(reverse("quiz:add"), data).content.decode()
+    alone = "题库“舆情题库”中符合条件的题目只有 1 道"
+    assert alone in html and "题库“舆情题库”中符合条件的题目只有 2 道" in html  # together: 4 of 2
+    assert not Quiz.objects.exists()
+    quiz = factories.quiz(questions=[questions[0]], lesson=lesson)
+    for order, rule in enumerate(rules):
+        DrawRule.objects.create(quiz=quiz, sort_order=order, **rule)
+    problems = course_draw_problems(course, live_only=True)
+    assert len(problems) == 1 and alone in problems[0]  # the first of the bank's
