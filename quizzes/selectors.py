@@ -46,9 +46,17 @@ def course_quizzes(course: CoursePage) -> list[Quiz]:
 def course_question_drafts(course: CoursePage) -> list[Question]:
     """The questions with changes awaiting review that the course's quizzes use, as the quizzes
     stand in their latest versions: their fixed questions and the banks they draw from."""
+    return _question_drafts(_latest_versions(course_quizzes(course)))
+
+
+def _latest_versions(quizzes: list[Quiz]) -> list[Quiz]:
+    """The quizzes as they stand in their latest versions (each revision read once)."""
+    return [quiz.latest_revision.as_object() if quiz.latest_revision_id else quiz for quiz in quizzes]
+
+
+def _question_drafts(versions: list[Quiz]) -> list[Question]:
     banks, fixed = set(), set()
-    for quiz in course_quizzes(course):
-        latest = quiz.latest_revision.as_object() if quiz.latest_revision_id else quiz
+    for latest in versions:
         banks |= {rule.bank_id for rule in latest.draw_rules.all()}
         fixed |= {link.question_id for link in latest.fixed_questions.all()}
     if not banks and not fixed:
@@ -62,15 +70,14 @@ def course_draw_problems(course: CoursePage, *, live_only: bool) -> list[str]:
     live quizzes from the live questions; for a review, the quizzes as they stand in their
     latest versions, from the questions as the review leaves them (the live ones, with the
     changes and new questions it carries in their submitted versions)."""
-    quizzes = [quiz for quiz in course_quizzes(course) if quiz.live or not live_only]
-    versions = [
-        quiz.latest_revision.as_object() if quiz.latest_revision_id and not live_only else quiz
-        for quiz in quizzes
-    ]
+    quizzes = course_quizzes(course)
+    versions = [quiz for quiz in quizzes if quiz.live] if live_only else _latest_versions(quizzes)
     rules = [(quiz, list(quiz.draw_rules.all())) for quiz in versions]
     fixed_ids = {link.question_id for quiz in versions for link in quiz.fixed_questions.all()}
     bank_ids = {rule.bank_id for _quiz, quiz_rules in rules for rule in quiz_rules}
-    going_live = _questions_going_live(course, bank_ids, fixed_ids, live_only=live_only)
+    # The question drafts a review carries, from the same versions (their revisions read once).
+    drafts = [] if live_only else _question_drafts(versions)
+    going_live = _questions_going_live(bank_ids, fixed_ids, drafts)
     names = dict(QuestionBank.objects.filter(pk__in=bank_ids).values_list("pk", "name"))
     problems = []
     for quiz, quiz_rules in rules:
@@ -134,20 +141,19 @@ def draw_problems(
     return problems
 
 
-def _questions_going_live(course, bank_ids, fixed_ids, *, live_only: bool) -> DrawFacts:
+def _questions_going_live(bank_ids, fixed_ids, drafts: list[Question]) -> DrawFacts:
     """What draw rules select by, of the questions of these banks (and fixed ones) as they will
-    be once the course goes live: the live rows, and for a review the versions it carries in
-    place of theirs."""
+    be once the course goes live: the live rows, and for a review the versions of its `drafts`
+    it carries in place of theirs."""
     found = draw_facts(Question.objects.live().filter(Q(bank_id__in=bank_ids) | Q(pk__in=fixed_ids)))
-    if not live_only:
-        for question in course_question_drafts(course):
-            if changed_since_live(question):
-                version = question.latest_revision.as_object()
-                found[question.pk] = (
-                    version.bank_id,
-                    version.difficulty,
-                    {t.name for t in version.tags.all()},
-                )
+    for question in drafts:
+        if changed_since_live(question):
+            version = question.latest_revision.as_object()
+            found[question.pk] = (
+                version.bank_id,
+                version.difficulty,
+                {t.name for t in version.tags.all()},
+            )
     return found
 
 
