@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from django_tasks import task
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
@@ -22,6 +23,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.documents import get_document_model
+from wagtail.models import Page, ReferenceIndex
 
 from core.errors import DomainError
 from people.services import official_lock
@@ -75,12 +77,12 @@ def lesson_seen(*, user: User, lesson: LessonPage, course: CoursePage, now: date
 def lesson_open(*, user: User, lesson: LessonPage, now: datetime | None = None) -> LessonProgress:
     """Record that the official opened the lesson (first and last seen), enrolling them in its
     course (the first lesson of a course announces it: course_started)."""
-    now = now or timezone.now()
     course = _live_course_of(lesson)
     with transaction.atomic():
         official_lock(user_id=user.pk)
+        now = now or timezone.now()  # after the lock: no older than what the last holder wrote
         progress = _progress_ensure(user=user, lesson=lesson, course=course, now=now)
-        if progress.last_seen_at != now:
+        if progress.last_seen_at < now:
             LessonProgress.objects.filter(pk=progress.pk).update(last_seen_at=now)
             progress.last_seen_at = now
     return progress
@@ -129,11 +131,13 @@ def progress_heartbeat(
     is due (the progress's `presence_check`, for the page to show): the time from the prompt on
     is held until it is answered in time (`presence_answer`), and lost if it is not.
     """
-    now = now or timezone.now()
     interval = timedelta(seconds=settings.STUDY_HEARTBEAT_SECONDS)
     course = _live_course_of(lesson)
     with transaction.atomic():
         official_lock(user_id=user.pk)
+        # The clock is read once the lock is held: a beat that waited for it is no older than
+        # the beat before it.
+        now = now or timezone.now()
         progress = _progress_ensure(user=user, lesson=lesson, course=course, now=now)
         focus = _study_focus(user=user, lesson=lesson, takeover=takeover, now=now, quiet_after=interval * 2)
         progress.paused_by = (
@@ -150,15 +154,25 @@ def progress_heartbeat(
         progress.presence_check = None
         if progress.paused_by is None:
             earned, progress.presence_check = _presence_apply(
-                focus=focus, lesson=lesson, earned=earned, session_key=session_key, now=now
+                focus=focus,
+                progress=progress,
+                earned=earned,
+                session_key=session_key,
+                takeover=takeover,
+                now=now,
+                quiet_after=interval * 2,
             )
         progress.active_seconds += earned
-        progress.last_beat_at = now
-        progress.last_seen_at = now
+        # A beat older than one already counted (a server whose clock is behind) earned
+        # nothing and moves nothing back: the next beat would count that time again.
+        late = progress.last_beat_at is not None and now < progress.last_beat_at
+        if not late:
+            progress.last_beat_at = now
+        progress.last_seen_at = max(progress.last_seen_at, now)
         # A paused lesson's video earns nothing either; the slack of a second goes only with a
         # second of real time (rapid beats must not add up to a watched video).
         duration = lesson_video_seconds(lesson) if video_position is not None else None
-        if duration and progress.paused_by is None:
+        if duration and progress.paused_by is None and not late:
             progress.video_duration = duration
             reachable = progress.video_position + earned * MAX_PLAYBACK_RATE + (1 if earned else 0)
             watched = min(int(video_position), reachable, duration)
@@ -180,13 +194,26 @@ def document_uploaded(sender, instance, **kwargs) -> None:
 
 @task()
 def media_duration_read_task(document_id: int) -> int | None:
+    """Read the document's playing time; the lessons using it (their pages' references, from
+    Wagtail's reference index) read their video's length again at their next beat, as the
+    file may have been replaced."""
     document = get_document_model().objects.filter(pk=document_id).first()
-    return MediaDuration.objects.read(document).seconds if document is not None else None
+    if document is None:
+        return None
+    seconds = MediaDuration.objects.read(document).seconds
+    pages = ReferenceIndex.get_references_to(document).filter(
+        base_content_type=ContentType.objects.get_for_model(Page)
+    )
+    LessonPage.objects.filter(pk__in=[int(pk) for pk in pages.values_list("object_id", flat=True)]).update(
+        video_seconds=None
+    )
+    return seconds
 
 
 def lesson_video_seconds(lesson: LessonPage) -> int | None:
     """The playing time of the lesson's video as read from its file, or None without a readable
-    video; read now, once, for a lesson last saved before durations were read."""
+    video; read now, once, for a lesson last saved before durations were read or whose video's
+    file was replaced since (media_duration_read_task)."""
     if lesson.video_seconds is None:
         video = lesson.video_document()
         lesson.video_seconds = (MediaDuration.objects.read(video).seconds or 0) if video is not None else 0
@@ -207,11 +234,12 @@ def _study_focus(
         )
     quiet = now - focus.last_beat_at > quiet_after
     if focus.lesson_id != lesson.pk and (takeover or quiet):
-        focus.lesson, focus.since = lesson, now
+        # Never from before the focus's last beat: that time went to the lesson holding it.
+        focus.lesson, focus.since = lesson, max(now, focus.last_beat_at)
     if quiet and focus.lesson_id == lesson.pk and not focus.presence_token:
         focus.presence_due_at = _presence_next(now)  # a new span of study: a new countdown
     if focus.lesson_id == lesson.pk:
-        focus.last_beat_at = now
+        focus.last_beat_at = max(focus.last_beat_at, now)
         focus.save(update_fields=["lesson", "since", "last_beat_at", "presence_due_at"])
     return focus
 
@@ -228,34 +256,43 @@ def _presence_next(now: datetime) -> datetime:
 
 
 def _presence_apply(
-    *, focus: StudyFocus, lesson: LessonPage, earned: int, session_key: str, now: datetime
+    *,
+    focus: StudyFocus,
+    progress: LessonProgress,
+    earned: int,
+    session_key: str,
+    takeover: bool,
+    now: datetime,
+    quiet_after: timedelta,
 ) -> tuple[int, dict | None]:
     """What the focused lesson's beat earns now, given the presence check, and the prompt to
-    show (a new one when due). While a prompt waits for its answer the time is held, and from
-    the moment its time runs out nothing is earned until it is answered."""
+    show (a new one when due) if this session shows it. While a prompt waits for its answer the
+    time is held on the lesson it is studied on (the prompt goes with the focus from lesson to
+    lesson), and from the moment its time runs out nothing is earned until it is answered."""
     window = timedelta(seconds=settings.PRESENCE_CHECK_ANSWER_SECONDS)
     if not focus.presence_token:
         if focus.presence_due_at is None or now < focus.presence_due_at:
             return earned, None
-        # A new prompt; this beat's time, all before it, is earned as usual.
+        # A new prompt, for this session; this beat's time, all before it, is earned as usual.
         focus.presence_token, focus.presence_shown_at = secrets.token_hex(16), now
-        focus.presence_lesson, focus.presence_held_seconds = lesson, 0
+        focus.presence_session, focus.presence_session_beat_at = session_key, now
     elif now <= focus.presence_shown_at + window:
-        focus.presence_held_seconds += earned
+        progress.presence_held_seconds += earned  # saved with the progress
         earned = 0
     else:
         earned = 0  # missed: the held time is lost when it is answered
-    # The prompt goes where the official studies now (another tab, window or device, after a
-    # break too): that page shows it, and only that session may answer it.
-    focus.presence_session = session_key
+    # The prompt stays with the session showing it while that session beats, so that the dialog
+    # on screen can be answered; it goes where the official studies now once they turn to
+    # another tab, window or device, or once its session went quiet (after a break too). Only
+    # the session it is with shows it and may answer it.
+    last_beat = focus.presence_session_beat_at
+    if focus.presence_session != session_key:
+        if not takeover and last_beat is not None and now - last_beat <= quiet_after:
+            return earned, None  # shown in the session holding it, which still beats
+        focus.presence_session, last_beat = session_key, None
+    focus.presence_session_beat_at = max(last_beat, now) if last_beat else now
     focus.save(
-        update_fields=[
-            "presence_token",
-            "presence_session",
-            "presence_shown_at",
-            "presence_lesson",
-            "presence_held_seconds",
-        ]
+        update_fields=["presence_token", "presence_session", "presence_session_beat_at", "presence_shown_at"]
     )
     answer_by = focus.presence_shown_at + window
     return earned, {
@@ -266,10 +303,11 @@ def _presence_apply(
 
 def presence_answer(*, user: User, token: str, session_key: str, now: datetime | None = None) -> bool:
     """The official answered the presence check shown in this session. In time, the study time
-    held since the prompt is credited; late, study counts again from now. True if in time."""
-    now = now or timezone.now()
+    held since the prompt is credited, each lesson its own; late, it is lost and study counts
+    again from now. True if in time."""
     with transaction.atomic():
         official_lock(user_id=user.pk)
+        now = now or timezone.now()  # after the lock, as for a heartbeat
         focus = StudyFocus.objects.select_for_update().filter(user=user).first()
         if (
             focus is None
@@ -279,14 +317,16 @@ def presence_answer(*, user: User, token: str, session_key: str, now: datetime |
         ):
             raise PresenceCheckRefused
         in_time = now <= focus.presence_shown_at + timedelta(seconds=settings.PRESENCE_CHECK_ANSWER_SECONDS)
-        if in_time and focus.presence_held_seconds and focus.presence_lesson_id:
-            LessonProgress.objects.filter(user=user, lesson_id=focus.presence_lesson_id).update(
-                active_seconds=F("active_seconds") + focus.presence_held_seconds
+        held = LessonProgress.objects.filter(user=user, presence_held_seconds__gt=0)
+        if in_time:
+            held.update(
+                active_seconds=F("active_seconds") + F("presence_held_seconds"), presence_held_seconds=0
             )
-        if not in_time:
+        else:
+            held.update(presence_held_seconds=0)
             focus.since = now
         focus.presence_token = focus.presence_session = ""
-        focus.presence_shown_at, focus.presence_lesson, focus.presence_held_seconds = None, None, 0
+        focus.presence_shown_at = focus.presence_session_beat_at = None
         focus.presence_due_at = _presence_next(now)
         focus.save()
     return in_time
@@ -306,10 +346,17 @@ def lesson_complete(*, progress: LessonProgress, now: datetime | None = None) ->
     return progress
 
 
-def lesson_complete_by_quiz(*, user: User, lesson: LessonPage, now: datetime | None = None) -> LessonProgress:
-    """A passed quiz completes its lesson when the lesson's rule is "quiz passed"."""
+def lesson_complete_by_quiz(
+    *, user: User, lesson: LessonPage, now: datetime | None = None
+) -> LessonProgress | None:
+    """A passed quiz completes its lesson when the lesson's rule is "quiz passed". A lesson (or
+    course) unpublished while the official took the quiz is neither opened nor completed: the
+    attempt is graded all the same."""
     now = now or timezone.now()
-    progress = lesson_open(user=user, lesson=lesson, now=now)
+    try:
+        progress = lesson_open(user=user, lesson=lesson, now=now)
+    except LessonNotAvailable:
+        return None
     if lesson.completion_rule == CompletionRule.QUIZ:
         lesson_complete(progress=progress, now=now)
     return progress

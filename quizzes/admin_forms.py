@@ -1,5 +1,6 @@
 """The admin's question and quiz forms: a question must be answerable and a draw possible
-before either is saved (quizzes.rules)."""
+before either is saved (quizzes.rules; a quiz's draw is checked as a course's review checks it,
+quizzes.selectors.draw_problems)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -8,8 +9,9 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from .importing.columns import FALSE_LABEL, TRUE_LABEL
 from .importing.types import TRUE_FALSE
-from .models import AcceptedAnswer, Choice, Question
-from .rules import draw_problem, question_problems, weights_problem
+from .models import AcceptedAnswer, Choice, DrawRule, Question
+from .rules import question_problems, weights_problem
+from .selectors import draw_facts, draw_problems
 
 
 def _kept(formset) -> list[dict]:
@@ -93,32 +95,34 @@ class QuizForm(WagtailAdminModelForm):
         fixed = set(fixed_rows)
         if len(fixed) < len(fixed_rows):
             self.add_error(None, _("A question is among the fixed questions twice; remove one."))
-        rules = [
-            (form, form.cleaned_data)
+        rule_forms = [
+            form
             for form in _forms_kept(self.formsets.get("draw_rules"))
             if form.cleaned_data.get("bank") and form.cleaned_data.get("count")
         ]
-        if not fixed and not rules:
+        if not fixed and not rule_forms:
             self.add_error(None, _("Add at least one fixed question or one draw rule."))
-        wanted_by_bank: dict[int, list] = {}
-        for form, rule in rules:
-            bank, count = rule["bank"], rule["count"]
-            pool = set(_matching(rule).values_list("pk", flat=True)) - fixed
-            wanted_by_bank.setdefault(bank.pk, []).append((pool, count, bank.name))
-            problem = draw_problem(bank_name=bank.name, available=len(pool), wanted=count)
-            if problem:
-                form.add_error("count", problem)
-                self.add_error(None, problem)
-        for drawn in wanted_by_bank.values():
-            # Rules on one bank never draw the same question twice: together they need as many.
-            union = set().union(*(pool for pool, _count, _name in drawn))
-            problem = draw_problem(
-                bank_name=drawn[0][2],
-                available=len(union),
-                wanted=sum(count for _pool, count, _name in drawn),
+        rules = [
+            DrawRule(
+                bank=row["bank"],
+                tag=row.get("tag") or "",
+                difficulty=row.get("difficulty"),
+                count=row["count"],
             )
-            if len(drawn) > 1 and problem:
-                self.add_error(None, problem)
+            for row in (form.cleaned_data for form in rule_forms)
+        ]
+        banks = {rule.bank_id: rule.bank.name for rule in rules}
+        problems = draw_problems(
+            rules,
+            questions=draw_facts(Question.objects.filter(bank_id__in=banks)),
+            fixed=fixed,
+            bank_names=banks,
+        )
+        # Each rule's own problem on its row, then those of a bank's rules together.
+        for index, _bank, problem in sorted(problems, key=lambda found: (found[0] is None, found[0] or 0)):
+            if index is not None:
+                rule_forms[index].add_error("count", problem)
+            self.add_error(None, problem)
         return cleaned
 
 
@@ -131,12 +135,3 @@ def _forms_kept(formset) -> list:
         for form in formset.forms
         if getattr(form, "cleaned_data", None) and not form.cleaned_data.get("DELETE")
     ]
-
-
-def _matching(rule: dict):
-    matching = Question.objects.filter(bank=rule["bank"])
-    if rule.get("tag"):
-        matching = matching.filter(tags__name=rule["tag"])
-    if rule.get("difficulty"):
-        matching = matching.filter(difficulty=rule["difficulty"])
-    return matching

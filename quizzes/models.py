@@ -10,6 +10,7 @@ from taggit.models import TaggedItemBase
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.html import strip_tags
@@ -19,6 +20,8 @@ from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import DraftStateMixin, LockableMixin, Orderable, RevisionMixin, WorkflowMixin
+
+from courses.models import CompletionRule
 
 from .importing.types import FILL, MULTIPLE, SINGLE, STEM_FEATURES, TRUE_FALSE
 
@@ -334,6 +337,30 @@ class Quiz(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, Cluster
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        super().clean()
+        if self.review_policy == ReviewPolicy.AFTER_EACH and self.passing_completes():
+            raise ValidationError(
+                {
+                    "review_policy": _(
+                        "Answers after each attempt are for practice quizzes only: a quiz that "
+                        "completes its lesson, or a course's final exam, shows them once passed or "
+                        "after the last attempt allowed."
+                    )
+                }
+            )
+
+    def passing_completes(self) -> bool:
+        """Whether passing the quiz completes something: it is a course's final exam, or its
+        lesson (as live, or in the lesson's latest draft) is completed by passing it."""
+        if self.course_id is not None:
+            return True
+        if self.lesson_id is None:
+            return False
+        lesson = self.lesson
+        latest = lesson.get_latest_revision_as_object() if lesson.has_unpublished_changes else lesson
+        return CompletionRule.QUIZ in (lesson.completion_rule, latest.completion_rule)
 
 
 class QuizQuestion(Orderable):

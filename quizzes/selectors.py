@@ -1,11 +1,12 @@
 """Reads for quizzes: results as reported, review rights, statistics."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -18,6 +19,7 @@ from .models import (
     AttemptQuestion,
     AttemptStatus,
     Choice,
+    DrawRule,
     Question,
     QuestionBank,
     Quiz,
@@ -44,9 +46,17 @@ def course_quizzes(course: CoursePage) -> list[Quiz]:
 def course_question_drafts(course: CoursePage) -> list[Question]:
     """The questions with changes awaiting review that the course's quizzes use, as the quizzes
     stand in their latest versions: their fixed questions and the banks they draw from."""
+    return _question_drafts(_latest_versions(course_quizzes(course)))
+
+
+def _latest_versions(quizzes: list[Quiz]) -> list[Quiz]:
+    """The quizzes as they stand in their latest versions (each revision read once)."""
+    return [quiz.latest_revision.as_object() if quiz.latest_revision_id else quiz for quiz in quizzes]
+
+
+def _question_drafts(versions: list[Quiz]) -> list[Question]:
     banks, fixed = set(), set()
-    for quiz in course_quizzes(course):
-        latest = quiz.latest_revision.as_object() if quiz.latest_revision_id else quiz
+    for latest in versions:
         banks |= {rule.bank_id for rule in latest.draw_rules.all()}
         fixed |= {link.question_id for link in latest.fixed_questions.all()}
     if not banks and not fixed:
@@ -60,15 +70,14 @@ def course_draw_problems(course: CoursePage, *, live_only: bool) -> list[str]:
     live quizzes from the live questions; for a review, the quizzes as they stand in their
     latest versions, from the questions as the review leaves them (the live ones, with the
     changes and new questions it carries in their submitted versions)."""
-    quizzes = [quiz for quiz in course_quizzes(course) if quiz.live or not live_only]
-    versions = [
-        quiz.latest_revision.as_object() if quiz.latest_revision_id and not live_only else quiz
-        for quiz in quizzes
-    ]
+    quizzes = course_quizzes(course)
+    versions = [quiz for quiz in quizzes if quiz.live] if live_only else _latest_versions(quizzes)
     rules = [(quiz, list(quiz.draw_rules.all())) for quiz in versions]
     fixed_ids = {link.question_id for quiz in versions for link in quiz.fixed_questions.all()}
     bank_ids = {rule.bank_id for _quiz, quiz_rules in rules for rule in quiz_rules}
-    going_live = _questions_going_live(course, bank_ids, fixed_ids, live_only=live_only)
+    # The question drafts a review carries, from the same versions (their revisions read once).
+    drafts = [] if live_only else _question_drafts(versions)
+    going_live = _questions_going_live(bank_ids, fixed_ids, drafts)
     names = dict(QuestionBank.objects.filter(pk__in=bank_ids).values_list("pk", "name"))
     problems = []
     for quiz, quiz_rules in rules:
@@ -78,49 +87,73 @@ def course_draw_problems(course: CoursePage, *, live_only: bool) -> list[str]:
                 gettext("Quiz “%(quiz)s”: a fixed question (number %(id)s) is not live.")
                 % {"quiz": quiz.title, "id": question_id}
             )
-        by_bank: dict[int, list[tuple[set, int]]] = {}
-        for rule in quiz_rules:
-            pool = {
-                pk
-                for pk, (bank_id, difficulty, tags) in going_live.items()
-                if bank_id == rule.bank_id
-                and (not rule.tag or rule.tag in tags)
-                and (not rule.difficulty or difficulty == rule.difficulty)
-            } - fixed
-            by_bank.setdefault(rule.bank_id, []).append((pool, rule.count))
-        for bank_id, drawn in by_bank.items():
-            # Each rule alone, then the bank's rules together: they never draw a question twice.
-            checks = [(len(pool), count) for pool, count in drawn]
-            if len(drawn) > 1:
-                checks.append((len(set().union(*(pool for pool, _ in drawn))), sum(c for _, c in drawn)))
-            for available, wanted in checks:
-                problem = draw_problem(bank_name=names[bank_id], available=available, wanted=wanted)
-                if problem:
-                    problems.append(
-                        gettext("Quiz “%(quiz)s”: %(problem)s") % {"quiz": quiz.title, "problem": problem}
-                    )
-                    break
+        reported = set()
+        for _rule, bank_id, problem in draw_problems(
+            quiz_rules, questions=going_live, fixed=fixed, bank_names=names
+        ):
+            if bank_id not in reported:  # the first of each bank's
+                reported.add(bank_id)
+                problems.append(
+                    gettext("Quiz “%(quiz)s”: %(problem)s") % {"quiz": quiz.title, "problem": problem}
+                )
     return problems
 
 
-def _questions_going_live(course, bank_ids, fixed_ids, *, live_only: bool) -> dict[int, tuple]:
-    """{question id: (bank id, difficulty, tag names)} of the questions of these banks (and
-    fixed ones) as they will be once the course goes live: the live rows, and for a review the
-    versions it carries in place of theirs."""
-    live = Question.objects.live().filter(Q(bank_id__in=bank_ids) | Q(pk__in=fixed_ids))
-    found = {
+# {question id: (bank id, difficulty, tag names)}: what draw rules select questions by.
+DrawFacts = dict[int, tuple[int, int, set[str]]]
+
+
+def draw_facts(questions: QuerySet[Question]) -> DrawFacts:
+    """What draw rules select these questions by, in two queries."""
+    return {
         question.pk: (question.bank_id, question.difficulty, {tag.name for tag in question.tags.all()})
-        for question in live.prefetch_related("tags")
+        for question in questions.prefetch_related("tags")
     }
-    if not live_only:
-        for question in course_question_drafts(course):
-            if changed_since_live(question):
-                version = question.latest_revision.as_object()
-                found[question.pk] = (
-                    version.bank_id,
-                    version.difficulty,
-                    {t.name for t in version.tags.all()},
-                )
+
+
+def draw_problems(
+    rules: Sequence[DrawRule], *, questions: DrawFacts, fixed: set[int], bank_names: dict[int, str]
+) -> list[tuple[int | None, int, str]]:
+    """Why a quiz's draw rules could not be met from these questions, none of the fixed ones
+    drawn: (the rule's index, or None for a bank's rules together; the bank's id; the problem),
+    bank by bank, each rule alone, then the bank's rules together (they never draw the same
+    question twice)."""
+    by_bank: dict[int, list[tuple[int, set[int], int]]] = {}
+    for index, rule in enumerate(rules):
+        pool = {
+            pk
+            for pk, (bank_id, difficulty, tags) in questions.items()
+            if bank_id == rule.bank_id
+            and (not rule.tag or rule.tag in tags)
+            and (not rule.difficulty or difficulty == rule.difficulty)
+        } - fixed
+        by_bank.setdefault(rule.bank_id, []).append((index, pool, rule.count))
+    problems = []
+    for bank_id, drawn in by_bank.items():
+        checks = [(index, len(pool), count) for index, pool, count in drawn]
+        if len(drawn) > 1:
+            union = set().union(*(pool for _index, pool, _count in drawn))
+            checks.append((None, len(union), sum(count for _index, _pool, count in drawn)))
+        for index, available, wanted in checks:
+            problem = draw_problem(bank_name=bank_names[bank_id], available=available, wanted=wanted)
+            if problem:
+                problems.append((index, bank_id, problem))
+    return problems
+
+
+def _questions_going_live(bank_ids, fixed_ids, drafts: list[Question]) -> DrawFacts:
+    """What draw rules select by, of the questions of these banks (and fixed ones) as they will
+    be once the course goes live: the live rows, and for a review the versions of its `drafts`
+    it carries in place of theirs."""
+    found = draw_facts(Question.objects.live().filter(Q(bank_id__in=bank_ids) | Q(pk__in=fixed_ids)))
+    for question in drafts:
+        if changed_since_live(question):
+            version = question.latest_revision.as_object()
+            found[question.pk] = (
+                version.bank_id,
+                version.difficulty,
+                {t.name for t in version.tags.all()},
+            )
     return found
 
 
@@ -187,7 +220,11 @@ def reported_attempt(*, user: User, quiz: Quiz) -> Attempt | None:
 
 
 def review_allowed(*, attempt: Attempt) -> bool:
-    """Whether correct answers and explanations may be shown for this attempt."""
+    """Whether correct answers and explanations may be shown for this attempt, by the quiz's
+    rules of today, not those of the version the attempt started with: "after the last
+    attempt" means when no further attempt can be started (attempt_start applies today's
+    limit), so that a limit raised after the official's last attempt never shows the key to
+    someone who may still take another."""
     if attempt.status != AttemptStatus.GRADED:
         return False
     quiz = attempt.quiz

@@ -147,7 +147,8 @@ class LessonPage(Page):
         ),
     )
     # The playing time of the lesson's (first) video, read from its file when the lesson is
-    # saved: what "video watched" counts against (0: no readable video).
+    # saved: what "video watched" counts against (0: no readable video; None: to be read again,
+    # at the next beat, as after the video's file was replaced).
     video_seconds = models.PositiveIntegerField(_("video duration (seconds)"), null=True, editable=False)
 
     content_panels = Page.content_panels + [

@@ -24,6 +24,9 @@ class LessonProgress(models.Model):
     # Where the player was last: the page resumes there (seeking back is free, so it may be
     # before video_position, the furthest point credited).
     video_resume_at = models.PositiveIntegerField(_("video left at (seconds)"), default=0, db_default=0)
+    # Study seconds earned here while a presence check is out (StudyFocus): credited to this
+    # lesson once it is answered in time, lost if not, whichever lesson the prompt was on.
+    presence_held_seconds = models.PositiveIntegerField(default=0, db_default=0)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
 
     class Meta:
@@ -52,15 +55,13 @@ class StudyFocus(models.Model):
     since = models.DateTimeField(_("focused since"))
     last_beat_at = models.DateTimeField(_("last heartbeat"))
     # Presence checks (courses.services.presence_*): when the next prompt is due; the prompt
-    # shown, to whom (a session) and when; the study seconds held until it is answered.
+    # shown, to whom (a session, and when it last beat) and when. The study seconds held until
+    # it is answered are held on each lesson's progress, where they were studied.
     presence_due_at = models.DateTimeField(_("next presence check"), null=True, blank=True)
     presence_token = models.CharField(max_length=32, blank=True)
     presence_session = models.CharField(max_length=64, blank=True)
+    presence_session_beat_at = models.DateTimeField(null=True, blank=True)
     presence_shown_at = models.DateTimeField(null=True, blank=True)
-    presence_lesson = models.ForeignKey(
-        LessonPage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    presence_held_seconds = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("study focus")

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courses', '0011_credit_rule_required'),
+        ('courses', '0013_credit_rule_required'),
         ('records', '0004_quarter_hours'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

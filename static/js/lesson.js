@@ -62,7 +62,17 @@
   var presenceTimer = null;
 
   function showPresenceCheck(check) {
-    if (!dialog || !check || !check.token) return;
+    if (!dialog) return;
+    if (!check || !check.token) {
+      // No prompt for this page: answered in another tab, or shown where the official now
+      // studies (another lesson, window or device).
+      if (dialog.open) {
+        window.clearInterval(presenceTimer);
+        presenceToken = null;
+        dialog.close();
+      }
+      return;
+    }
     presenceToken = check.token;
     var left = check.seconds_left;
     var counter = dialog.querySelector("[data-presence-left]");

@@ -34,6 +34,13 @@ VIDEO_FILE = Path(__file__).resolve().parents[2] / "demo" / "assets" / "demo-les
 VIDEO_SECONDS = 20
 
 
+def silent_mp3(seconds: int) -> bytes:
+    """A real MP3 that plays `seconds` of silence: MPEG-1 Layer III frames of 24 ms (128 kbit/s,
+    48 kHz, mono), all zeros after their headers."""
+    frame = bytes([0xFF, 0xFB, 0x94, 0xC0]) + bytes(380)
+    return frame * (seconds * 1000 // 24)
+
+
 def video(seconds: int | None = None) -> Document:
     """A video document. `seconds` stands for a longer lecture than the 20-second file, for the
     study rules' tests: it is recorded as the length read from the file."""

@@ -41,6 +41,26 @@ def test_a_video_is_measured_on_upload_and_again_when_its_file_is_replaced(
     assert MediaDuration.objects.count() == 1
 
 
+def test_lessons_get_the_new_length_when_their_videos_file_is_replaced(django_capture_on_commit_callbacks):
+    """Found in review: a video replaced by a shorter one kept its lessons at the old length, so
+    officials had to watch 90 % of a video that was no longer there."""
+    course = factories.course()
+    lesson = factories.lesson(course, rule=CompletionRule.VIDEO)
+    reading = factories.lesson(course, title="第二课")
+    assert LessonPage.objects.get(pk=lesson.pk).video_seconds == factories.VIDEO_SECONDS
+    video = lesson.video_document()
+    video.file = ContentFile(factories.silent_mp3(3), name="lecture-short.mp3")
+    with django_capture_on_commit_callbacks(execute=True):
+        video.save()
+    assert MediaDuration.objects.get(document=video).seconds == 3
+    progress = services.progress_heartbeat(
+        user=UserFactory(official=True), lesson=LessonPage.objects.get(pk=lesson.pk), video_position=0
+    )
+    assert progress.video_duration == 3
+    assert LessonPage.objects.get(pk=lesson.pk).video_seconds == 3
+    assert LessonPage.objects.get(pk=reading.pk).video_seconds == 0  # no video: untouched
+
+
 def test_a_lesson_stores_its_videos_length_when_saved():
     lesson = factories.lesson(factories.course(), rule=CompletionRule.VIDEO)
     assert LessonPage.objects.get(pk=lesson.pk).video_seconds == factories.VIDEO_SECONDS

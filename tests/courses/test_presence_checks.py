@@ -101,6 +101,38 @@ def test_a_prompt_left_on_one_device_follows_the_official_after_a_break(official
     assert credited(official, lesson) == 60 + 14
 
 
+def test_a_prompt_stays_on_the_device_it_was_shown_on_while_that_device_keeps_beating(official, lesson):
+    """Found in review: the lesson open on a second device took the prompt at its next beat, and
+    the device showing the dialog was refused (409) when the official answered it."""
+    study(official, lesson, 45)
+    token = beat(official, lesson, 60).presence_check["token"]
+    assert beat(official, lesson, 65, session="device-b").presence_check is None
+    assert beat(official, lesson, 75).presence_check["token"] == token
+    assert beat(official, lesson, 80, session="device-b").presence_check is None
+    assert services.presence_answer(
+        user=official, token=token, session_key=SESSION, now=T0 + timedelta(seconds=85)
+    )
+    assert credited(official, lesson) == 80
+
+
+def test_a_prompt_moves_to_the_device_turned_to_or_when_its_device_went_quiet(official, lesson):
+    study(official, lesson, 45)
+    token = beat(official, lesson, 60).presence_check["token"]
+    taken = services.progress_heartbeat(
+        user=official, lesson=lesson, takeover=True, session_key="device-b", now=T0 + timedelta(seconds=65)
+    )
+    assert taken.presence_check["token"] == token  # the official turned to device B
+    assert beat(official, lesson, 75).presence_check is None
+    with pytest.raises(services.PresenceCheckRefused):
+        services.presence_answer(user=official, token=token, session_key=SESSION)
+    # Device B goes quiet (lid closed) while the first one goes on beating: it gets the prompt.
+    assert beat(official, lesson, 90).presence_check is None
+    assert beat(official, lesson, 105).presence_check["token"] == token
+    assert services.presence_answer(
+        user=official, token=token, session_key=SESSION, now=T0 + timedelta(seconds=110)
+    )
+
+
 def test_a_check_is_answered_only_from_its_session_and_only_once(client, official, lesson):
     study(official, lesson, 45)
     token = beat(official, lesson, 60, session="other-device").presence_check["token"]
@@ -127,12 +159,52 @@ def test_the_page_gets_the_prompt_and_answers_it(client, official, lesson, setti
     answer = reverse("presence_answer")
     other = client.__class__()
     other.force_login(official)
-    # The official moves to another device: the prompt goes there, and only there is answered.
-    moved = other.post(url, "{}", content_type="application/json").json()["presence_check"]
+    # The official turns to another device (a page's first beat says so): the prompt goes
+    # there, and only there is answered; the first page's next beat closes its dialog.
+    moved = other.post(url, '{"takeover": true}', content_type="application/json").json()["presence_check"]
     assert moved["token"] == check["token"]
+    assert client.post(url, "{}", content_type="application/json").json()["presence_check"] is None
     refused = client.post(answer, json.dumps({"token": check["token"]}), content_type="application/json")
     assert refused.status_code == 409
     answered = other.post(answer, json.dumps({"token": check["token"]}), content_type="application/json")
     assert answered.json() == {"in_time": True}
     html = client.get(lesson.url).content.decode()
     assert "data-presence-dialog" in html and "您还在学习吗" in html
+
+
+def test_held_seconds_go_to_the_lesson_they_were_studied_on(official, lesson, settings):
+    """Found in review: after a takeover the time studied on the second lesson was held, then
+    credited, to the lesson the prompt first appeared on."""
+    settings.PRESENCE_CHECK_ANSWER_SECONDS = 120
+    other = factories.lesson(lesson.get_parent().specific, title="第二课", min_seconds=3600)
+    study(official, lesson, 45)
+    token = beat(official, lesson, 60).presence_check["token"]
+    beat(official, lesson, 75)
+    beat(official, lesson, 90)  # 30 s held on the first lesson
+    moved = services.progress_heartbeat(
+        user=official, lesson=other, takeover=True, session_key=SESSION, now=T0 + timedelta(seconds=90)
+    )
+    assert moved.presence_check["token"] == token  # the prompt goes with the focus
+    beat(official, other, 105)
+    beat(official, other, 120)  # 30 s held on the second
+    assert (credited(official, lesson), credited(official, other)) == (60, 0)
+    assert services.presence_answer(
+        user=official, token=token, session_key=SESSION, now=T0 + timedelta(seconds=121)
+    )
+    assert (credited(official, lesson), credited(official, other)) == (90, 30)
+
+
+def test_held_seconds_of_a_missed_check_are_lost_on_every_lesson(official, lesson):
+    other = factories.lesson(lesson.get_parent().specific, title="第二课", min_seconds=3600)
+    study(official, lesson, 45)
+    token = beat(official, lesson, 60).presence_check["token"]
+    beat(official, lesson, 75)
+    services.progress_heartbeat(
+        user=official, lesson=other, takeover=True, session_key=SESSION, now=T0 + timedelta(seconds=75)
+    )
+    beat(official, other, 90)
+    assert not services.presence_answer(
+        user=official, token=token, session_key=SESSION, now=T0 + timedelta(seconds=200)
+    )
+    assert (credited(official, lesson), credited(official, other)) == (60, 0)
+    assert not LessonProgress.objects.filter(user=official, presence_held_seconds__gt=0).exists()

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from courses import services
-from courses.models import CompletionRule, CourseEnrollment, CreditHourEntry, LessonProgress
+from courses.models import CompletionRule, CourseEnrollment, CreditHourEntry, LessonProgress, StudyFocus
 from tests.courses import factories
 from tests.factories.people import UserFactory
 
@@ -76,6 +76,36 @@ def test_rapid_repeated_beats_cannot_add_more_than_real_time(learner, course_wit
     for _ in range(50):
         progress = beat(learner, first, 1)
     assert progress.active_seconds == 1
+
+
+def test_a_beat_older_than_one_already_counted_earns_nothing_and_moves_nothing_back(
+    learner, course_with_lessons, settings
+):
+    """A beat that waited for the official's lock (or came through a server whose clock is
+    behind) carries an older time than the beat before it: it must not move the last beat
+    back, or the next beat credits that time a second time."""
+    settings.STUDY_HEARTBEAT_SECONDS = 15
+    _, first, _ = course_with_lessons
+    beat(learner, first, 0)
+    assert beat(learner, first, 30).active_seconds == 30
+    late = beat(learner, first, 20)
+    assert late.active_seconds == 30
+    assert LessonProgress.objects.get(user=learner, lesson=first).last_beat_at == T0 + timedelta(seconds=30)
+    assert StudyFocus.objects.get(user=learner).last_beat_at == T0 + timedelta(seconds=30)
+    assert beat(learner, first, 45).active_seconds == 45
+
+
+def test_a_late_takeover_never_earns_time_the_other_lesson_earned(learner, course_with_lessons, settings):
+    settings.STUDY_HEARTBEAT_SECONDS = 15
+    course, first, _ = course_with_lessons
+    other = factories.lesson(course, title="第三课", min_seconds=600)
+    for second in (0, 15, 30):
+        beat(learner, first, second)
+    beat(learner, other, 16)  # open in another tab, paused
+    services.progress_heartbeat(user=learner, lesson=other, takeover=True, now=T0 + timedelta(seconds=25))
+    beat(learner, other, 40)
+    earned = dict(LessonProgress.objects.filter(user=learner).values_list("lesson_id", "active_seconds"))
+    assert earned == {first.pk: 30, other.pk: 10}  # 40 s of study in all
 
 
 def test_read_rule_completes_after_minimum_time_once(learner, course_with_lessons, settings):

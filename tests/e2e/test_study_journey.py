@@ -1,11 +1,12 @@
 """The official's study journey in a real browser: study a lesson to completion, watch the
-progress bars move, and resume from the home page."""
+progress bars move, and resume from the home page; a presence check answered in another tab
+leaves this one."""
 
 import re
 
 import pytest
 
-from courses.models import CoursePage, LessonPage
+from courses.models import CoursePage, LessonPage, StudyFocus
 
 from .conftest import DESKTOP
 from .test_login_journey import DEMO_PASSWORD, site_login
@@ -58,3 +59,32 @@ def test_official_studies_a_lesson_and_resumes_from_home(quick_lessons, new_page
     page.goto(course.url)
     states = page.locator(".syllabus__item .status").all_inner_texts()
     assert states == ["已完成", "已完成", "学习中"]
+
+
+def test_a_presence_check_answered_in_another_tab_closes_here(quick_lessons, settings, new_page):
+    settings.PRESENCE_CHECK_MINUTES = (0, 0)
+    lesson = LessonPage.objects.child_of(quick_lessons).order_by("path").last()
+    lesson.min_study_seconds = 3600
+    lesson.save(update_fields=["min_study_seconds"])
+    page = new_page(DESKTOP)
+    site_login(page, "official", DEMO_PASSWORD)
+    page.goto(lesson.url)
+    dialog = page.locator("[data-presence-dialog]")
+    dialog.wait_for(state="visible")
+    token = StudyFocus.objects.get(user__employee_id="official").presence_token
+    settings.PRESENCE_CHECK_MINUTES = (60, 60)  # the next one after the answer: not in this test
+    # The same session answers it elsewhere (another tab): this page's next beat closes it.
+    status = page.evaluate(
+        """async (token) => {
+            const csrf = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/)[1];
+            const response = await fetch("/learn/presence", {
+                method: "POST", credentials: "same-origin",
+                headers: {"Content-Type": "application/json", "X-CSRFToken": csrf},
+                body: JSON.stringify({token: token}),
+            });
+            return response.status;
+        }""",
+        token,
+    )
+    assert status == 200
+    dialog.wait_for(state="hidden", timeout=5_000)

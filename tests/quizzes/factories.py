@@ -89,7 +89,7 @@ def edit_form(*, title, lesson, draw_rules=(), fixed=(), fixed_initial=0, **fiel
             "shuffle_options": "on",
             "pass_mark": 60,
             "cooldown_minutes": 0,
-            "review_policy": "after_each",
+            "review_policy": "after_last",
             "score_policy": "best",
             **fields,
         }

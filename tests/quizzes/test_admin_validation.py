@@ -2,6 +2,7 @@
 video rule on a lesson without a video or a quiz rule without its quiz is refused when the trainer
 saves or submits it, with the reason in Chinese."""
 
+import importlib
 import json
 
 import pytest
@@ -13,7 +14,8 @@ from wagtail.models import WorkflowState
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from courses.models import CompletionRule, LessonPage
-from quizzes.models import Question, Quiz
+from quizzes.models import DrawRule, Question, Quiz
+from quizzes.selectors import course_draw_problems
 from tests.courses import factories as course_factories
 from tests.factories.people import UserFactory
 from tests.quizzes import factories
@@ -229,3 +231,74 @@ def test_a_fill_in_whose_lines_accept_nothing_is_refused(trainer_client):
         refused = post_question(trainer_client, bank, type="fill", accepted=accepted)
         assert "填空题至少需要一个参考答案" in refused.content.decode(), accepted
     assert not Question.objects.exists()
+
+
+def test_a_quiz_that_completes_its_lesson_or_ends_its_course_never_shows_the_key_after_each_attempt(
+    trainer_client,
+):
+    """Found in review: a lesson completed by its quiz showed the key after a blank first
+    attempt, and the second attempt passed with it."""
+    questions = [{"question": factories.question(factories.bank()).pk}]
+    course = course_factories.course()
+    completing = course_factories.lesson(course, rule=CompletionRule.QUIZ)
+    practice = course_factories.lesson(course, title="第二课 练习", rule=CompletionRule.READ)
+
+    def post(review_policy, **where):
+        data = factories.quiz_form(fixed=questions, review_policy=review_policy, **where)
+        return trainer_client.post(reverse("quiz:add"), data)
+
+    for where in ({"lesson": completing}, {"lesson": None, "course": course.pk}):
+        refused = post("after_each", **where)
+        assert refused.status_code == 200
+        assert "练习测验" in refused.content.decode()
+    assert not Quiz.objects.exists()
+    assert post("after_each", lesson=practice).status_code == 302  # practice keeps it
+    assert post("after_last", lesson=completing).status_code == 302
+
+
+def test_lesson_quizzes_that_complete_their_lesson_stop_showing_the_key_after_each_attempt():
+    """The data migration: lesson quizzes of "quiz passed" lessons, as final exams before them,
+    show the key once passed or after the last attempt; practice quizzes keep theirs."""
+    from django.apps import apps
+
+    migration = importlib.import_module("quizzes.migrations.0008_lesson_quizzes_review_after_last_attempt")
+    course = course_factories.course()
+    bank = factories.bank()
+    completing = factories.quiz(
+        questions=[factories.question(bank)],
+        lesson=course_factories.lesson(course, rule=CompletionRule.QUIZ),
+        review_policy="after_each",
+    )
+    completing.review_policy = "after_each"
+    draft = completing.save_revision(clean=False)  # a version waiting for review, saved before
+    practice = factories.quiz(
+        questions=[factories.question(bank)],
+        lesson=course_factories.lesson(course, title="第二课 练习"),
+        review_policy="after_each",
+    )
+    migration.lesson_quizzes_keep_their_key(apps, None)
+    completing.refresh_from_db()
+    draft.refresh_from_db()
+    assert completing.review_policy == "after_last"
+    assert draft.content["review_policy"] == "after_last"
+    assert Quiz.objects.get(pk=practice.pk).review_policy == "after_each"
+
+
+def test_the_quiz_form_and_the_course_review_refuse_the_same_draw(trainer_client):
+    """One check for both (quizzes.selectors.draw_problems): each rule alone, then a bank's
+    rules together, never counting a fixed question."""
+    bank = factories.bank(name="舆情题库")
+    questions = [factories.question(bank, tags=["谣言"]) for _ in range(2)] + [factories.question(bank)]
+    course = course_factories.course()
+    lesson = course_factories.lesson(course, rule=CompletionRule.QUIZ)
+    rules = [{"bank": bank, "tag": "谣言", "count": 2}, {"bank": bank, "count": 2}]
+    data = factories.quiz_form(lesson=lesson, fixed=[{"question": questions[0].pk}], draw_rules=rules)
+    html = trainer_client.post(reverse("quiz:add"), data).content.decode()
+    alone = "题库“舆情题库”中符合条件的题目只有 1 道"
+    assert alone in html and "题库“舆情题库”中符合条件的题目只有 2 道" in html  # together: 4 of 2
+    assert not Quiz.objects.exists()
+    quiz = factories.quiz(questions=[questions[0]], lesson=lesson)
+    for order, rule in enumerate(rules):
+        DrawRule.objects.create(quiz=quiz, sort_order=order, **rule)
+    problems = course_draw_problems(course, live_only=True)
+    assert len(problems) == 1 and alone in problems[0]  # the first of the bank's

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from wagtail.images.models import Image
-from wagtail.models import WorkflowState
+from wagtail.models import Revision, WorkflowState
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
 from audit.models import AuditEvent
@@ -247,6 +247,23 @@ def test_a_never_live_draft_questions_image_is_hidden_from_officials(
     assert not Question.objects.get(pk=draft.pk).live
     client.force_login(official)
     assert client.get(image.get_rendition("width-1000").url).status_code == 404
+
+
+def test_the_review_check_reads_each_quizs_latest_version_once(live_course, monkeypatch):
+    """Found in review: checking a course's draws for its submission deserialized each quiz's
+    latest revision twice (once for the quiz, once more for the questions it uses)."""
+    quiz = Quiz.objects.get(pk=live_course["quiz"].pk)
+    quiz.title = "辟谣小测（修订）"
+    quiz.save_revision()
+    read, as_object = [], Revision.as_object
+
+    def reading(revision):
+        read.append(revision.pk)
+        return as_object(revision)
+
+    monkeypatch.setattr(Revision, "as_object", reading)
+    assert course_draw_problems(live_course["course"], live_only=False) == []
+    assert read == [quiz.latest_revision_id]
 
 
 # Found in review: course_draw_problems checks only the union per bank, never each rule.

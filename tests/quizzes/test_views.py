@@ -156,6 +156,26 @@ def test_by_default_the_key_waits_for_a_pass_or_the_last_attempt(client, learner
         assert "先核实再发布" in html and "网络安全法" in html
 
 
+def test_the_key_follows_the_attempts_left_under_the_quizs_rules_of_today(client, learner, quiz):
+    """Not the limit an attempt started under: a trainer raising the limit after the official's
+    last attempt gives them another, and the key must not help with it; a limit lowered to
+    the attempts used leaves none, and the key can no longer help."""
+    quiz.review_policy, quiz.max_attempts, quiz.cooldown_minutes = ReviewPolicy.AFTER_LAST, 1, 0
+    quiz.save()
+    blank = services.attempt_submit(attempt=services.attempt_start(user=learner, quiz=quiz))
+    url = reverse("attempt_result", args=[blank.pk])
+    assert "先核实再发布" in client.get(url).content.decode()
+    quiz.max_attempts = 3
+    quiz.save()
+    assert "先核实再发布" not in client.get(url).content.decode()
+    assert client.post(reverse("attempt_start", args=[quiz.pk])).status_code == 302  # another attempt
+    services.attempt_submit(attempt=services.attempt_start(user=learner, quiz=quiz))
+    assert "先核实再发布" not in client.get(url).content.decode()
+    quiz.max_attempts = 2
+    quiz.save()
+    assert "先核实再发布" in client.get(url).content.decode()
+
+
 def test_by_default_passing_shows_the_key(client, learner, quiz):
     quiz.review_policy, quiz.max_attempts = ReviewPolicy.AFTER_LAST, None
     quiz.save()
@@ -207,3 +227,23 @@ def test_a_passed_lesson_quiz_points_to_the_next_lesson(client, learner):
     html = client.get(reverse("attempt_result", args=[attempt.pk])).content.decode()
     assert "课时“第一课 辟谣”已完成" in html
     assert "下一课：第二课 回应" in html
+
+
+def test_an_attempt_on_a_lesson_unpublished_meanwhile_is_still_graded(client, learner):
+    """Found in review: submitting failed (the lesson could not be completed) and the answers
+    of a passed attempt were lost."""
+    from courses.models import LessonPage, LessonProgress
+    from tests.courses import factories as course_factories
+
+    lesson = course_factories.lesson(course_factories.course(), title="第一课 辟谣", rule="quiz")
+    quiz = factories.quiz(questions=[factories.question(factories.bank())], lesson=lesson)
+    attempt = services.attempt_start(user=learner, quiz=quiz)
+    item = attempt.questions.get()
+    save(client, attempt, item.question_id, item.correct)
+    LessonPage.objects.get(pk=lesson.pk).unpublish()
+    response = client.post(reverse("attempt_submit", args=[attempt.pk]))
+    assert response.status_code == 302
+    attempt.refresh_from_db()
+    assert attempt.status == AttemptStatus.GRADED and attempt.passed
+    assert not LessonProgress.objects.filter(user=learner, completed_at__isnull=False).exists()
+    assert client.get(reverse("attempt_result", args=[attempt.pk])).status_code == 200

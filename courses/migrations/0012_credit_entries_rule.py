@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
     """Separate from the schema change: on PostgreSQL a table cannot be altered in the
     transaction that updated its rows' deferred foreign keys."""
 
-    dependencies = [("courses", "0009_credit_rules")]
+    dependencies = [("courses", "0011_credit_rules")]
 
     operations = [
         migrations.RunPython(entries_name_first_rule, migrations.RunPython.noop),

@@ -11,7 +11,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("courses", "0008_presence_checks"),
+        ("courses", "0010_presence_stays_with_its_session"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("courses", "0010_credit_entries_rule")]
+    dependencies = [("courses", "0012_credit_entries_rule")]
 
     operations = [
         migrations.AlterField(
