@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.widgets import LightModelChoiceField
+from core.widgets import LightModelChoiceField, NativeDateInput
 from courses.models import CurriculumPage
 from people.models import OrgUnit
 from people.selectors import units_in_scope
@@ -51,12 +51,8 @@ class CertificateFilterForm(forms.Form):
         label=_("Status"),
         help_text=_("Revoked and replaced certificates are left out unless chosen here."),
     )
-    issued_from = forms.DateField(
-        required=False, label=_("Issued from"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    issued_to = forms.DateField(
-        required=False, label=_("Issued until"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    issued_from = forms.DateField(required=False, label=_("Issued from"), widget=NativeDateInput())
+    issued_to = forms.DateField(required=False, label=_("Issued until"), widget=NativeDateInput())
 
     def __init__(self, *args, viewer, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,6 +8,16 @@ from django.utils.safestring import mark_safe
 SELECTED = mark_safe(" selected")
 
 
+class NativeDateInput(forms.DateInput):
+    """A browser's date picker. It takes ISO dates only, whatever the language (zh-hans would
+    render 2026/11/20, which the picker drops, showing an empty field)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 class LongSelect(forms.Select):
     """A single-choice <select> written directly from its choices.
 

@@ -452,11 +452,11 @@ def curriculum_completed(*, user: User, curriculum) -> bool:
     )
     if any(link.required and link.course_id not in completed for link in links):
         return False
-    elective_hours = sum(
-        (link.course.credit_hours for link in links if not link.required and link.course_id in completed),
-        Decimal("0"),
-    )
-    return elective_hours >= curriculum.elective_hours_required
+    # The hours the completed electives credited (by the crediting rule of their day).
+    electives = [link.course_id for link in links if not link.required and link.course_id in completed]
+    entries = CreditHourEntry.objects.filter(user=user, course_id__in=electives)
+    elective_hours = entries.aggregate(total=Sum("hours"))["total"] if electives else None
+    return (elective_hours or Decimal("0")) >= curriculum.elective_hours_required
 
 
 def curricula_containing(*, course: CoursePage) -> list:

@@ -118,6 +118,7 @@ def progress_heartbeat(
     video_position: float | None = None,
     takeover: bool = False,
     session_key: str = "",
+    signed_in_elsewhere: bool = False,
     now: datetime | None = None,
 ) -> LessonProgress:
     """Credit active study time measured by the server's clock to one lesson at a time.
@@ -129,7 +130,9 @@ def progress_heartbeat(
     the official's study focus earns (StudyFocus); the returned progress's `paused_by` names
     the lesson holding it when it is another. After 10 to 20 minutes of study a presence check
     is due (the progress's `presence_check`, for the page to show): the time from the prompt on
-    is held until it is answered in time (`presence_answer`), and lost if it is not.
+    is held until it is answered in time (`presence_answer`), and lost if it is not. A beat
+    from a session older than the account's latest sign-in (`signed_in_elsewhere`, with one
+    study session per account) earns nothing and takes nothing.
     """
     interval = timedelta(seconds=settings.STUDY_HEARTBEAT_SECONDS)
     course = _live_course_of(lesson)
@@ -139,6 +142,10 @@ def progress_heartbeat(
         # the beat before it.
         now = now or timezone.now()
         progress = _progress_ensure(user=user, lesson=lesson, course=course, now=now)
+        progress.signed_in_elsewhere = signed_in_elsewhere
+        if signed_in_elsewhere:
+            progress.paused_by, progress.presence_check = None, None
+            return progress
         focus = _study_focus(user=user, lesson=lesson, takeover=takeover, now=now, quiet_after=interval * 2)
         progress.paused_by = (
             None if focus.lesson_id == lesson.pk else LessonPage.objects.get(pk=focus.lesson_id)

@@ -1,5 +1,6 @@
 import json
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -8,6 +9,8 @@ from django.views.decorators.http import require_POST
 from wagtail import hooks
 from wagtail.views import serve as wagtail_serve
 from wagtail.views import serve_chain
+
+from people.services import session_is_latest
 
 from . import routing, search, selectors, services
 from .forms import HeartbeatForm
@@ -47,6 +50,10 @@ def lesson_heartbeat(request, lesson_id: int):
             video_position=form.cleaned_data.get("video_position"),
             takeover=form.cleaned_data.get("takeover", False),
             session_key=request.session.session_key or "",
+            signed_in_elsewhere=(
+                settings.ONE_STUDY_SESSION_PER_ACCOUNT
+                and not session_is_latest(session=request.session, user=request.user)
+            ),
         )
     except services.LessonNotAvailable:
         return JsonResponse({"error": "lesson not available"}, status=404)
@@ -60,6 +67,8 @@ def lesson_heartbeat(request, lesson_id: int):
             # Another lesson holds the study focus: this one earns nothing until it takes it.
             # A presence check to answer (shown only to the page's session that got it).
             "presence_check": progress.presence_check,
+            # The account signed in again elsewhere: study counts there only.
+            "signed_in_elsewhere": progress.signed_in_elsewhere,
             "paused_by": (
                 {"title": progress.paused_by.title, "url": progress.paused_by.url}
                 if progress.paused_by is not None

@@ -40,7 +40,12 @@ class CreditRuleForm(WagtailAdminModelForm):
         valid = super().is_valid()
         if valid and self.cleaned_data.get("basis") == CreditBasis.MEASURED:
             bands = self.formsets["bands"]
-            if not [form for form in bands.forms if form.has_changed() and form not in bands.deleted_forms]:
+            kept = [
+                form
+                for form in bands.forms
+                if form not in bands.deleted_forms and (form.instance.pk is not None or form.has_changed())
+            ]
+            if not kept:
                 self.add_error(
                     None, _("Measured study time needs a conversion table: add at least one band.")
                 )

@@ -144,6 +144,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # password: stored as a keyed hash, valid until it expires or a password is chosen.
     activation_code_hash = models.CharField(_("activation code (hash)"), max_length=64, blank=True)
     activation_expires_at = models.DateTimeField(_("activation code expires"), null=True, blank=True)
+    # The latest sign-in's mark, also kept in that sign-in's session: with
+    # ONE_STUDY_SESSION_PER_ACCOUNT, only that session earns study time (people.services.session_begin).
+    latest_session_mark = models.CharField(max_length=32, blank=True, editable=False)
 
     objects = UserManager()
 

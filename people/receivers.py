@@ -10,6 +10,8 @@ from . import services
 
 def on_user_logged_in(sender, request, user, **kwargs):
     services.login_event_record(request=request, identifier=user.employee_id, user=user, succeeded=True)
+    if request is not None and hasattr(request, "session"):
+        services.session_begin(session=request.session, user=user)
 
 
 def on_user_login_failed(sender, credentials, request=None, **kwargs):

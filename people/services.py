@@ -1,4 +1,5 @@
 import logging
+import secrets
 import smtplib
 from datetime import datetime, timedelta
 
@@ -311,6 +312,24 @@ def _retry_later(task_function, argument, delay: timedelta) -> None:
         task_function.using(run_after=timezone.now() + delay).enqueue(argument)
     except InvalidTaskError:
         mail_log.warning("the task backend cannot run tasks later; not retried")
+
+
+SESSION_MARK = "account_session_mark"
+
+
+def session_begin(*, session, user: User) -> None:
+    """A sign-in marks its session and the account alike: the newest sign-in is the account's
+    latest session (kept in the session's data, so it survives the key's rotation)."""
+    mark = secrets.token_hex(16)
+    session[SESSION_MARK] = mark
+    User.objects.filter(pk=user.pk).update(latest_session_mark=mark)
+    user.latest_session_mark = mark
+
+
+def session_is_latest(*, session, user: User) -> bool:
+    """Whether this session is the account's latest sign-in (an account signed in before marks
+    existed has none, and every session of it counts)."""
+    return not user.latest_session_mark or session.get(SESSION_MARK) == user.latest_session_mark
 
 
 def notifications_mark_read(*, user: User) -> int:

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from audit.actions import AuditAction
 from audit.services import audit_record
+from core.widgets import NativeDateInput
 from courses.models import Assignment, CurriculumPage
 from people.access import records_area_required
 from people.models import OrgUnit
@@ -36,7 +37,7 @@ class AssignmentForm(forms.Form):
         label=gettext_lazy("Positions or ranks"),
         help_text=gettext_lazy("Comma-separated; empty for everyone in the units."),
     )
-    due_date = forms.DateField(label=gettext_lazy("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(label=gettext_lazy("Due date"), widget=NativeDateInput())
 
     def __init__(self, *args, viewer, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,6 +10,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import NativeDateInput
+
 from .models import OfflineClaim
 
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
@@ -20,6 +22,8 @@ EVIDENCE_SIGNATURES = {
     ".jpeg": (b"\xff\xd8\xff",),
     ".png": (b"\x89PNG\r\n\x1a\n",),
 }
+# Hours count towards a year's requirement: training of this year or the one before is claimed.
+CLAIMABLE_YEARS_BACK = 1
 # Nobody studies more than this many hours a day of a training.
 MAX_HOURS_PER_DAY = 12
 
@@ -45,8 +49,8 @@ class OfflineClaimForm(forms.ModelForm):
         model = OfflineClaim
         fields = ["title", "organiser", "start_date", "end_date", "hours", "evidence"]
         widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}),
-            "end_date": forms.DateInput(attrs={"type": "date"}),
+            "start_date": NativeDateInput(),
+            "end_date": NativeDateInput(),
         }
 
     def __init__(self, *args, resubmission: bool = False, **kwargs):
@@ -86,6 +90,12 @@ class OfflineClaimForm(forms.ModelForm):
         elif end and end > today:
             self.add_error(
                 "end_date", _("Training is claimed once it has ended; this date is in the future.")
+            )
+        elif end and end.year < today.year - CLAIMABLE_YEARS_BACK:
+            self.add_error(
+                "end_date",
+                _("Training that ended before %(year)s can no longer be claimed.")
+                % {"year": today.year - CLAIMABLE_YEARS_BACK},
             )
         elif start and end and end - start > timedelta(days=366):
             self.add_error("start_date", _("A training longer than a year is claimed per year."))

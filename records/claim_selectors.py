@@ -2,7 +2,8 @@
 
 A claim is decided first by HR of the official's unit (anyone whose scope holds it), then, when
 it needs the parent unit's approval, by another HR person whose scope holds the parent unit (for
-an official of a top-level unit: the unit itself). Nobody decides their own claim."""
+an official of a top-level unit: the unit itself). An official transferred between the two is
+approved by their new unit again. Nobody decides their own claim."""
 
 from __future__ import annotations
 
@@ -57,8 +58,8 @@ def _managed_paths(viewer: User) -> list[str] | None:
 
 
 def _may_decide(viewer: User, claim: OfflineClaim, managed: list[str] | None) -> bool:
-    if claim.status == ClaimStatus.PENDING:
-        return True  # the claim is in the viewer's scope
+    if not claim.awaits_parent_unit:
+        return True  # the unit's approval: the claim is in the viewer's scope
     if claim.unit_approved_by_id == viewer.pk:
         return False
     if managed is None:

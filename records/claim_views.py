@@ -26,10 +26,7 @@ RECENT_DECISIONS = 50
 def my_claims(request):
     """The official's claims and the form for a new one."""
     form = OfflineClaimForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        claim_submit(
-            user=request.user, data=form.cleaned_data, evidence=form.cleaned_data["evidence"], request=request
-        )
+    if request.method == "POST" and form.is_valid() and _sent(request, form):
         messages.success(request, _("Your claim was sent to HR of your unit."))
         return redirect("my_claims")
     claims = OfflineClaim.objects.filter(user=request.user).select_related("entry")
@@ -51,18 +48,28 @@ def my_claim_edit(request, claim_id: int):
         form = OfflineClaimForm(
             request.POST or None, request.FILES or None, instance=claim, resubmission=True
         )
-        if request.method == "POST" and form.is_valid():
-            claim_submit(
-                user=request.user,
-                data=form.cleaned_data,
-                evidence=request.FILES.get("evidence"),
-                claim=claim,
-                request=request,
-            )
+        if request.method == "POST" and form.is_valid() and _sent(request, form, claim=claim):
             messages.success(request, _("Your corrected claim was sent again."))
             return redirect("my_claims")
     status = 400 if form is not None and form.errors else 200
     return render(request, "records/my_claim.html", {"claim": claim, "form": form}, status=status)
+
+
+def _sent(request, form: OfflineClaimForm, claim: OfflineClaim | None = None) -> bool:
+    """Submit the valid form (a new claim, or the returned one corrected); a refusal (the same
+    training claimed before) becomes the form's error."""
+    try:
+        claim_submit(
+            user=request.user,
+            data=form.cleaned_data,
+            evidence=request.FILES.get("evidence"),
+            claim=claim,
+            request=request,
+        )
+    except ClaimRefused as refusal:
+        form.add_error(None, refusal.message)
+        return False
+    return True
 
 
 @login_required

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.widgets import LightModelChoiceField
+from core.widgets import LightModelChoiceField, NativeDateInput
 from courses.models import CoursePage, CurriculumPage
 from people.models import OrgUnit
 from people.selectors import units_in_scope
@@ -23,12 +23,8 @@ class RecordFilterForm(forms.Form):
         CoursePage.objects.none(), label_field="title", required=False, label=_("Course")
     )
     status = forms.ChoiceField(choices=STATUS_CHOICES, required=False, label=_("Status"))
-    completed_from = forms.DateField(
-        required=False, label=_("Completed from"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    completed_to = forms.DateField(
-        required=False, label=_("Completed until"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    completed_from = forms.DateField(required=False, label=_("Completed from"), widget=NativeDateInput())
+    completed_to = forms.DateField(required=False, label=_("Completed until"), widget=NativeDateInput())
     position = forms.CharField(required=False, max_length=64, label=_("Position"))
     direct = forms.BooleanField(required=False, widget=forms.HiddenInput)
     sort = forms.ChoiceField(choices=[(key, key) for key in SORTS], required=False, widget=forms.HiddenInput)

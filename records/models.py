@@ -112,8 +112,8 @@ class ImportJob(models.Model):
 class ClaimStatus(models.TextChoices):
     PENDING = "pending", _("Awaiting the unit's approval")
     PENDING_PARENT = "pending_parent", _("Awaiting the parent unit's approval")
-    APPROVED = "approved", _("Approved")
-    RETURNED = "returned", _("Returned")
+    APPROVED = "approved", pgettext_lazy("claim", "Approved")
+    RETURNED = "returned", pgettext_lazy("claim", "Returned")
 
 
 def claim_evidence_name(instance, filename: str) -> str:
@@ -150,6 +150,10 @@ class OfflineClaim(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     unit_approved_at = models.DateTimeField(null=True, blank=True)
+    # The official's unit when it approved: after a transfer, their new unit approves again.
+    unit_approved_for = models.ForeignKey(
+        "people.OrgUnit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -181,3 +185,10 @@ class OfflineClaim(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status in (ClaimStatus.PENDING, ClaimStatus.PENDING_PARENT)
+
+    @property
+    def awaits_parent_unit(self) -> bool:
+        """The unit approved it, and the official is still in that unit (else it approves anew)."""
+        return (
+            self.status == ClaimStatus.PENDING_PARENT and self.unit_approved_for_id == self.user.org_unit_id
+        )

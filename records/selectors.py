@@ -185,9 +185,15 @@ def _with_course_values(records: QuerySet[CurriculumRecord], course: CoursePage)
             CourseEnrollment.objects.filter(user=user, course=course).values("completed_at")[:1]
         ),
         row_hours=Coalesce(
-            Subquery(CreditHourEntry.objects.filter(user=user, course=course).values("hours")[:1]),
+            # The course's entries: its hours and its passed final exam's bonus.
+            Subquery(
+                CreditHourEntry.objects.filter(user=user, course=course)
+                .values("user")
+                .annotate(total=Sum("hours"))
+                .values("total")
+            ),
             Value(Decimal("0")),
-            output_field=DecimalField(max_digits=5, decimal_places=1),
+            output_field=DecimalField(max_digits=7, decimal_places=2),
         ),
         row_score=_final_exam_score(course),
         row_serial=Value("", output_field=CharField()),  # certificates are per curriculum

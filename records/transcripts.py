@@ -2,6 +2,7 @@
 
 import io
 from dataclasses import dataclass
+from decimal import Decimal
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -46,6 +47,13 @@ def transcript_data(*, user: User) -> Transcript:
         .select_related("course", "rule", "offline_claim")
         .order_by("-credited_at", "-pk")
     )
+    # What each course credited (its hours and its exam's bonus), not what it is worth.
+    credited: dict[int, Decimal] = {}
+    for entry in ledger:
+        if entry.course_id:
+            credited[entry.course_id] = credited.get(entry.course_id, Decimal("0")) + entry.hours
+    for enrollment in courses:
+        enrollment.hours_credited = credited.get(enrollment.course_id)
     quizzes = list(
         Attempt.objects.filter(user=user, status=AttemptStatus.GRADED)
         .values("quiz__title")
@@ -96,11 +104,11 @@ def transcript_pdf(*, user: User) -> bytes:
         Paragraph("课程", heading),
         _table(
             font,
-            ["课程", "学时", "开始", "完成"],
+            ["课程", "计入学时", "开始", "完成"],
             [
                 [
                     paragraph(enrollment.course.title, body),
-                    enrollment.course.credit_hours,
+                    "" if enrollment.hours_credited is None else f"{enrollment.hours_credited.normalize():f}",
                     _day(enrollment.enrolled_at),
                     _day(enrollment.completed_at) or "学习中",
                 ]

@@ -11,7 +11,6 @@ from people.models import OrgUnit, User
 from people.selectors import people_in_scope
 
 from . import exports, selectors, transcripts
-from .claim_selectors import claims_awaiting
 from .forms import RecordFilterForm
 
 PAGE_SIZE = 50
@@ -68,7 +67,6 @@ def records_list(request):
         row_count=page.paginator.count,
     )
     context = _list_context(request, form, page, filters)
-    context["claims_awaiting"] = len(claims_awaiting(viewer=request.user))
     return render(request, "records/records_list.html", context, status=200 if filters.valid else 400)
 
 

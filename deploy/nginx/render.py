@@ -6,7 +6,8 @@ Settings come from the environment (defaults in brackets): SERVER_NAME [_], HTTP
 HTTPS_LISTEN [443], TLS_CERTIFICATE and TLS_CERTIFICATE_KEY (required), APP_SERVERS, the app
 servers' addresses separated by commas [127.0.0.1:8000], STATIC_ROOT, MEDIA_ROOT and
 PRIVATE_ROOT (the app's directories, default under the checkout), DOCUMENT_MAX_UPLOAD_MB [500],
-as the app reads them. tests/deploy/test_nginx.py renders it the same way.
+as the app reads them, and FORM_MAX_UPLOAD_MB [20] for every upload outside the admin.
+tests/deploy/test_nginx.py renders it the same way.
 """
 
 import os
@@ -44,6 +45,7 @@ def render(environ=os.environ) -> str:
         "PRIVATE_ROOT": setting("PRIVATE_ROOT", str(ROOT / "private")).rstrip("/"),
         "ERRORS_ROOT": str(HERE / "errors"),
         "MAX_UPLOAD_MB": setting("DOCUMENT_MAX_UPLOAD_MB", "500"),
+        "FORM_MAX_UPLOAD_MB": setting("FORM_MAX_UPLOAD_MB", "20"),
     }
     template = (HERE / "training.conf.template").read_text(encoding="utf-8")
     # Only ${UPPER_CASE} placeholders: nginx's own $variables pass through untouched.

@@ -5,6 +5,7 @@ with the official notified of every decision."""
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -36,6 +37,8 @@ def claim_submit(*, user: User, data: dict, evidence=None, claim: OfflineClaim |
     now = timezone.now()
     threshold = credit_rule_in_force().offline_second_approval_above
     with transaction.atomic():
+        # The official's claims are compared under their lock: two tabs cannot send one twice.
+        official_lock(user_id=user.pk)
         if claim is None:
             claim = OfflineClaim(user=user)
         else:
@@ -44,13 +47,19 @@ def claim_submit(*, user: User, data: dict, evidence=None, claim: OfflineClaim |
                 raise ClaimRefused(_("Only a returned claim of yours can be corrected."))
         for field in ("title", "organiser", "start_date", "end_date", "hours"):
             setattr(claim, field, data[field])
+        _refuse_if_claimed_before(claim)
         if evidence:
+            replaced = claim.evidence.name if claim.pk and claim.evidence else ""
             claim.evidence = evidence
-            claim.evidence_name = evidence.name[-200:]
+            claim.evidence_name = Path(evidence.name).name[-200:]
+            if replaced:
+                # Only once the new file and the claim naming it are committed.
+                storage = claim.evidence.storage
+                transaction.on_commit(lambda: storage.delete(replaced))
         claim.status = ClaimStatus.PENDING
         claim.needs_parent_approval = Decimal(claim.hours) > threshold
         claim.submitted_at = now
-        claim.unit_approved_by, claim.unit_approved_at = None, None
+        claim.unit_approved_by, claim.unit_approved_at, claim.unit_approved_for = None, None, None
         claim.decided_by, claim.decided_at, claim.return_reason = None, None, ""
         claim.save()
         _audit(request, user, AuditAction.CLAIM_SUBMIT, claim, f"{claim.hours} h")
@@ -64,14 +73,15 @@ def claim_approve(*, claim: OfflineClaim, reviewer: User, request=None) -> Offli
     with transaction.atomic():
         official_lock(user_id=claim.user_id)
         claim = _locked_for_decision(claim, reviewer)
-        if claim.status == ClaimStatus.PENDING and claim.needs_parent_approval:
-            claim.status = ClaimStatus.PENDING_PARENT
+        unit_step = not claim.awaits_parent_unit
+        if unit_step:
             claim.unit_approved_by, claim.unit_approved_at = reviewer, now
-            claim.save(update_fields=["status", "unit_approved_by", "unit_approved_at"])
+            claim.unit_approved_for_id = claim.user.org_unit_id
+        if unit_step and claim.needs_parent_approval:
+            claim.status = ClaimStatus.PENDING_PARENT
+            claim.save(update_fields=["status", "unit_approved_by", "unit_approved_at", "unit_approved_for"])
             detail = "unit"
         else:
-            if claim.status == ClaimStatus.PENDING:
-                claim.unit_approved_by, claim.unit_approved_at = reviewer, now
             claim.status = ClaimStatus.APPROVED
             claim.decided_by, claim.decided_at = reviewer, now
             claim.entry = course_services.offline_hours_credit(
@@ -107,6 +117,28 @@ def claim_return(*, claim: OfflineClaim, reviewer: User, reason: str, request=No
     return claim
 
 
+def _refuse_if_claimed_before(claim: OfflineClaim) -> None:
+    """The same training (its title, on overlapping dates) claimed again while the first claim
+    is pending or approved would be credited twice."""
+    title = " ".join(claim.title.split()).casefold()
+    others = (
+        OfflineClaim.objects.filter(
+            user_id=claim.user_id,
+            status__in=[ClaimStatus.PENDING, ClaimStatus.PENDING_PARENT, ClaimStatus.APPROVED],
+            start_date__lte=claim.end_date,
+            end_date__gte=claim.start_date,
+        )
+        .exclude(pk=claim.pk)
+        .only("title", "start_date", "end_date")
+    )
+    for other in others:
+        if " ".join(other.title.split()).casefold() == title:
+            raise ClaimRefused(
+                _("You have claimed this training already (%(title)s, %(start)s – %(end)s).")
+                % {"title": other.title, "start": other.start_date, "end": other.end_date}
+            )
+
+
 def _audit(request, user: User, action: str, claim: OfflineClaim, detail: str) -> None:
     audit_record(
         request=request,
@@ -121,7 +153,10 @@ def _audit(request, user: User, action: str, claim: OfflineClaim, detail: str) -
 def _locked_for_decision(claim: OfflineClaim, reviewer: User) -> OfflineClaim:
     """The claim, locked, provided this person may decide it at its current step (two HR
     people deciding at once: the second sees the first one's decision)."""
-    claim = OfflineClaim.objects.select_for_update().select_related("user__org_unit").get(pk=claim.pk)
+    # Only the claim's row: PostgreSQL locks no nullable side of an outer join.
+    claim = (
+        OfflineClaim.objects.select_for_update(of=("self",)).select_related("user__org_unit").get(pk=claim.pk)
+    )
     if not may_decide_claim(viewer=reviewer, claim=claim):
         raise ClaimRefused(_("This claim is not awaiting your decision (it may have been decided already)."))
     return claim

@@ -43,10 +43,12 @@
     status.replaceChildren(badge);
   }
 
-  // Another lesson, open elsewhere, is the one earning study time: say so, with a link to it.
-  function showPaused(otherLesson) {
+  // Another lesson, open elsewhere, is the one earning study time, or the account signed in
+  // again elsewhere: say so (with a link to the lesson that counts).
+  function showPaused(otherLesson, signedInElsewhere) {
     var note = document.querySelector("[data-lesson-paused]");
     if (!note) return;
+    if (signedInElsewhere) { note.textContent = message("paused_session"); note.hidden = false; return; }
     if (!otherLesson) { note.hidden = true; return; }
     var link = document.createElement("a");
     link.href = otherLesson.url;
@@ -157,7 +159,7 @@
       .then(function (data) {
         article.dataset.completed = data.completed ? "true" : "false";
         showStatus(data.completed, false);
-        showPaused(data.paused_by);
+        showPaused(data.paused_by, data.signed_in_elsewhere);
         showPresenceCheck(data.presence_check);
         showStudyProgress(data);
         showVideoProgress(data);

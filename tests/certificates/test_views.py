@@ -129,3 +129,38 @@ def test_zip_of_the_filtered_certificates(client, curriculum_setup, certificate)
     assert len(archive.namelist()) == 1
     assert archive.namelist()[0].startswith(certificate.serial)
     assert archive.read(archive.namelist()[0]).startswith(b"%PDF")
+
+
+# Review of 5c9938e: a certificate's hours are now the hours credited, in quarters.
+
+
+@pytest.fixture
+def quarter_certificate(request, org_tree):
+    from datetime import date
+    from decimal import Decimal
+
+    from certificates.models import Certificate
+    from courses import services as course_services
+    from courses.models import CreditBand, CreditBasis, CreditRule, LessonProgress
+
+    rule = CreditRule.objects.create(effective_from=date(2000, 1, 2), basis=CreditBasis.MEASURED)
+    for minutes, hours in ((0, "0.25"), (15, "0.5"), (30, "1")):  # the example
+        CreditBand.objects.create(rule=rule, min_minutes=minutes, hours=Decimal(hours))
+    setup = request.getfixturevalue("curriculum_setup")  # the first course: 0 minutes → 0.25
+    progress = course_services.lesson_open(user=setup["official"], lesson=setup["last_lesson"])
+    LessonProgress.objects.filter(pk=progress.pk).update(active_seconds=40 * 60)  # → 1
+    progress.refresh_from_db()
+    course_services.lesson_complete(progress=progress)
+    certificate = Certificate.objects.get(user=setup["official"])
+    assert certificate.credit_hours == Decimal("1.25")
+    return certificate
+
+
+def test_the_verification_page_and_my_certificates_show_the_hours_credited(client, quarter_certificate):
+    html = client.get(
+        reverse("certificate_verify", args=[quarter_certificate.verification_code])
+    ).content.decode()
+    # floatformat:"-1" rounds 1.25 to 1.3: the page a third party checks disagrees with the PDF.
+    assert "1.25" in html
+    client.force_login(quarter_certificate.user)
+    assert "1.25" in client.get(reverse("my_certificates")).content.decode()

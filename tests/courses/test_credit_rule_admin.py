@@ -102,3 +102,44 @@ def test_only_site_administrators_reach_the_rules(client, role):
     client.force_login(UserFactory(**{role: True}))
     response = client.get(reverse("credit_rules:index"))
     assert response.status_code in (302, 403)
+
+
+# Review of 5c9938e.
+
+
+def form_as_rendered(html: str) -> dict:
+    """The edit form's fields as the browser would send them back unchanged."""
+    import re
+
+    data = {}
+    for tag in re.findall(r"<input[^>]*>", html):
+        name = re.search(r'name="([^"]+)"', tag)
+        if not name or 'type="submit"' in tag:
+            continue
+        kind = re.search(r'type="([^"]+)"', tag)
+        if kind and kind.group(1) in ("radio", "checkbox") and "checked" not in tag:
+            continue
+        value = re.search(r'value="([^"]*)"', tag)
+        data[name.group(1)] = value.group(1) if value else ""
+    for name, body in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', html, re.S):
+        data[name] = body.strip()
+    for name, body in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', html, re.S):
+        chosen = re.search(r'<option value="([^"]*)"[^>]*selected', body)
+        data[name] = chosen.group(1) if chosen else ""
+    return data
+
+
+def test_a_measured_version_keeps_its_table_when_only_its_note_is_corrected(admin_client):
+    later = timezone.localdate() + timedelta(days=30)
+    response = admin_client.post(reverse("credit_rules:add"), rule_form(effective_from=later))
+    assert response.status_code == 302
+    rule = CreditRule.objects.get(effective_from=later)
+    url = reverse("credit_rules:edit", args=[rule.pk])
+    data = form_as_rendered(admin_client.get(url).content.decode())
+    assert data["basis"] == CreditBasis.MEASURED and data["bands-TOTAL_FORMS"] == "2"
+    data["note"] = "更正：省委组织部 2027 年学时规定（修订）"
+    # The unchanged bands are not "changed" forms, so the form says the table is empty.
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, "折算表" in response.content.decode()
+    rule.refresh_from_db()
+    assert rule.note.startswith("更正")

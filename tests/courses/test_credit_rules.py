@@ -192,3 +192,27 @@ def test_offline_hours_are_credited_outside_the_daily_cap_in_their_own_year():
         user=official, title="网络安全培训", hours=D(6), year=2026, now=NOON
     )
     assert (entry.hours, entry.year, entry.source, entry.course) == (D(6), 2026, CreditSource.OFFLINE, None)
+
+
+# Review of 5c9938e.
+
+
+@pytest.mark.django_db
+def test_a_curriculums_elective_hours_are_the_hours_credited_under_a_measured_rule():
+    from courses.selectors import curriculum_completed, curriculum_hours
+
+    official = UserFactory(official=True)
+    saved_rule(effective_from=date(2027, 1, 1), bands=[(0, "0.25"), (30, "1"), (90, "3")])
+    required = factories.course(hours="2")
+    elective = complete_course(official, hours="3", study_minutes=2)  # 2 minutes of a 3-hour course
+    programme = factories.curriculum([required], electives=[elective])
+    programme.elective_hours_required = D(3)
+    programme.save()
+    lesson = factories.lesson(required)
+    progress = services.lesson_open(user=official, lesson=lesson, now=NOON)
+    LessonProgress.objects.filter(pk=progress.pk).update(active_seconds=120 * 60)
+    services.lesson_complete(progress=progress, now=NOON)
+    assert CreditHourEntry.objects.get(course=elective).hours == D("0.25")
+    assert curriculum_hours(user=official, curriculum=programme) == D("2.25")
+    # 0.25 elective hours were credited, yet the curriculum counts the course's nominal 3.
+    assert not curriculum_completed(user=official, curriculum=programme)

@@ -260,6 +260,17 @@ def test_an_upload_above_the_limit_gets_a_chinese_page(site):
     assert "文件太大" in response.text
 
 
+def test_outside_the_admin_an_upload_is_limited_to_what_forms_take(site, official):
+    """Only the admin takes lecture videos; the site's forms (evidence of offline training)
+    refuse a body beyond FORM_MAX_UPLOAD_MB (20) before it reaches an app server."""
+    response = official.post(
+        site["url"] + "/offline-training/",
+        data=b"x" * (21 * 1024 * 1024),
+        headers={"Content-Type": "application/octet-stream"},
+    )
+    assert response.status_code == 413
+
+
 def _worker_peaks_mb(master_pid: int) -> dict[int, float]:
     """Each gunicorn worker's largest resident size so far (VmHWM), by pid."""
     peaks = {}

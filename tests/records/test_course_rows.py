@@ -163,3 +163,36 @@ def test_course_rows_page_query_count_does_not_grow(client, setup, org_tree):
         UserFactory(official=True, org_unit=org_tree["a1"], position="科员")
     assignment_records_create(assignment=setup["new_media"].assignments.first())
     assert count() == few
+
+
+# Review of 5c9938e (crediting rules): a course now has up to two ledger entries (its hours and
+# its passed final exam's bonus), and hours come in quarters.
+
+
+@pytest.fixture
+def bonus_setup(request, org_tree):
+    from decimal import Decimal
+
+    from courses.models import CreditRule
+
+    CreditRule.objects.create(effective_from=timezone.localdate(), test_bonus=Decimal("0.5"))
+    return request.getfixturevalue("setup")
+
+
+def test_a_course_row_counts_the_final_exams_bonus_with_the_courses_hours(client, bonus_setup):
+    from decimal import Decimal
+
+    from courses.models import CreditHourEntry
+
+    done = bonus_setup["done"]
+    credited = sum(e.hours for e in CreditHourEntry.objects.filter(user=done, course=bonus_setup["weibo"]))
+    assert credited == Decimal("2.5")  # 2 for the course, 0.5 for its passed final exam
+    client.force_login(bonus_setup["hr_a"])
+    rows = rows_on_screen(client, {"course": bonus_setup["weibo"].pk})
+    # The row shows one of the two entries (the first the database returns), not their sum.
+    assert rows["甲完成"].hours == Decimal("2.5")
+    by_name = {
+        row[1]: row
+        for row in read_csv(client.get(reverse("records_csv"), {"course": bonus_setup["weibo"].pk}))[1:]
+    }
+    assert by_name["甲完成"][9] == "2.5"

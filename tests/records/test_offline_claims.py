@@ -243,3 +243,85 @@ def test_the_approved_claim_is_in_the_transcript_with_its_evidence(client, peopl
     pdf = client.get(reverse("records_transcript_pdf", args=[people["official"].pk])).content
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "线下培训" in text and "全省政务新媒体培训班" in text and "结业证书.pdf" in text
+
+
+# Review of 5c9938e.
+
+
+def test_the_same_training_cannot_be_claimed_and_credited_twice(client, people):
+    assert submit(client, people["official"]).status_code == 302
+    decide(client, people["hr_section"], OfflineClaim.objects.get())
+    # The same training (title, organiser, dates), sent again: a second claim is accepted, and
+    # any HR person in scope (here another one) approves it, crediting the hours twice.
+    response = submit(client, people["official"])
+    if response.status_code == 302:
+        decide(client, people["hr_a"], OfflineClaim.objects.filter(status=ClaimStatus.PENDING).get())
+    offline = CreditHourEntry.objects.filter(user=people["official"], source=CreditSource.OFFLINE)
+    assert sum(entry.hours for entry in offline) == Decimal(6)
+    assert response.status_code == 400
+
+
+def test_a_claim_for_training_in_an_impossible_year_is_refused(client, people):
+    response = submit(client, people["official"], start_date="1900-01-01", end_date="1900-01-02")
+    assert response.status_code == 400, "a claim for 1900 was accepted"
+    assert not OfflineClaim.objects.exists()
+
+
+def test_hr_sees_the_count_of_claims_awaiting_them_on_the_page_they_land_on(client, people):
+    submit(client, people["official"])
+    client.force_login(people["hr_section"])
+    landing = client.get(reverse("learner_home"))  # LOGIN_REDIRECT_URL: where HR arrives
+    assert landing.status_code == 200
+    page = landing.content.decode()
+    assert reverse("records_claims") in page and "待您审核" in page
+
+
+def test_a_transfer_between_the_two_approvals_does_not_let_one_person_of_the_new_unit_finish_it(
+    client, people, org_tree
+):
+    submit(client, people["official"], hours="12")
+    claim = OfflineClaim.objects.get()
+    decide(client, people["hr_section"], claim)  # 甲一科's HR: the unit's approval
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.PENDING_PARENT
+    people["official"].org_unit = org_tree["b1"]
+    people["official"].save()
+    # HR of 单位乙 (the new unit's parent) alone now completes a claim that needs two people:
+    # the first approval was given by HR who no longer has the official in scope.
+    decide(client, people["hr_b"], claim)
+    claim.refresh_from_db()
+    assert claim.status != ClaimStatus.APPROVED
+    assert not CreditHourEntry.objects.filter(user=people["official"], source=CreditSource.OFFLINE).exists()
+
+
+def test_the_correction_form_shows_the_claims_dates_in_its_date_fields(client, people):
+    import re
+
+    submit(client, people["official"])
+    claim = OfflineClaim.objects.get()
+    decide(client, people["hr_section"], claim, decision="return", reason="证书日期不清楚")
+    client.force_login(people["official"])
+    html = client.get(reverse("my_claim_edit", args=[claim.pk])).content.decode()
+    start = re.search(r'<input type="date" name="start_date" value="([^"]*)"', html).group(1)
+    # zh-hans renders "2026/11/20", which an <input type="date"> drops: the official sees empty
+    # date fields and must type both dates again.
+    assert start == claim.start_date.isoformat()
+
+
+@pytest.mark.parametrize("decision", ["approve", "return"])
+def test_hr_decides_a_claim_on_postgresql(client, people, decision):
+    """Fails only on PostgreSQL (DATABASE_URL=postgres://…, as in production): the claim is
+    locked with select_related("user__org_unit"), an outer join, and PostgreSQL refuses FOR
+    UPDATE on the nullable side of an outer join, so every approval and return is a 500."""
+    from django.test import Client
+
+    submit(client, people["official"])
+    claim = OfflineClaim.objects.get()
+    hr = Client(raise_request_exception=False)
+    hr.force_login(people["hr_section"])
+    response = hr.post(
+        reverse("records_claim", args=[claim.pk]), {"decision": decision, "reason": "证书模糊，请重新上传"}
+    )
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    assert claim.status == (ClaimStatus.APPROVED if decision == "approve" else ClaimStatus.RETURNED)

@@ -150,3 +150,36 @@ def test_records_page_query_count_does_not_grow(client, setup):
         UserFactory(official=True, org_unit=setup["tree"]["a1"])
     assignment_records_create(assignment=setup["curriculum"].assignments.first())
     assert count() == few <= 22
+
+
+# Review of 5c9938e: hours come in quarters under a measured crediting rule.
+
+
+@pytest.fixture
+def quarter_setup(request, org_tree):
+    from datetime import date
+    from decimal import Decimal
+
+    from courses.models import CreditBand, CreditBasis, CreditRule
+
+    rule = CreditRule.objects.create(effective_from=date(2000, 1, 2), basis=CreditBasis.MEASURED)
+    CreditBand.objects.create(rule=rule, min_minutes=0, hours=Decimal("0.25"))
+    return request.getfixturevalue("setup")  # 甲0 completes the course with no study time: 0.25
+
+
+def test_the_unit_summary_shows_quarter_hours_as_credited(client, quarter_setup):
+    client.force_login(quarter_setup["hr_a"])
+    response = client.get(reverse("records_unit", args=[quarter_setup["tree"]["a"].pk]))
+    rows = {row.unit.name: row for row in response.context["summaries"]}
+    assert rows["甲一科"].hours == 0.25
+    # floatformat:"-1" shows 0.3 hours credited where 0.25 were.
+    html = response.content.decode()
+    assert "0.25 /" in html, [line for line in html.splitlines() if " / " in line and "%" in line]
+
+
+def test_the_transcripts_course_table_gives_the_hours_credited_not_the_nominal(client, quarter_setup):
+    official = quarter_setup["a"][0]
+    client.force_login(quarter_setup["hr_a"])
+    html = client.get(reverse("records_transcript", args=[official.pk])).content.decode()
+    # The ledger says 0.25; the course table beside it says 2 (the course's nominal hours).
+    assert "<td>政务微博运营</td><td>2</td>" not in html

@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "people.context_processors.site",
+                "records.context_processors.claims",
             ],
         },
     },
@@ -324,6 +325,9 @@ PRESENCE_CHECK_MINUTES = (
     env.int("PRESENCE_CHECK_MAX_MINUTES", default=20),
 )
 PRESENCE_CHECK_ANSWER_SECONDS = env.int("PRESENCE_CHECK_ANSWER_SECONDS", default=60)
+# One study session per account: a new sign-in ends study credit in the account's older
+# sessions (they stay signed in and say why they earn nothing). On by default in production.
+ONE_STUDY_SESSION_PER_ACCOUNT = env.bool("ONE_STUDY_SESSION_PER_ACCOUNT", default=False)
 # A unit's own TrueType font for certificates (宋体/仿宋); default: Debian's WenQuanYi font.
 CERTIFICATE_FONT_PATH = env.str("CERTIFICATE_FONT_PATH", default="")
 # Days an activation code from an onboarding sheet stays valid.

@@ -12,6 +12,9 @@ WAGTAILADMIN_BASE_URL = env.str("SITE_URL")
 if not SECRET_KEY or not ALLOWED_HOSTS or not WAGTAILADMIN_BASE_URL:
     raise ImproperlyConfigured("SECRET_KEY, ALLOWED_HOSTS and SITE_URL must be set in production.")
 
+# Cadre platforms credit study to the latest sign-in only (base.py).
+ONE_STUDY_SESSION_PER_ACCOUNT = env.bool("ONE_STUDY_SESSION_PER_ACCOUNT", default=True)
+
 # Behind nginx (deploy/nginx/), which serves authorised files from its internal locations.
 FILES_ACCEL_REDIRECT = env.bool("FILES_ACCEL_REDIRECT", default=True)
 
