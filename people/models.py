@@ -146,7 +146,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     activation_expires_at = models.DateTimeField(_("activation code expires"), null=True, blank=True)
     # The latest sign-in's mark, also kept in that sign-in's session: with
     # ONE_STUDY_SESSION_PER_ACCOUNT, only that session earns study time (people.services.session_begin).
-    latest_session_mark = models.CharField(max_length=32, blank=True, editable=False)
+    latest_session_mark = models.CharField(
+        max_length=32, blank=True, default="", db_default="", editable=False
+    )
 
     objects = UserManager()
 

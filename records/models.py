@@ -159,11 +159,12 @@ class OfflineClaim(models.Model):
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     return_reason = models.CharField(_("reason"), max_length=500, blank=True)
+    # RESTRICT, not PROTECT: deleting an account deletes its claims and entries together.
     entry = models.OneToOneField(
         "courses.CreditHourEntry",
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="offline_claim",
     )
 

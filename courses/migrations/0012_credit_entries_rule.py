@@ -4,12 +4,12 @@ from django.db import migrations
 
 
 def entries_name_first_rule(apps, schema_editor):
-    """Hours credited so far were a course's own hours: the first version's rule."""
+    """The first version (a course credits its own hours, as before) is in the admin's list
+    from the start, and names the hours credited so far."""
     CreditRule = apps.get_model("courses", "CreditRule")
     CreditHourEntry = apps.get_model("courses", "CreditHourEntry")
-    if CreditHourEntry.objects.exists():
-        rule, _created = CreditRule.objects.get_or_create(effective_from=datetime.date(2000, 1, 1))
-        CreditHourEntry.objects.update(rule=rule)
+    rule, _created = CreditRule.objects.get_or_create(effective_from=datetime.date(2000, 1, 1))
+    CreditHourEntry.objects.update(rule=rule)
 
 
 class Migration(migrations.Migration):

@@ -4,6 +4,7 @@ HR of the parent unit opens the evidence and approves; the hours are on the offi
 and in the transcript PDF HR downloads."""
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -72,7 +73,7 @@ def test_an_offline_claim_goes_from_submission_through_two_approvals_to_the_tran
     section_hr = new_page(DESKTOP)
     site_login(section_hr, "hr-yqc", PASSWORD)
     section_hr.goto("/records/")
-    section_hr.get_by_role("link", name="1 项线下培训学时登记待您审核").click()
+    section_hr.get_by_role("link", name=re.compile("项线下培训学时登记待您审核")).click()
     section_hr.get_by_role("link", name=TITLE).click()
     expect(section_hr.locator(".facts")).to_contain_text("本单位审核后，再由上级单位审核")
     section_hr.get_by_role("button", name="通过并报上级单位审核").click()

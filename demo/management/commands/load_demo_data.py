@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from demo.certificates import demo_certificates_load
+from demo.claims import demo_claims_load
 from demo.courses import demo_courses_delete, demo_courses_load, demo_progress_load
 from demo.people import DEMO_PASSWORD, NAMED_ACCOUNTS, demo_people_delete, demo_people_load
 from demo.quizzes import demo_attempts_load, demo_quizzes_delete, demo_quizzes_load
@@ -28,6 +29,7 @@ class Command(BaseCommand):
             quizzes = demo_quizzes_load()
             demo_attempts_load()
             demo_certificates_load()
+            demo_claims_load()
         self.stdout.write(
             f"Demo data ready: {people['units']} units, {people['users']} people, "
             f"{courses['pages']} pages and {quizzes} quizzes created."
