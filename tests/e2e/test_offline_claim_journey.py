@@ -68,7 +68,7 @@ def test_an_offline_claim_goes_from_submission_through_two_approvals_to_the_tran
     official.get_by_label("证明材料").set_input_files(certificate_pdf)
     official.get_by_role("button", name="提交审核").click()
     expect(official.locator(".messages")).to_contain_text("已提交本单位组织人事部门审核")
-    expect(official.locator(".claim-row")).to_contain_text("待本单位审核")
+    expect(official.locator(".claim-row", has_text=TITLE)).to_contain_text("待本单位审核")
 
     section_hr = new_page(DESKTOP)
     site_login(section_hr, "hr-yqc", PASSWORD)
@@ -91,7 +91,7 @@ def test_an_offline_claim_goes_from_submission_through_two_approvals_to_the_tran
     expect(parent_hr.locator(".messages")).to_contain_text("学时已计入")
 
     official.goto("/offline-training/")
-    expect(official.locator(".claim-row")).to_contain_text("已通过")
+    expect(official.locator(".claim-row", has_text=TITLE)).to_contain_text("已通过")
     official.goto("/")
     assert hours_this_year(official) == hours_before + 12
 
