@@ -71,12 +71,12 @@ def everything():
 
 def csv_floor() -> dict:
     rows, seconds = floors.csv_floor(*everything())
-    return {"seconds": round(seconds, 2), "rows": rows}
+    return {"seconds": round(seconds, 4), "rows": rows}
 
 
 def xlsx_floor() -> dict:
     rows, seconds = floors.xlsx_floor(*everything())
-    return {"seconds": round(seconds, 2), "rows": rows}
+    return {"seconds": round(seconds, 4), "rows": rows}
 
 
 def certificate_pdf() -> dict:

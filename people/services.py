@@ -75,7 +75,11 @@ def official_lock(*, user_id: int) -> None:
     attempt → lesson progress → course enrolment → credit hours → certificate → HR record. One
     order for every writer means two requests for the same official wait for each other and
     never deadlock; different officials never wait for each other."""
-    User.objects.select_for_update().filter(pk=user_id).exists()
+    # FOR NO KEY UPDATE: writers of one official still queue, but rows that merely refer to
+    # the official (a notification, a claim decided by them) are not blocked by the lock, so
+    # two such writers never deadlock on each other's accounts.
+    no_key = connection.features.has_select_for_no_key_update
+    User.objects.select_for_update(no_key=no_key).filter(pk=user_id).exists()
 
 
 def org_unit_create(*, name: str, code: str, parent: OrgUnit | None = None) -> OrgUnit:

@@ -10,7 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from courses.models import CoursePage, LessonPage
+from courses.models import CompletionRule, CoursePage, LessonPage
 from courses.review import changed_since_live
 from people.models import User
 
@@ -228,18 +228,31 @@ def review_allowed(*, attempt: Attempt) -> bool:
     if attempt.status != AttemptStatus.GRADED:
         return False
     quiz = attempt.quiz
-    if quiz.review_policy == ReviewPolicy.AFTER_EACH:
+    policy = quiz.review_policy
+    if policy == ReviewPolicy.AFTER_EACH and _completes_when_passed(quiz):
+        # However it was saved (a lesson switched to "quiz passed" after its practice quiz, a
+        # version scheduled before the policy changed), a quiz that completes something never
+        # shows the key to someone who may still take it again.
+        policy = ReviewPolicy.AFTER_LAST
+    if policy == ReviewPolicy.AFTER_EACH:
         return True
-    if quiz.review_policy == ReviewPolicy.NEVER:
+    if policy == ReviewPolicy.NEVER:
         return False
     attempts = Attempt.objects.filter(quiz_id=attempt.quiz_id, user_id=attempt.user_id)
     if attempts.filter(passed=True).exists():
         return True
-    if quiz.review_policy == ReviewPolicy.AFTER_LAST and quiz.max_attempts:
+    if policy == ReviewPolicy.AFTER_LAST and quiz.max_attempts:
         return (
             attempts.count() >= quiz.max_attempts and not attempts.filter(status=AttemptStatus.OPEN).exists()
         )
     return False
+
+
+def _completes_when_passed(quiz: Quiz) -> bool:
+    """A final exam, or the quiz of a live lesson completed by passing it."""
+    if quiz.course_id is not None:
+        return True
+    return quiz.lesson_id is not None and quiz.lesson.completion_rule == CompletionRule.QUIZ
 
 
 @dataclass

@@ -147,7 +147,7 @@ class OfflineClaim(models.Model):
     needs_parent_approval = models.BooleanField(default=False)
     submitted_at = models.DateTimeField(_("submitted"))
     unit_approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     unit_approved_at = models.DateTimeField(null=True, blank=True)
     # The official's unit when it approved: after a transfer, their new unit approves again.
@@ -155,7 +155,7 @@ class OfflineClaim(models.Model):
         "people.OrgUnit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     return_reason = models.CharField(_("reason"), max_length=500, blank=True)

@@ -103,6 +103,7 @@ def claim_approve(*, claim: OfflineClaim, reviewer: User, request=None) -> Offli
 def claim_return(*, claim: OfflineClaim, reviewer: User, reason: str, request=None) -> OfflineClaim:
     """Returned to the official with the reason, to correct and resubmit."""
     with transaction.atomic():
+        official_lock(user_id=claim.user_id)  # the lock order of every claim decision
         claim = _locked_for_decision(claim, reviewer)
         claim.status = ClaimStatus.RETURNED
         claim.decided_by, claim.decided_at, claim.return_reason = reviewer, timezone.now(), reason

@@ -302,3 +302,75 @@ def test_the_quiz_form_and_the_course_review_refuse_the_same_draw(trainer_client
         DrawRule.objects.create(quiz=quiz, sort_order=order, **rule)
     problems = course_draw_problems(course, live_only=True)
     assert len(problems) == 1 and alone in problems[0]  # the first of the bank's
+
+
+def test_a_lesson_turned_to_quiz_completion_never_leaves_its_practice_quiz_showing_the_key(trainer_client):
+    """Found in review: Quiz.clean refuses "after each attempt" on a quiz whose lesson is
+    completed by it, but the lesson's own form does not look at its quiz. A lesson with a
+    practice quiz (key after each attempt) is switched to "quiz passed" and goes for review:
+    once live, a blank failed attempt shows the key, and the next attempt passes with it."""
+    from quizzes import services as quiz_services
+    from quizzes.selectors import review_allowed
+
+    course = course_factories.course()
+    lesson = course_factories.lesson(course, rule=CompletionRule.READ)
+    quiz = factories.quiz(
+        questions=[factories.question(factories.bank())],
+        lesson=lesson,
+        review_policy="after_each",
+        max_attempts=3,
+    )
+    data = nested_form_data(
+        {
+            "title": lesson.title,
+            "slug": lesson.slug,
+            "body": streamfield([("paragraph", rich_text("<p>先核实，再发布。</p>"))]),
+            "estimated_minutes": "10",
+            "completion_rule": CompletionRule.QUIZ,
+            "min_study_seconds": "60",
+        }
+    )
+    edit = reverse("wagtailadmin_pages:edit", args=[lesson.pk])
+    response = trainer_client.post(edit, {**data, "action-submit": "submit"})
+    if response.status_code == 200:
+        return  # refused with the reason: fine
+    assert response.status_code == 302
+    LessonPage.objects.get(pk=lesson.pk).get_latest_revision().publish()  # the review approves it
+    assert LessonPage.objects.get(pk=lesson.pk).completion_rule == CompletionRule.QUIZ
+    official = UserFactory(official=True)
+    attempt = quiz_services.attempt_submit(attempt=quiz_services.attempt_start(user=official, quiz=quiz))
+    assert attempt.passed is False
+    assert not review_allowed(attempt=attempt), "the key is shown while the lesson's quiz can still be passed"
+
+
+def test_the_migration_also_changes_a_version_scheduled_to_go_live():
+    """Found in review: 0008 changes only a quiz's latest revision. A version scheduled to go
+    live (publishing with a go-live date), followed by a later draft, keeps "after each
+    attempt" and brings it back when it goes live."""
+    from datetime import timedelta
+
+    from django.apps import apps
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    migration = importlib.import_module("quizzes.migrations.0008_lesson_quizzes_review_after_last_attempt")
+    course = course_factories.course()
+    completing = factories.quiz(
+        questions=[factories.question(factories.bank())],
+        lesson=course_factories.lesson(course, rule=CompletionRule.QUIZ),
+        review_policy="after_each",
+    )
+    completing.go_live_at = timezone.now() + timedelta(seconds=1)
+    scheduled = completing.save_revision(clean=False)
+    scheduled.publish()
+    scheduled.refresh_from_db()
+    assert scheduled.approved_go_live_at is not None
+    completing = Quiz.objects.get(pk=completing.pk)
+    completing.title = "结业测验（修订中）"
+    completing.save_revision(clean=False)  # a later draft: the scheduled version is no longer the latest
+    Quiz.objects.filter(pk=completing.pk).update(review_policy="after_each")  # as it was live before 0008
+    migration.lesson_quizzes_keep_their_key(apps, None)
+    Revision = apps.get_model("wagtailcore", "Revision")
+    Revision.objects.filter(pk=scheduled.pk).update(approved_go_live_at=timezone.now() - timedelta(seconds=1))
+    call_command("publish_scheduled")
+    assert Quiz.objects.get(pk=completing.pk).review_policy == "after_last"

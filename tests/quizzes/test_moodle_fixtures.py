@@ -14,6 +14,7 @@ from quizzes.importing.parse import parse_question_file
 from quizzes.models import AttemptQuestion, Question
 from quizzes.services import attempt_answer_save, attempt_start, attempt_submit, question_bank_import
 from quizzes.services.banks import questions_publish_new
+from tests.courses import factories as course_factories
 from tests.factories.people import UserFactory
 from tests.quizzes import factories
 
@@ -134,7 +135,10 @@ def test_the_review_shows_each_options_share_and_feedback(client):
     questions, _problems = parse("questions.gift.txt")
     question_bank_import(bank=bank, questions=questions, live=True)
     weighted = Question.objects.get(bank=bank, type="multiple")
-    quiz = factories.quiz(questions=[weighted], shuffle_options=False, review_policy="after_each")
+    practice = course_factories.lesson(course_factories.course())
+    quiz = factories.quiz(
+        questions=[weighted], lesson=practice, shuffle_options=False, review_policy="after_each"
+    )
     official = UserFactory(official=True)
     attempt = attempt_start(user=official, quiz=quiz)
     red = weighted.choices.get(text="red").pk

@@ -325,3 +325,18 @@ def test_hr_decides_a_claim_on_postgresql(client, people, decision):
     assert response.status_code == 302
     claim.refresh_from_db()
     assert claim.status == (ClaimStatus.APPROVED if decision == "approve" else ClaimStatus.RETURNED)
+
+
+def test_an_hr_account_that_decided_claims_can_still_be_deleted_or_is_refused_with_a_message(
+    client, people, superuser
+):
+    """Found in review: a claim's deciders are PROTECT foreign keys, and Wagtail's user delete
+    view (no reference index for users) does not catch ProtectedError: deleting the account of an
+    HR person who approved or returned a claim is a server error in the admin."""
+    submit(client, people["official"])
+    claim = OfflineClaim.objects.get()
+    assert decide(client, people["hr_section"], claim).status_code == 302
+    client.force_login(superuser)
+    hr = people["hr_section"]
+    response = client.post(reverse("wagtailusers_users:delete", args=[hr.pk]))
+    assert response.status_code in (200, 302)
