@@ -244,7 +244,12 @@ def _study_focus(
         # Never from before the focus's last beat: that time went to the lesson holding it.
         focus.lesson, focus.since = lesson, max(now, focus.last_beat_at)
     if quiet and focus.lesson_id == lesson.pk and not focus.presence_token:
-        focus.presence_due_at = _presence_next(now)  # a new span of study: a new countdown
+        # A break pauses the countdown (it counts study, not the clock); a restart would let
+        # short pauses dodge every check.
+        if focus.presence_due_at is None:
+            focus.presence_due_at = _presence_next(now)
+        elif now > focus.last_beat_at:
+            focus.presence_due_at += now - focus.last_beat_at
     if focus.lesson_id == lesson.pk:
         focus.last_beat_at = max(focus.last_beat_at, now)
         focus.save(update_fields=["lesson", "since", "last_beat_at", "presence_due_at"])

@@ -208,3 +208,19 @@ def test_held_seconds_of_a_missed_check_are_lost_on_every_lesson(official, lesso
     )
     assert (credited(official, lesson), credited(official, other)) == (60, 0)
     assert not LessonProgress.objects.filter(user=official, presence_held_seconds__gt=0).exists()
+
+
+def test_short_breaks_pause_the_countdown_instead_of_restarting_it(settings, official, lesson):
+    """Found in review: a break of more than two beats restarted the countdown, so a script
+    pausing 45 s every 50 s of study was never asked. The countdown counts study time: breaks
+    pause it, and the check still comes after a minute of study."""
+    second, studied, prompted = 0, 0, None
+    while prompted is None and second < 600:
+        for _ in range(4):  # 45 s of study in four beats, then a 45 s break
+            progress = beat(official, lesson, second)
+            prompted = prompted or progress.presence_check
+            second += 15
+        studied += 45
+        second += 45
+    assert prompted is not None
+    assert studied <= 120  # about a minute of study (beats that start a span earn nothing)
