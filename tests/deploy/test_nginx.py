@@ -3,11 +3,14 @@ configuration (deploy/nginx/), in front of gunicorn under production settings, o
 with a throwaway certificate. Course media and certificates reach the browser only after the
 app's check, and then from nginx, with byte ranges for the video player."""
 
+import http.client
 import os
 import re
 import shutil
 import signal
 import socket
+import sqlite3
+import ssl
 import subprocess
 import sys
 import time
@@ -111,6 +114,7 @@ def site(tmp_path_factory):
             "http_port": http_port,
             "work": work,
             "media": Path(env["MEDIA_ROOT"]),
+            "database": work / "db.sqlite3",
             "gunicorn": gunicorn.pid,
         }
     finally:
@@ -325,3 +329,47 @@ def test_a_trainer_uploads_a_large_video_without_the_app_holding_it_in_memory(si
     # cost whatever the file's size; a task worker's in production) is counted here too.
     limit = LECTURE_MB / 4 + MEDIA_PROBE_MB
     assert growth < limit, f"a worker grew by {growth:.0f} MB for a {LECTURE_MB} MB upload"
+
+
+def _from_address(site, source: str, method: str, path: str, body: str = "", headers=None, cookie: str = ""):
+    """A request to the proxy from another loopback address (Linux answers all of 127/8), so
+    that the client's address differs from the proxy's own 127.0.0.1."""
+    context = ssl.create_default_context(cafile=str(site["work"] / "tls.crt"))
+    port = int(site["url"].rsplit(":", 1)[1])
+    connection = http.client.HTTPSConnection("127.0.0.1", port, source_address=(source, 0), context=context)
+    all_headers = {"Cookie": cookie, **(headers or {})}
+    connection.request(method, path, body=body, headers=all_headers)
+    response = connection.getresponse()
+    return response, response.read().decode()
+
+
+def test_the_app_sees_the_clients_address_and_never_one_the_client_sent(site):
+    """PROXY_COUNT=1: login records (and lockout, rate limits, audit rows, which read the
+    address the same way) name the address nginx saw, not the proxy's, and a client's own
+    X-Forwarded-For or X-Real-IP is ignored."""
+    form, html = _from_address(site, "127.0.0.3", "GET", "/accounts/login/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    cookie = "; ".join(
+        header.split(";", 1)[0] for name, header in form.getheaders() if name.lower() == "set-cookie"
+    )
+    spoofed = {"X-Forwarded-For": "203.0.113.9", "X-Real-IP": "203.0.113.9"}
+    response, _page = _from_address(
+        site,
+        "127.0.0.3",
+        "POST",
+        "/accounts/login/",
+        body=f"login=official&password=wrong-password&csrfmiddlewaretoken={token}",
+        headers={
+            **spoofed,
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Referer": site["url"] + "/accounts/login/",
+        },
+        cookie=cookie,
+    )
+    assert response.status == 200  # the form again, with its error
+    with sqlite3.connect(site["database"]) as database:
+        address = database.execute(
+            "SELECT ip_address FROM people_loginevent WHERE identifier = 'official' AND NOT succeeded "
+            "ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+    assert address == ("127.0.0.3",)

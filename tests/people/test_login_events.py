@@ -98,3 +98,22 @@ class TestLoginEvents:
         assert "login failure" in messages[0]
         assert "account=GZ1001" in messages[0]
         assert "Secret-Typo-123" not in messages[0]
+
+
+@pytest.mark.django_db
+def test_without_a_proxy_a_clients_own_address_headers_are_never_believed(official, sign_in, client):
+    """What was seen: PROXY_COUNT did nothing; and a header naming an address is a client's to
+    forge. Without a proxy in front (PROXY_COUNT=0) only the connection's address counts."""
+    forged = {"HTTP_X_FORWARDED_FOR": "203.0.113.9", "HTTP_X_REAL_IP": "203.0.113.9"}
+    sign_in("GZ1001", "not-the-password", REMOTE_ADDR="10.1.2.5", **forged)
+    assert LoginEvent.objects.get().ip_address == "10.1.2.5"
+
+
+@pytest.mark.django_db
+def test_behind_the_proxy_the_address_it_sets_is_the_clients(settings, official, sign_in):
+    """PROXY_COUNT=1: the address nginx sets in X-Real-IP (from the connection, overwriting the
+    client's) is the client's; the proxy's own address is not. tests/deploy/test_nginx.py shows
+    the same through the real nginx."""
+    settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_REAL_IP", "REMOTE_ADDR"]
+    sign_in("GZ1001", "not-the-password", REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="10.1.2.6")
+    assert LoginEvent.objects.get().ip_address == "10.1.2.6"

@@ -188,8 +188,17 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "people.lockout.lockout_username"
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The client's address, for lockout, rate limits, login records, audit rows and certificate
+# lookups (all read it through axes, which uses django-ipware). Behind the reverse proxy
+# (PROXY_COUNT ≥ 1) it is the X-Real-IP header that the nearest proxy, nginx, sets from the
+# connection, overwriting whatever a client sent (with more proxies in front, nginx's realip
+# module finds the client first: docs/deployment.md). Without a proxy only the connection's
+# address counts, so a client's own X-Forwarded-For or X-Real-IP is never believed.
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+AXES_IPWARE_PROXY_COUNT = None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_REAL_IP", "REMOTE_ADDR"] if PROXY_COUNT else ["REMOTE_ADDR"]
+# allauth's rate limits read the address themselves: the same header.
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = "X-Real-IP" if PROXY_COUNT else None
 AXES_VERBOSE = False
 SILENCED_SYSTEM_CHECKS = [
     # axes.W006 asks to lock out by IP address too. We lock the account itself, which
