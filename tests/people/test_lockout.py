@@ -1,8 +1,10 @@
-"""Five failed sign-ins in a row lock the account, whichever form and login name are used.
+"""Five failed sign-ins in a row from one address lock the account for that address, whichever
+form and login name are used; the owner elsewhere is not locked out.
 
-Two limits apply: django-axes counts failures per account (AXES_FAILURE_LIMIT = 5) and answers
-with 429 and templates/account/lockout.html; allauth's own "login_failed" rate limit (5 per five
-minutes per login name) refuses further attempts on its form with a form error.
+Two limits apply: django-axes counts failures per account and address (AXES_FAILURE_LIMIT = 5)
+and answers with 429 and templates/account/lockout.html; allauth's own "login_failed" rate limit
+(10 a minute per address, 60 an hour per account) refuses further attempts on its form with a
+form error.
 """
 
 import pytest
@@ -116,6 +118,22 @@ class TestLockoutOnTheSiteForm:
             sign_in("GZ9999", WRONG)
 
         assert sign_in("GZ1001", PASSWORD).status_code == 302
+        assert signed_in_as() == official.pk
+
+    def test_an_attackers_failures_from_other_addresses_never_stop_the_owner(
+        self, official, sign_in, signed_in_as
+    ):
+        """What was seen: five anonymous wrong guesses from anywhere locked the real user out,
+        renewable forever. Ten addresses guessing five times each lock only themselves."""
+        for attacker in range(10):
+            for _ in range(5):
+                sign_in("GZ1001", WRONG, REMOTE_ADDR=f"203.0.113.{attacker + 1}")
+        locked = sign_in("GZ1001", PASSWORD, REMOTE_ADDR="203.0.113.1")
+        assert locked.status_code == 429 and signed_in_as() is None
+
+        response = sign_in("GZ1001", PASSWORD, REMOTE_ADDR="10.20.30.40")  # the owner's office
+
+        assert response.status_code == 302
         assert signed_in_as() == official.pk
 
 
