@@ -29,3 +29,27 @@ def validate_chinese_phone(value: str) -> None:
             ),
             code="invalid_phone",
         )
+
+
+class CharacterClassesValidator:
+    """A password mixes at least `min_classes` of the four kinds of character MLPS level 3
+    (GB/T 22239-2019) asks for: capitals, small letters, digits, and others (symbols, spaces,
+    Chinese characters). One of Django's password validators, beside its length, similarity
+    and common-password checks."""
+
+    CLASSES = (str.isupper, str.islower, str.isdigit)
+
+    def __init__(self, min_classes: int = 3):
+        self.min_classes = min_classes
+
+    def validate(self, password: str, user=None) -> None:
+        found = [any(test(char) for char in password) for test in self.CLASSES]
+        found.append(any(not (char.isupper() or char.islower() or char.isdigit()) for char in password))
+        if sum(found) < self.min_classes:
+            raise ValidationError(self.get_help_text(), code="password_too_simple")
+
+    def get_help_text(self) -> str:
+        return _(
+            "Your password must mix at least %(count)d of: capital letters, small letters, digits "
+            "and other characters."
+        ) % {"count": self.min_classes}

@@ -151,6 +151,11 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # MLPS level 3: at least three of the four kinds of character.
+    {
+        "NAME": "people.validators.CharacterClassesValidator",
+        "OPTIONS": {"min_classes": env.int("PASSWORD_MIN_CHARACTER_CLASSES", default=3)},
+    },
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "learner_home"
