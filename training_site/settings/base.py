@@ -186,6 +186,17 @@ ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,60/h/key"}
 # Officials are provisioned by HR; public sign-up stays off unless a deployment opts in.
 ACCOUNT_ALLOW_SIGNUP = env.bool("ACCOUNT_ALLOW_SIGNUP", default=False)
 
+# Single sign-on with the province's identity system (统一身份认证): each protocol is on when
+# its server is configured (people/sso.py holds the account rules for all of them; the
+# protocol settings are in docs/deployment.md). Accounts are linked by employee ID; an
+# unknown employee ID is refused unless SSO_PROVISION_OFFICIALS lets it create an official.
+SSO_CAS_SERVER_URL = env.str("SSO_CAS_SERVER_URL", default="")
+SSO_OIDC_SERVER_URL = env.str("SSO_OIDC_SERVER_URL", default="")
+SSO_LDAP_SERVER_URI = env.str("SSO_LDAP_SERVER_URI", default="")
+SSO_PROVISION_OFFICIALS = env.bool("SSO_PROVISION_OFFICIALS", default=False)
+# Off: officials sign in only through the identity system (staff keep their local passwords).
+SSO_LOCAL_PASSWORDS_FOR_OFFICIALS = env.bool("SSO_LOCAL_PASSWORDS_FOR_OFFICIALS", default=True)
+
 # Lockout: five failures in a row from one address lock the account for that address for the
 # cool-off period; the owner signing in from elsewhere is not locked out by someone guessing
 # (an account locked outright was anyone's to lock). Counters live in the cache above, so
