@@ -1,5 +1,15 @@
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .second_factor import SECOND_FACTOR_PASSED, is_staff_account, second_factor_enrolled
+from .session_policy import session_lifetime_check
 
 
 class PasswordChangeRequiredMiddleware:
@@ -23,3 +33,67 @@ class PasswordChangeRequiredMiddleware:
             if not request.path.startswith(allowed):
                 return redirect("account_change_password")
         return self.get_response(request)
+
+
+class SessionLifetimeMiddleware:
+    """MLPS level 3 session limits: a session ends after SESSION_IDLE_MINUTES without a request
+    and SESSION_ABSOLUTE_HOURS after its sign-in, whatever the activity. The request then goes
+    on as anonymous, so each view answers as it does for anyone signed out (a page sends to the
+    sign-in page and back, a study heartbeat is refused)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            ended = session_lifetime_check(request.session, now=time.time())
+            if ended:
+                logout(request)
+                messages.info(request, ended)
+        return self.get_response(request)
+
+
+class SecondFactorRequiredMiddleware:
+    """With MFA_REQUIRED_FOR_STAFF, staff accounts (every role but official, and superusers)
+    must set up a second factor before anything else, and every session must have passed one:
+    a session that signed in without it (before enrolment, or through single sign-on of an
+    account enrolled since) is asked for it. Officials may enrol; it is then asked at sign-in."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not settings.MFA_REQUIRED_FOR_STAFF:
+            return self.get_response(request)
+        user = getattr(request, "user", None)
+        if (
+            user is None
+            or not user.is_authenticated
+            or request.session.get(SECOND_FACTOR_PASSED)
+            or request.path.startswith(self._open_paths())
+            or not is_staff_account(user)
+        ):
+            return self.get_response(request)
+        if not second_factor_enrolled(user):
+            messages.warning(
+                request,
+                _(
+                    "Your role requires two-factor sign-in. Set up an authenticator app on your "
+                    "phone (or a security key) to continue."
+                ),
+            )
+            return redirect_to_login(request.get_full_path(), reverse("mfa_activate_totp"), "next")
+        return redirect_to_login(request.get_full_path(), reverse("mfa_reauthenticate"), "next")
+
+    @staticmethod
+    def _open_paths() -> tuple[str, ...]:
+        return (
+            reverse("mfa_index"),
+            reverse("account_reauthenticate"),
+            reverse("account_logout"),
+            reverse("account_change_password"),
+            reverse("account_set_password"),
+            "/static/",
+            "/i18n/",
+        )

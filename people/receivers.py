@@ -2,10 +2,11 @@
 whichever form was used."""
 
 from allauth.account.signals import password_changed, password_reset, password_set
+from allauth.mfa.signals import authenticator_added, authenticator_removed, authenticator_used
 
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 
-from . import services
+from . import second_factor, services
 
 
 def on_user_logged_in(sender, request, user, **kwargs):
@@ -23,9 +24,22 @@ def on_password_chosen(sender, request, user, **kwargs):
     services.password_chosen(user=user)
 
 
+def on_second_factor_used(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        second_factor.second_factor_passed(session=request.session)
+
+
+def on_second_factor_removed(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        second_factor.second_factor_removed(session=request.session, user=user)
+
+
 def connect():
     user_logged_in.connect(on_user_logged_in, dispatch_uid="people_login_event_success")
     user_login_failed.connect(on_user_login_failed, dispatch_uid="people_login_event_failure")
     password_changed.connect(on_password_chosen, dispatch_uid="people_password_changed")
     password_reset.connect(on_password_chosen, dispatch_uid="people_password_reset")
     password_set.connect(on_password_chosen, dispatch_uid="people_password_set")
+    authenticator_used.connect(on_second_factor_used, dispatch_uid="people_second_factor_used")
+    authenticator_added.connect(on_second_factor_used, dispatch_uid="people_second_factor_added")
+    authenticator_removed.connect(on_second_factor_removed, dispatch_uid="people_second_factor_removed")

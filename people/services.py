@@ -1,6 +1,7 @@
 import logging
 import secrets
 import smtplib
+import time
 from datetime import datetime, timedelta
 
 from axes.helpers import get_client_ip_address
@@ -20,6 +21,7 @@ from . import roles
 from .activation import activation_code_derive, activation_code_hash, activation_code_new
 from .backends import user_for_login_name
 from .models import LoginEvent, Notification, OrgUnit, User
+from .session_policy import session_started
 from .signals import placement_changed
 
 auth_log = logging.getLogger("training.auth")
@@ -326,6 +328,7 @@ def session_begin(*, session, user: User) -> None:
     latest session (kept in the session's data, so it survives the key's rotation)."""
     mark = secrets.token_hex(16)
     session[SESSION_MARK] = mark
+    session_started(session, now=time.time())
     User.objects.filter(pk=user.pk).update(latest_session_mark=mark)
     user.latest_session_mark = mark
 

@@ -82,11 +82,12 @@ def sign_in(client):
 
 @pytest.fixture
 def admin_sign_in(client):
-    """Post Wagtail's admin sign-in form and return the response."""
+    """Sign in on the way into the admin (Wagtail's login sends to the site's) and return the
+    response."""
 
     def post(username, password, **extra):
         return client.post(
-            reverse("wagtailadmin_login"), {"username": username, "password": password}, **extra
+            reverse("account_login") + "?next=/admin/", {"login": username, "password": password}, **extra
         )
 
     return post

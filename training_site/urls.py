@@ -1,4 +1,5 @@
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -12,6 +13,14 @@ urlpatterns = [
     path("favicon.ico", core_views.favicon),
     path("healthz", core_views.healthz, name="healthz"),
     path("healthz/live", core_views.liveness, name="liveness"),
+    # One sign-in for everyone: Wagtail's own login and password-reset forms, and its
+    # page-privacy login, send to allauth's (its counters, rate limits and two-factor step).
+    path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
+    path(
+        "admin/password_reset/",
+        RedirectView.as_view(pattern_name="account_reset_password", query_string=False),
+    ),
+    path("courses/_util/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
     path("admin/", include(wagtailadmin_urls)),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

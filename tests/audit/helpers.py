@@ -13,7 +13,7 @@ def assert_refused(response):
     assert response.status_code in (302, 403, 404), response.status_code
     if response.status_code == 302:
         assert response["Location"] in (ADMIN_HOME, "/admin") or response["Location"].startswith(
-            reverse("wagtailadmin_login")
+            reverse("account_login")
         ), response["Location"]
 
 

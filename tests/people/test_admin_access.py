@@ -12,7 +12,7 @@ def assert_kept_out_of_admin(response):
     """Wagtail sends people without admin access back to its login page (or answers 403)."""
     assert response.status_code in (302, 403)
     if response.status_code == 302:
-        assert response["Location"].startswith(reverse("wagtailadmin_login"))
+        assert response["Location"].startswith(reverse("account_login"))
 
 
 @pytest.mark.django_db

@@ -180,7 +180,7 @@ class TestLockoutOnTheAdminForm:
         response = client.get(reverse("wagtailadmin_home"))
 
         assert response.status_code == 302
-        assert response["Location"].startswith(reverse("wagtailadmin_login"))
+        assert response["Location"].startswith(reverse("account_login"))
 
 
 @pytest.mark.django_db

@@ -63,13 +63,13 @@ class TestLoginEvents:
         assert event.identifier == "NOBODY"
         assert event.user is None
 
-    def test_admin_sign_in_is_recorded_with_its_path(self, trainer, admin_sign_in):
+    def test_signing_in_for_the_admin_is_recorded_like_any_other(self, trainer, admin_sign_in):
         admin_sign_in("PX2001", "not-the-password")
         admin_sign_in("PX2001", PASSWORD)
 
         failure, success = LoginEvent.objects.order_by("pk")
         assert (failure.succeeded, success.succeeded) == (False, True)
-        assert {failure.path, success.path} == {"/admin/login/"}
+        assert {failure.path, success.path} == {"/accounts/login/"}
         assert failure.user == success.user == trainer
 
     def test_password_is_never_stored(self, official, sign_in):

@@ -13,6 +13,8 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 DEMO_DATA_ALLOWED = True
+# Security keys on http://127.0.0.1 (browsers allow WebAuthn on localhost without HTTPS).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
 
 # Static files come from the finders in development; nothing is collected.
 warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")

@@ -14,6 +14,7 @@ if not SECRET_KEY or not ALLOWED_HOSTS or not WAGTAILADMIN_BASE_URL:
 
 # Cadre platforms credit study to the latest sign-in only (base.py).
 ONE_STUDY_SESSION_PER_ACCOUNT = env.bool("ONE_STUDY_SESSION_PER_ACCOUNT", default=True)
+MFA_REQUIRED_FOR_STAFF = env.bool("MFA_REQUIRED_FOR_STAFF", default=True)
 
 # Behind nginx (deploy/nginx/), which serves authorised files from its internal locations.
 FILES_ACCEL_REDIRECT = env.bool("FILES_ACCEL_REDIRECT", default=True)

@@ -1,0 +1,32 @@
+"""Two-factor sign-in: who needs it, who has set it up, and whether this session passed it.
+
+allauth.mfa does the work (enrolment, the sign-in step, recovery codes, security keys); this
+module only keeps the policy that staff roles need it (SecondFactorRequiredMiddleware).
+"""
+
+from allauth.mfa.models import Authenticator
+
+from .models import User
+from .roles import STAFF_ROLES
+
+# Set in a session once a second factor was used or set up in it.
+SECOND_FACTOR_PASSED = "people.second_factor_passed"
+SECOND_FACTOR_TYPES = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
+
+
+def is_staff_account(user: User) -> bool:
+    return user.is_superuser or user.groups.filter(name__in=STAFF_ROLES).exists()
+
+
+def second_factor_enrolled(user: User) -> bool:
+    return Authenticator.objects.filter(user=user, type__in=SECOND_FACTOR_TYPES).exists()
+
+
+def second_factor_passed(*, session) -> None:
+    session[SECOND_FACTOR_PASSED] = True
+
+
+def second_factor_removed(*, session, user: User) -> None:
+    """The last authenticator app or key is gone: the session must set one up again."""
+    if not second_factor_enrolled(user):
+        session.pop(SECOND_FACTOR_PASSED, None)

@@ -1,0 +1,65 @@
+"""Every sign-in form is allauth's: Wagtail's admin login, its password reset and its
+page-privacy login send there, so that the same counters, rate limits and two-factor step
+cover them all (issue: 15 sprayed names on /admin/login/ were all checked while
+/accounts/login/ was throttled; 8 requests to /admin/password_reset/ sent 8 emails)."""
+
+import pytest
+
+from django.core import mail
+from django.urls import reverse
+
+from people.models import User
+from tests.factories.people import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/admin/login/?next=/admin/pages/", "/accounts/login/?next=/admin/pages/"),
+        ("/courses/_util/login/?next=/courses/", "/accounts/login/?next=/courses/"),
+        ("/admin/password_reset/", "/accounts/password/reset/"),
+    ],
+)
+def test_wagtails_sign_in_forms_send_to_the_sites(client, path, expected):
+    for method in (client.get, client.post):
+        response = method(path, {"username": "PX2001", "password": PASSWORD} if method == client.post else {})
+        assert response.status_code in (301, 302)
+        assert response["Location"] == expected
+
+
+def test_a_password_posted_to_the_old_admin_form_signs_nobody_in(client, trainer):
+    client.post("/admin/login/", {"username": "PX2001", "password": PASSWORD})
+    assert client.get("/admin/").status_code == 302
+
+
+def test_the_admin_asks_anonymous_visitors_to_sign_in_on_the_sites_form(client):
+    response = client.get("/admin/pages/")
+    assert response["Location"] == reverse("account_login") + "?next=/admin/pages/"
+
+
+def test_password_reset_mail_is_limited_per_account(client, official):
+    official.email = "gz1001@example.cn"
+    official.save()
+    for _ in range(8):
+        client.post(reverse("account_reset_password"), {"email": "gz1001@example.cn"})
+    assert len(mail.outbox) == 3
+
+
+def test_password_reset_requests_are_limited_per_address(client):
+    for number in range(8):
+        User.objects.create_user(f"R{number}", email=f"r{number}@example.cn", password=PASSWORD)
+    responses = [
+        client.post(reverse("account_reset_password"), {"email": f"r{number}@example.cn"})
+        for number in range(8)
+    ]
+    assert len(mail.outbox) == 5
+    assert responses[-1].status_code == 429
+
+
+def test_shared_page_passwords_cannot_be_set(admin_client, settings):
+    from wagtail.admin.forms.pages import PageViewRestrictionForm
+
+    form = PageViewRestrictionForm(private_page_options=["password", "login", "groups"])
+    assert "password" not in dict(form.fields["restriction_type"].choices)

@@ -1,0 +1,156 @@
+"""Two-factor sign-in (MLPS level 3): staff roles must set it up and pass it in every session
+when MFA_REQUIRED_FOR_STAFF is on (production's default); officials may choose it."""
+
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+
+from django.core.cache import cache
+from django.urls import reverse
+
+from people import roles
+from tests.factories.people import PASSWORD, UserFactory
+
+# allauth announces a new factor once its transaction commits, inside the request: real
+# transactions, as in production.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+ADMIN_HOME = "/admin/"
+
+
+@pytest.fixture(autouse=True)
+def _required(settings):
+    settings.MFA_REQUIRED_FOR_STAFF = True
+
+
+def totp_code(secret: str) -> str:
+    # allauth refuses a code used once in its period; tests that need two codes clear the cache.
+    return format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
+
+
+def password_sign_in(client, login, next_url=ADMIN_HOME):
+    return client.post(reverse("account_login") + f"?next={next_url}", {"login": login, "password": PASSWORD})
+
+
+def enrol(client) -> tuple[str, list[str]]:
+    """Set up an authenticator app for the signed-in account; its secret and recovery codes."""
+    page = client.get(reverse("mfa_activate_totp"))
+    if page.status_code == 302:  # allauth asks for the password again before a new factor
+        assert page["Location"].startswith(reverse("account_reauthenticate"))
+        client.post(page["Location"], {"password": PASSWORD})
+        page = client.get(reverse("mfa_activate_totp"))
+    secret = page.context["form"].secret
+    response = client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    codes = client.get(reverse("mfa_view_recovery_codes")).context["unused_codes"]
+    return secret, codes
+
+
+def test_staff_must_set_up_a_second_factor_before_reaching_anything(client, trainer):
+    response = password_sign_in(client, "PX2001")
+    assert response.status_code == 302
+    response = client.get(ADMIN_HOME)
+    assert response["Location"] == reverse("mfa_activate_totp") + "?next=/admin/"
+    assert client.get("/").status_code == 302
+    page = client.get(reverse("mfa_activate_totp"), follow=True)
+    assert page.status_code == 200
+    assert "密码" in page.content.decode()
+
+
+def test_enrolment_gives_recovery_codes_and_opens_the_admin(client, trainer):
+    password_sign_in(client, "PX2001")
+    _secret, codes = enrol(client)
+    assert len(codes) == 10
+    assert client.get(ADMIN_HOME).status_code == 200
+    assert set(Authenticator.objects.filter(user=trainer).values_list("type", flat=True)) == {
+        Authenticator.Type.TOTP,
+        Authenticator.Type.RECOVERY_CODES,
+    }
+
+
+def test_the_admin_cannot_be_reached_with_the_password_alone(client, trainer):
+    password_sign_in(client, "PX2001")
+    secret, _codes = enrol(client)
+    client.post(reverse("account_logout"))
+    cache.clear()
+
+    response = password_sign_in(client, "PX2001")
+    assert response["Location"] == reverse("mfa_authenticate")
+    assert client.get(ADMIN_HOME)["Location"].startswith(reverse("account_login"))
+    refused = client.post(reverse("mfa_authenticate"), {"code": "000000"})
+    assert refused.status_code == 200 and refused.context["form"].errors
+    assert client.get(ADMIN_HOME)["Location"].startswith(reverse("account_login"))
+
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
+    assert response["Location"] == ADMIN_HOME
+    assert client.get(ADMIN_HOME).status_code == 200
+
+
+def test_a_recovery_code_signs_in_once(client, trainer):
+    password_sign_in(client, "PX2001")
+    _secret, codes = enrol(client)
+    for attempt in range(2):
+        client.post(reverse("account_logout"))
+        password_sign_in(client, "PX2001")
+        response = client.post(reverse("mfa_authenticate"), {"code": codes[0]})
+        if attempt == 0:
+            assert response["Location"] == ADMIN_HOME
+        else:
+            assert response.status_code == 200 and response.context["form"].errors
+
+
+def test_a_session_without_the_second_factor_is_asked_for_it(client, trainer):
+    password_sign_in(client, "PX2001")
+    secret, _codes = enrol(client)
+    cache.clear()
+    other = type(client)()
+    other.force_login(trainer)  # as single sign-on or a sign-in before enrolment would
+    response = other.get(ADMIN_HOME)
+    assert response["Location"] == reverse("mfa_reauthenticate") + "?next=/admin/"
+    other.post(reverse("mfa_reauthenticate") + "?next=/admin/", {"code": totp_code(secret)})
+    assert other.get(ADMIN_HOME).status_code == 200
+
+
+def test_removing_the_authenticator_app_means_setting_one_up_again(client, trainer):
+    password_sign_in(client, "PX2001")
+    enrol(client)
+    totp = Authenticator.objects.get(user=trainer, type=Authenticator.Type.TOTP)
+    response = client.post(reverse("mfa_deactivate_totp"), {"authenticator": totp.pk})
+    assert response.status_code == 302
+    assert not Authenticator.objects.filter(user=trainer).exists()
+    assert client.get(ADMIN_HOME)["Location"].startswith(reverse("mfa_activate_totp"))
+
+
+@pytest.mark.parametrize("role", sorted(roles.STAFF_ROLES))
+def test_every_staff_role_needs_it(client, role):
+    user = UserFactory(roles=(role,))
+    client.force_login(user)
+    assert client.get("/")["Location"].startswith(reverse("mfa_activate_totp"))
+
+
+def test_superusers_need_it(client):
+    client.force_login(UserFactory(is_superuser=True))
+    assert client.get(ADMIN_HOME)["Location"].startswith(reverse("mfa_activate_totp"))
+
+
+def test_officials_may_choose_it_and_are_then_asked_at_sign_in(client, official):
+    password_sign_in(client, "GZ1001", next_url="/")
+    assert client.get("/").status_code == 200
+    secret, _codes = enrol(client)
+    client.post(reverse("account_logout"))
+    cache.clear()
+    assert password_sign_in(client, "GZ1001", next_url="/")["Location"] == reverse("mfa_authenticate")
+    assert client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})["Location"] == "/"
+
+
+def test_off_it_is_not_required(client, trainer, settings):
+    settings.MFA_REQUIRED_FOR_STAFF = False
+    client.force_login(trainer)
+    assert client.get(ADMIN_HOME).status_code == 200
+
+
+def test_the_second_factor_pages_are_in_chinese(client, trainer):
+    client.force_login(trainer)
+    page = client.get(reverse("mfa_index")).content.decode()
+    assert "身份验证器" in page or "两步" in page
+    assert "Authenticator App" not in page
