@@ -49,9 +49,9 @@ run: setup ## Set everything up and serve the demo site (and a task worker) on h
 		trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 		$(MANAGE) runserver 127.0.0.1:$(PORT)
 
-test-tools: ## Debian's nginx and Chromium, which the proxy and browser tests start themselves
+test-tools: ## Debian's nginx, Chromium and OpenLDAP server, which the proxy, browser and LDAP tests start themselves
 	@sh scripts/debian-install --optional "the tests needing them are skipped without them" \
-		nginx=nginx-light chromium=chromium
+		nginx=nginx-light chromium=chromium slapd=slapd
 
 test: fonts test-tools $(VENV)/.installed-dev ## Install the test tools and run the whole suite
 	$(MANAGE) compiletranslations

@@ -1,8 +1,11 @@
+from allauth.account.auth_backends import AuthenticationBackend
+
 from django.contrib.auth.backends import ModelBackend
 from django.utils import timezone
 
 from .activation import activation_code_matches
 from .models import User
+from .sso import local_password_allowed
 
 
 class EmployeeIdOrEmailBackend(ModelBackend):
@@ -19,7 +22,11 @@ class EmployeeIdOrEmailBackend(ModelBackend):
             # Spend the same time as a real check so that unknown names are not revealed.
             User().set_password(password)
             return None
-        if user.check_password(password) and self.user_can_authenticate(user):
+        if (
+            user.check_password(password)
+            and self.user_can_authenticate(user)
+            and local_password_allowed(user)
+        ):
             return user
         return None
 
@@ -41,7 +48,16 @@ class ActivationCodeBackend(ModelBackend):
             employee_id=user.employee_id, code=password, stored=user.activation_code_hash
         ):
             return None
-        return user if self.user_can_authenticate(user) else None
+        return user if self.user_can_authenticate(user) and local_password_allowed(user) else None
+
+
+class AllauthPasswordBackend(AuthenticationBackend):
+    """allauth's backend (which its login flows prefer), refusing the local passwords that
+    single sign-on switched off."""
+
+    def authenticate(self, request, **credentials):
+        user = super().authenticate(request, **credentials)
+        return user if user is None or local_password_allowed(user) else None
 
 
 def user_for_login_name(login_name: str) -> User | None:

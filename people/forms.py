@@ -1,6 +1,11 @@
 from allauth.account.forms import LoginForm as AllauthLoginForm
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
+
+from .sso_ldap import sign_in_refusal
 
 
 class LoginForm(AllauthLoginForm):
@@ -20,3 +25,21 @@ class LoginForm(AllauthLoginForm):
         )
         self.fields["password"].widget.attrs["placeholder"] = ""
         self.fields["password"].help_text = ""
+
+    def clean(self):
+        try:
+            return super().clean()
+        except ValidationError:
+            # The directory knew the password but this system refused the account: say why.
+            refusal = sign_in_refusal(self.request)
+            if refusal:
+                raise ValidationError(refusal) from None
+            raise
+
+
+class AdminLoginForm(WagtailLoginForm):
+    """Wagtail's login form, saying why an identity server's sign-in was refused."""
+
+    def get_invalid_login_error(self):
+        refusal = sign_in_refusal(self.request)
+        return ValidationError(refusal) if refusal else super().get_invalid_login_error()

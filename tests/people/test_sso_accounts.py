@@ -2,10 +2,14 @@
 
 import pytest
 
+from django.urls import reverse
+
 from people import roles
+from people.activation import activation_code_display
 from people.models import User
+from people.services import activation_code_issue
 from people.sso import SignInRefused, VouchedIdentity, local_password_allowed, sso_account
-from tests.factories.people import UserFactory
+from tests.factories.people import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +75,19 @@ def test_local_passwords_can_be_switched_off_for_officials_but_never_for_staff(s
     assert not local_password_allowed(official)
     assert local_password_allowed(hr_user)
     assert local_password_allowed(superuser)
+
+
+def test_the_login_forms_honour_officials_local_passwords_being_switched_off(
+    settings, official, hr_user, client, sign_in, signed_in_as
+):
+    settings.SSO_CAS_SERVER_URL = "https://cas.example.cn/cas/"
+    settings.SSO_LOCAL_PASSWORDS_FOR_OFFICIALS = False
+    newcomer = UserFactory(official=True, employee_id="NEW0004")
+    code = activation_code_issue(user=newcomer)
+    assert sign_in("GZ1001", PASSWORD).status_code == 200
+    assert sign_in(official.email, PASSWORD).status_code == 200
+    assert sign_in("NEW0004", activation_code_display(code)).status_code == 200
+    client.post(reverse("wagtailadmin_login"), {"username": "GZ1001", "password": PASSWORD})
+    assert signed_in_as() is None
+    assert sign_in("RS3001", PASSWORD).status_code == 302
+    assert signed_in_as() == hr_user.pk

@@ -141,10 +141,16 @@ AUTH_USER_MODEL = "people.User"
 AUTHENTICATION_BACKENDS = [
     # Axes first: it refuses locked-out accounts before any password is checked.
     "axes.backends.AxesStandaloneBackend",
+    # Local passwords: always for staff; for officials unless single sign-on is on and
+    # SSO_LOCAL_PASSWORDS_FOR_OFFICIALS is off (people.sso.local_password_allowed).
     "people.backends.EmployeeIdOrEmailBackend",
     # First sign-in of imported accounts, with the code from HR's sheet (people/activation.py).
     "people.backends.ActivationCodeBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # The directory password, when SSO_LDAP_SERVER_URI is set. After the local passwords, so
+    # that staff sign in without waiting on a directory that is down; after axes, so that its
+    # failures count toward the lockout.
+    "people.sso_ldap.LdapDirectoryBackend",
+    "people.backends.AllauthPasswordBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -230,6 +236,27 @@ SSO_LDAP_SERVER_URI = env.str("SSO_LDAP_SERVER_URI", default="")
 SSO_PROVISION_OFFICIALS = env.bool("SSO_PROVISION_OFFICIALS", default=False)
 # Off: officials sign in only through the identity system (staff keep their local passwords).
 SSO_LOCAL_PASSWORDS_FOR_OFFICIALS = env.bool("SSO_LOCAL_PASSWORDS_FOR_OFFICIALS", default=True)
+
+# LDAP directory sign-in (people/sso_ldap.py): the login forms check the employee ID and the
+# directory password. The service account (anonymous without a DN) finds the person's entry with
+# SSO_LDAP_USER_FILTER, where %(user)s is the login name escaped for LDAP filters; a bind as
+# that entry then checks the password. SSO_LDAP_ATTRIBUTES maps our fields to attribute names.
+SSO_LDAP_USER_SEARCH_BASE = env.str("SSO_LDAP_USER_SEARCH_BASE", default="")
+SSO_LDAP_USER_FILTER = env.str("SSO_LDAP_USER_FILTER", default="(employeeNumber=%(user)s)")
+SSO_LDAP_BIND_DN = env.str("SSO_LDAP_BIND_DN", default="")
+SSO_LDAP_BIND_PASSWORD = env.str("SSO_LDAP_BIND_PASSWORD", default="")
+SSO_LDAP_ATTRIBUTES = {
+    "employee_id": "employeeNumber",
+    "full_name": "cn",
+    "email": "mail",
+    "unit_code": "departmentNumber",
+    **env.json("SSO_LDAP_ATTRIBUTES", default={}),
+}
+SSO_LDAP_START_TLS = env.bool("SSO_LDAP_START_TLS", default=False)
+# The CA that signed the directory's certificate (ldaps:// or StartTLS); empty: the system's.
+SSO_LDAP_CA_FILE = env.str("SSO_LDAP_CA_FILE", default="")
+# An unreachable or stalled directory must not hold up the login form.
+SSO_LDAP_TIMEOUT_SECONDS = env.float("SSO_LDAP_TIMEOUT_SECONDS", default=5.0)
 
 # Lockout: five failures in a row from one address lock the account for that address for the
 # cool-off period; the owner signing in from elsewhere is not locked out by someone guessing
@@ -323,6 +350,7 @@ TASKS = {
 # Wagtail
 WAGTAIL_SITE_NAME = "网络技能培训"
 WAGTAILADMIN_BASE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+WAGTAILADMIN_USER_LOGIN_FORM = "people.forms.AdminLoginForm"
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = [
