@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .models import OrgUnit, User, employee_id_validator
@@ -112,4 +113,7 @@ def local_password_allowed(user: User) -> bool:
 def sign_in_links() -> list[tuple[str, str]]:
     """(label, URL) of each identity server's sign-in, for the login page's buttons."""
     links: list[tuple[str, str]] = []
+    if settings.SSO_CAS_SERVER_URL:
+        label = settings.SSO_CAS_LABEL or _("Sign in with the unified identity system")
+        links.append((label, reverse("cas_login")))
     return links

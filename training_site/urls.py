@@ -22,6 +22,7 @@ urlpatterns = [
     ),
     path("courses/_util/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
     path("admin/", include(wagtailadmin_urls)),
+    path("accounts/cas/", include("people.sso_cas_urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # Ahead of Wagtail's pattern for the same URLs: sign-in first, then Wagtail's view and our hook.

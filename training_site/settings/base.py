@@ -236,6 +236,13 @@ SSO_LDAP_SERVER_URI = env.str("SSO_LDAP_SERVER_URI", default="")
 SSO_PROVISION_OFFICIALS = env.bool("SSO_PROVISION_OFFICIALS", default=False)
 # Off: officials sign in only through the identity system (staff keep their local passwords).
 SSO_LOCAL_PASSWORDS_FOR_OFFICIALS = env.bool("SSO_LOCAL_PASSWORDS_FOR_OFFICIALS", default=True)
+# CAS (people/sso_cas.py): protocol 2 or 3. The employee ID is the CAS principal unless
+# SSO_CAS_ATTRIBUTES names the attribute carrying it; it maps our fields employee_id, full_name,
+# email and unit_code to attribute names, e.g. '{"employee_id": "employeeNumber", "full_name": "cn"}'.
+SSO_CAS_VERSION = env.str("SSO_CAS_VERSION", default="3")
+SSO_CAS_ATTRIBUTES = env.json("SSO_CAS_ATTRIBUTES", default={})
+# The login page's button; empty: "Sign in with the unified identity system".
+SSO_CAS_LABEL = env.str("SSO_CAS_LABEL", default="")
 
 # LDAP directory sign-in (people/sso_ldap.py): the login forms check the employee ID and the
 # directory password. The service account (anonymous without a DN) finds the person's entry with
