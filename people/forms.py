@@ -3,8 +3,6 @@ from allauth.account.forms import LoginForm as AllauthLoginForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
-
 from .sso_ldap import sign_in_refusal
 
 
@@ -35,11 +33,3 @@ class LoginForm(AllauthLoginForm):
             if refusal:
                 raise ValidationError(refusal) from None
             raise
-
-
-class AdminLoginForm(WagtailLoginForm):
-    """Wagtail's login form, saying why an identity server's sign-in was refused."""
-
-    def get_invalid_login_error(self):
-        refusal = sign_in_refusal(self.request)
-        return ValidationError(refusal) if refusal else super().get_invalid_login_error()

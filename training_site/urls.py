@@ -7,6 +7,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from core import views as core_views
 from courses import media_views
+from people import views as people_views
 
 urlpatterns = [
     # Browsers ask for /favicon.ico on pages without an icon link (the error pages, PDFs).
@@ -15,7 +16,8 @@ urlpatterns = [
     path("healthz/live", core_views.liveness, name="liveness"),
     # One sign-in for everyone: Wagtail's own login and password-reset forms, and its
     # page-privacy login, send to allauth's (its counters, rate limits and two-factor step).
-    path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
+    path("admin/login/", RedirectView.as_view(pattern_name="admin_entrance", query_string=True)),
+    path("accounts/admin-entrance/", people_views.admin_entrance, name="admin_entrance"),
     path(
         "admin/password_reset/",
         RedirectView.as_view(pattern_name="account_reset_password", query_string=False),

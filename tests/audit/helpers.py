@@ -9,11 +9,11 @@ ADMIN_HOME = "/admin/"
 
 def assert_refused(response):
     """Wagtail answers a missing permission with 403, or sends the user back to the admin's
-    home (or its sign-in page) with a message; never a page of the refused screen."""
+    home (or its entrance) with a message; never a page of the refused screen."""
     assert response.status_code in (302, 403, 404), response.status_code
     if response.status_code == 302:
         assert response["Location"] in (ADMIN_HOME, "/admin") or response["Location"].startswith(
-            reverse("account_login")
+            reverse("admin_entrance")
         ), response["Location"]
 
 

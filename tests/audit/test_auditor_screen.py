@@ -117,7 +117,7 @@ class TestWhoGetsIn:
         response = client.get(INDEX + "?export=csv")
 
         assert response.status_code == 302
-        assert response["Location"].startswith(reverse("account_login"))
+        assert response["Location"].startswith(reverse("admin_entrance"))
 
     def test_site_admin_is_not_offered_it_in_the_menu(self, client, site_admin, auditor):
         client.force_login(site_admin)

@@ -291,12 +291,12 @@ def _worker_peaks_mb(master_pid: int) -> dict[int, float]:
 
 def test_a_trainer_uploads_a_large_video_without_the_app_holding_it_in_memory(site, tmp_path):
     trainer = _session(site)
-    login = trainer.get(site["url"] + "/admin/login/")
+    login = trainer.get(site["url"] + "/accounts/login/")
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login.text).group(1)
     signed_in = trainer.post(
-        site["url"] + "/admin/login/",
-        data={"username": "trainer", "password": DEMO_PASSWORD, "csrfmiddlewaretoken": token},
-        headers={"Referer": site["url"] + "/admin/login/"},
+        site["url"] + "/accounts/login/",
+        data={"login": "trainer", "password": DEMO_PASSWORD, "csrfmiddlewaretoken": token},
+        headers={"Referer": site["url"] + "/accounts/login/"},
         allow_redirects=False,
     )
     assert signed_in.status_code == 302

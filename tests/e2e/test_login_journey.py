@@ -87,10 +87,11 @@ def test_five_wrong_passwords_lock_the_account(new_page):
 
 
 def admin_login(page, username, password):
-    page.fill("#id_username", username)
+    """The site's sign-in form, where the admin's login sends."""
+    page.fill("#id_login", username)
     page.fill("#id_password", password)
     with page.expect_navigation():
-        page.click("form.login-form button[type=submit]")
+        page.click("main form button[type=submit]")
 
 
 def test_trainer_reaches_the_wagtail_dashboard(new_page):
@@ -106,13 +107,13 @@ def test_trainer_reaches_the_wagtail_dashboard(new_page):
 def test_hr_does_not_reach_the_wagtail_dashboard(new_page):
     page = new_page(DESKTOP)
     page.goto("/admin/")
-    assert urlsplit(page.url).path == "/admin/login/"  # anonymous: sent to the admin sign-in
+    assert urlsplit(page.url).path == LOGIN_URL  # anonymous: sent to the site's sign-in
     admin_login(page, "hr", DEMO_PASSWORD)
 
-    # Signed in, but without admin access: back at the sign-in page, never the dashboard.
-    assert urlsplit(page.url).path == "/admin/login/"
+    # Signed in, but without admin access: told so, never the dashboard.
+    assert urlsplit(page.url).path == "/accounts/admin-entrance/"
     assert page.locator(".w-dashboard").count() == 0
-    assert page.locator("#id_username").is_visible()
+    assert page.locator("h1").inner_text() == "无权使用管理后台"
 
     # The sign-in itself worked (so the refusal is about permission): the learner home opens.
     page.goto("/")

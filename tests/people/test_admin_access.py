@@ -9,10 +9,10 @@ ADMIN_HOME = "/admin/"
 
 
 def assert_kept_out_of_admin(response):
-    """Wagtail sends people without admin access back to its login page (or answers 403)."""
+    """Wagtail sends people without admin access to the admin's entrance (or answers 403)."""
     assert response.status_code in (302, 403)
     if response.status_code == 302:
-        assert response["Location"].startswith(reverse("account_login"))
+        assert response["Location"].startswith(reverse("admin_entrance"))
 
 
 @pytest.mark.django_db

@@ -180,7 +180,7 @@ class TestLockoutOnTheAdminForm:
         response = client.get(reverse("wagtailadmin_home"))
 
         assert response.status_code == 302
-        assert response["Location"].startswith(reverse("account_login"))
+        assert response["Location"].startswith(reverse("admin_entrance"))
 
 
 @pytest.mark.django_db

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(
     ("path", "expected"),
     [
-        ("/admin/login/?next=/admin/pages/", "/accounts/login/?next=/admin/pages/"),
+        ("/admin/login/?next=/admin/pages/", "/accounts/admin-entrance/?next=/admin/pages/"),
         ("/courses/_util/login/?next=/courses/", "/accounts/login/?next=/courses/"),
         ("/admin/password_reset/", "/accounts/password/reset/"),
     ],
@@ -35,8 +35,24 @@ def test_a_password_posted_to_the_old_admin_form_signs_nobody_in(client, trainer
 
 
 def test_the_admin_asks_anonymous_visitors_to_sign_in_on_the_sites_form(client):
-    response = client.get("/admin/pages/")
-    assert response["Location"] == reverse("account_login") + "?next=/admin/pages/"
+    response = client.get("/admin/pages/", follow=True)
+    assert response.redirect_chain[-1][0] == reverse("account_login") + "?next=/admin/pages/"
+
+
+def test_a_signed_in_account_without_admin_access_is_told_so_not_sent_round_in_circles(client, hr_user):
+    client.force_login(hr_user)
+    response = client.get("/admin/", follow=True)
+    assert response.status_code == 403
+    assert len(response.redirect_chain) == 1
+    page = response.content.decode()
+    assert "没有管理后台的权限" in page or "没有" in page
+    assert reverse("learner_home") in page
+
+
+def test_the_entrance_sends_admins_on_and_never_off_site(client, trainer):
+    client.force_login(trainer)
+    assert client.get(reverse("admin_entrance") + "?next=/admin/pages/")["Location"] == "/admin/pages/"
+    assert client.get(reverse("admin_entrance") + "?next=https://evil.example/")["Location"] == "/admin/"
 
 
 def test_password_reset_mail_is_limited_per_account(client, official):
@@ -58,7 +74,7 @@ def test_password_reset_requests_are_limited_per_address(client):
     assert responses[-1].status_code == 429
 
 
-def test_shared_page_passwords_cannot_be_set(admin_client, settings):
+def test_shared_page_passwords_cannot_be_set():
     from wagtail.admin.forms.pages import PageViewRestrictionForm
 
     form = PageViewRestrictionForm(private_page_options=["password", "login", "groups"])

@@ -76,10 +76,10 @@ def test_the_admin_cannot_be_reached_with_the_password_alone(client, trainer):
 
     response = password_sign_in(client, "PX2001")
     assert response["Location"] == reverse("mfa_authenticate")
-    assert client.get(ADMIN_HOME)["Location"].startswith(reverse("account_login"))
+    assert client.get(ADMIN_HOME)["Location"].startswith(reverse("admin_entrance"))
     refused = client.post(reverse("mfa_authenticate"), {"code": "000000"})
     assert refused.status_code == 200 and refused.context["form"].errors
-    assert client.get(ADMIN_HOME)["Location"].startswith(reverse("account_login"))
+    assert client.get(ADMIN_HOME)["Location"].startswith(reverse("admin_entrance"))
 
     response = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
     assert response["Location"] == ADMIN_HOME

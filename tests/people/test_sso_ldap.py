@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -212,11 +211,9 @@ def test_a_filter_injection_cannot_sign_in(ldap_on, official, sign_in, signed_in
     assert signed_in_as() is None
 
 
-def test_the_wagtail_admin_login_takes_the_directory_password(ldap_on, client, signed_in_as):
+def test_the_way_into_the_admin_takes_the_directory_password(ldap_on, admin_sign_in, signed_in_as):
     UserFactory(hr=True, employee_id="PX2001")  # a staff member the directory knows
-    response = client.post(
-        reverse("wagtailadmin_login"), {"username": "PX2001", "password": DIRECTORY_PASSWORD}
-    )
+    response = admin_sign_in("PX2001", DIRECTORY_PASSWORD)
     assert response.status_code == 302
     assert signed_in_as() == User.objects.get(employee_id="PX2001").pk
 

@@ -204,7 +204,7 @@ ACCOUNT_RATE_LIMITS = {
 # Every sign-in form is allauth's: Wagtail's admin login, its password reset and its
 # page-privacy login redirect here (training_site/urls.py), so that one set of counters, rate
 # limits and the two-factor step covers them all.
-WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
+WAGTAILADMIN_LOGIN_URL = "/accounts/admin-entrance/"
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 # No shared page or collection passwords: each person signs in as themselves (and a shared
@@ -357,7 +357,6 @@ TASKS = {
 # Wagtail
 WAGTAIL_SITE_NAME = "网络技能培训"
 WAGTAILADMIN_BASE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
-WAGTAILADMIN_USER_LOGIN_FORM = "people.forms.AdminLoginForm"
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = [
