@@ -116,4 +116,11 @@ def sign_in_links() -> list[tuple[str, str]]:
     if settings.SSO_CAS_SERVER_URL:
         label = settings.SSO_CAS_LABEL or _("Sign in with the unified identity system")
         links.append((label, reverse("cas_login")))
+    if settings.SSO_OIDC_SERVER_URL:
+        oidc_login = reverse("openid_connect_login", kwargs={"provider_id": settings.SSO_OIDC_PROVIDER_ID})
+        links.append((oidc_sign_in_label(), oidc_login))
     return links
+
+
+def oidc_sign_in_label() -> str:
+    return settings.SSO_OIDC_LABEL or _("Sign in with the unified identity system")

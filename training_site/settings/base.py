@@ -44,6 +44,10 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # Always installed, so that the tables and URLs do not depend on the environment; with
+    # SSO_OIDC_SERVER_URL empty there is no provider to sign in with (people/sso_oidc.py).
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "axes",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -264,6 +268,34 @@ SSO_LDAP_START_TLS = env.bool("SSO_LDAP_START_TLS", default=False)
 SSO_LDAP_CA_FILE = env.str("SSO_LDAP_CA_FILE", default="")
 # An unreachable or stalled directory must not hold up the login form.
 SSO_LDAP_TIMEOUT_SECONDS = env.float("SSO_LDAP_TIMEOUT_SECONDS", default=5.0)
+
+# OpenID Connect: allauth's socialaccount with its openid_connect provider, whose one client
+# (the authorization code flow with PKCE) people/sso_oidc.py builds from these settings when
+# SSO_OIDC_SERVER_URL (the issuer) is set. Its redirect URI: /accounts/oidc/<id below>/login/callback/.
+SSO_OIDC_PROVIDER_ID = "unified-identity"
+SSO_OIDC_CLIENT_ID = env.str("SSO_OIDC_CLIENT_ID", default="")
+SSO_OIDC_CLIENT_SECRET = env.str("SSO_OIDC_CLIENT_SECRET", default="")
+# The sign-in button's text; empty: "统一身份认证登录".
+SSO_OIDC_LABEL = env.str("SSO_OIDC_LABEL", default="")
+# Which claim holds each of our fields; SSO_OIDC_CLAIMS (JSON) overrides some or all. No
+# standard claim holds the 工号: an identity server without an "employee_id" claim must be
+# mapped, or every sign-in is refused (never guessed from a login name).
+SSO_OIDC_CLAIMS = {
+    "employee_id": "employee_id",
+    "full_name": "name",
+    "email": "email",
+    "unit_code": "unit_code",
+    **env.json("SSO_OIDC_CLAIMS", default={}),
+}
+SOCIALACCOUNT_ADAPTER = "people.sso_oidc.OidcAccountAdapter"
+# Opening the sign-in URL shows a page whose button (a POST) starts the sign-in, so that no
+# other site can start one in the background.
+SOCIALACCOUNT_LOGIN_ON_GET = False
+# Accounts are linked by 工号 only, never by an email address the identity server sent.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_STORE_TOKENS = False
 
 # Lockout: five failures in a row from one address lock the account for that address for the
 # cool-off period; the owner signing in from elsewhere is not locked out by someone guessing
