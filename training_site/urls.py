@@ -25,6 +25,9 @@ urlpatterns = [
     path("courses/_util/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
     path("admin/", include(wagtailadmin_urls)),
     path("accounts/cas/", include("people.sso_cas_urls")),
+    # Identity-system sign-ins are linked to accounts by 工号 (people/sso.py), never by hand:
+    # allauth's page for connecting and disconnecting them is not offered.
+    path("accounts/3rdparty/", RedirectView.as_view(pattern_name="learner_home")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # Ahead of Wagtail's pattern for the same URLs: sign-in first, then Wagtail's view and our hook.

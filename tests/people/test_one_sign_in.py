@@ -79,3 +79,8 @@ def test_shared_page_passwords_cannot_be_set():
 
     form = PageViewRestrictionForm(private_page_options=["password", "login", "groups"])
     assert "password" not in dict(form.fields["restriction_type"].choices)
+
+
+def test_identity_system_links_are_not_made_or_undone_by_hand(client, official):
+    client.force_login(official)
+    assert client.get("/accounts/3rdparty/")["Location"] == reverse("learner_home")
