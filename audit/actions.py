@@ -39,4 +39,6 @@ class AuditAction(models.TextChoices):
     MOVE_UNIT = "move_unit", _("Moved a unit")
     VIEW_AUDIT = "view_audit", _("Viewed the audit log")
     EXPORT_AUDIT = "export_audit", _("Downloaded the audit log")
+    UNLOCK_SIGN_IN = "unlock_sign_in", _("Lifted an account's sign-in limits")
+    RESET_SECOND_FACTOR = "reset_second_factor", _("Reset an account's two-factor sign-in")
     DENIED = "denied", _("Refused")

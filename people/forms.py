@@ -3,7 +3,7 @@ from allauth.account.forms import LoginForm as AllauthLoginForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .sso_ldap import sign_in_refusal
+from .sign_in_refusals import sign_in_refusal
 
 
 class LoginForm(AllauthLoginForm):
@@ -28,7 +28,7 @@ class LoginForm(AllauthLoginForm):
         try:
             return super().clean()
         except ValidationError:
-            # The directory knew the password but this system refused the account: say why.
+            # A backend refused the account for a reason the person should read.
             refusal = sign_in_refusal(self.request)
             if refusal:
                 raise ValidationError(refusal) from None

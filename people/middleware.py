@@ -8,7 +8,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .second_factor import SECOND_FACTOR_PASSED, is_staff_account, second_factor_enrolled
+from .roles import is_staff_account
+from .second_factor import SECOND_FACTOR_PASSED, second_factor_enrolled
 from .session_policy import session_lifetime_check
 
 

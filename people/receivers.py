@@ -6,7 +6,7 @@ from allauth.mfa.signals import authenticator_added, authenticator_removed, auth
 
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 
-from . import second_factor, services
+from . import lockout, second_factor, services
 
 
 def on_user_logged_in(sender, request, user, **kwargs):
@@ -17,7 +17,9 @@ def on_user_logged_in(sender, request, user, **kwargs):
 
 def on_user_login_failed(sender, credentials, request=None, **kwargs):
     identifier = credentials.get("username") or credentials.get("email") or ""
-    services.login_event_record(request=request, identifier=identifier, user=None, succeeded=False)
+    event = services.login_event_record(request=request, identifier=identifier, user=None, succeeded=False)
+    if event.user is not None:
+        lockout.account_failure_count(user=event.user)
 
 
 def on_password_chosen(sender, request, user, **kwargs):

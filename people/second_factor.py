@@ -7,15 +7,10 @@ module only keeps the policy that staff roles need it (SecondFactorRequiredMiddl
 from allauth.mfa.models import Authenticator
 
 from .models import User
-from .roles import STAFF_ROLES
 
 # Set in a session once a second factor was used or set up in it.
 SECOND_FACTOR_PASSED = "people.second_factor_passed"
 SECOND_FACTOR_TYPES = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
-
-
-def is_staff_account(user: User) -> bool:
-    return user.is_superuser or user.groups.filter(name__in=STAFF_ROLES).exists()
 
 
 def second_factor_enrolled(user: User) -> bool:
@@ -30,3 +25,14 @@ def second_factor_removed(*, session, user: User) -> None:
     """The last authenticator app or key is gone: the session must set one up again."""
     if not second_factor_enrolled(user):
         session.pop(SECOND_FACTOR_PASSED, None)
+
+
+def second_factor_state(user: User) -> list[Authenticator]:
+    return list(Authenticator.objects.filter(user=user).order_by("type"))
+
+
+def second_factor_reset(*, user: User) -> int:
+    """Remove every authenticator app, security key and recovery code of the account (a lost
+    phone): a staff account sets up a new one at its next sign-in. The number removed."""
+    removed, _by_model = Authenticator.objects.filter(user=user).delete()
+    return removed

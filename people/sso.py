@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .models import OrgUnit, User, employee_id_validator
-from .roles import OFFICIAL, STAFF_ROLES
+from .roles import OFFICIAL, is_staff_account
 
 
 class SignInRefused(Exception):
@@ -103,11 +103,7 @@ def local_password_allowed(user: User) -> bool:
     it); officials may unless single sign-on is on and the deployment switched their local
     passwords off (SSO_LOCAL_PASSWORDS_FOR_OFFICIALS).
     """
-    if settings.SSO_LOCAL_PASSWORDS_FOR_OFFICIALS or not sso_enabled():
-        return True
-    if user.is_superuser:
-        return True
-    return user.groups.filter(name__in=STAFF_ROLES).exists()
+    return settings.SSO_LOCAL_PASSWORDS_FOR_OFFICIALS or not sso_enabled() or is_staff_account(user)
 
 
 def sign_in_links() -> list[tuple[str, str]]:

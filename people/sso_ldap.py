@@ -6,8 +6,8 @@ Which account that signs in, if any, is people.sso's decision, as for every prot
 
 A refusal from people.sso (unknown employee ID, disabled account) cannot travel back through
 django.contrib.auth.authenticate(), which only says "no user"; and raising PermissionDenied
-would stop the remaining backends. So the backend notes the refusal on the request and the
-login forms show it in place of "wrong password" (people/forms.py).
+would stop the remaining backends. So the backend notes the refusal on the request
+(people/sign_in_refusals.py) and the login form shows it in place of "wrong password".
 """
 
 import contextlib
@@ -22,15 +22,14 @@ from ldap3.utils.conv import escape_filter_chars
 
 from django.conf import settings
 from django.contrib.auth.backends import BaseBackend
-from django.http import HttpRequest
 
 from .models import User
+from .sign_in_refusals import sign_in_refusal_note
 from .sso import SignInRefused, VouchedIdentity, sso_account
 
 auth_log = logging.getLogger("training.auth")
 
 SOURCE = "ldap"
-_REFUSAL_ATTRIBUTE = "_sso_sign_in_refusal"
 
 
 class DirectoryUnavailable(Exception):
@@ -66,18 +65,12 @@ class LdapDirectoryBackend(BaseBackend):
             return sso_account(identity, source=SOURCE)
         except SignInRefused as refused:
             auth_log.info("LDAP sign-in of %s refused: %s", identity.employee_id, refused.message)
-            if request is not None:
-                setattr(request, _REFUSAL_ATTRIBUTE, refused.message)
+            sign_in_refusal_note(request, refused.message)
             return None
 
     def get_user(self, user_id):
         user = User.objects.filter(pk=user_id).first()
         return user if user is not None and user.is_active else None
-
-
-def sign_in_refusal(request: HttpRequest | None) -> str | None:
-    """Why an identity server's sign-in was refused during this request, if it was."""
-    return getattr(request, _REFUSAL_ATTRIBUTE, None)
 
 
 def directory_identity(login_name: str, password: str) -> VouchedIdentity | None:

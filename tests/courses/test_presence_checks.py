@@ -140,7 +140,9 @@ def test_a_check_is_answered_only_from_its_session_and_only_once(client, officia
         services.presence_answer(user=official, token=token, session_key=SESSION)
     with pytest.raises(services.PresenceCheckRefused):
         services.presence_answer(user=official, token="forged", session_key="other-device")
-    assert services.presence_answer(user=official, token=token, session_key="other-device")
+    assert services.presence_answer(
+        user=official, token=token, session_key="other-device", now=T0 + timedelta(seconds=70)
+    )
     with pytest.raises(services.PresenceCheckRefused):  # replayed
         services.presence_answer(user=official, token=token, session_key="other-device")
     assert not StudyFocus.objects.get(user=official).presence_token

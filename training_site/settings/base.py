@@ -145,6 +145,9 @@ AUTH_USER_MODEL = "people.User"
 AUTHENTICATION_BACKENDS = [
     # Axes first: it refuses locked-out accounts before any password is checked.
     "axes.backends.AxesStandaloneBackend",
+    # Then account-wide protection: an account many addresses failed on signs in only from
+    # the addresses it used before (people/lockout.py).
+    "people.lockout.AccountWideProtectionBackend",
     # Local passwords: always for staff; for officials unless single sign-on is on and
     # SSO_LOCAL_PASSWORDS_FOR_OFFICIALS is off (people.sso.local_password_allowed).
     "people.backends.EmployeeIdOrEmailBackend",
@@ -305,6 +308,11 @@ AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Account-wide protection (people/lockout.py): this many failures from any addresses within an
+# hour limit the account to the addresses it signed in from before, for the minutes below, and
+# tell the security administrators.
+LOGIN_ACCOUNT_WIDE_FAILURES = env.int("LOGIN_ACCOUNT_WIDE_FAILURES", default=30)
+LOGIN_ACCOUNT_PROTECTION_MINUTES = env.int("LOGIN_ACCOUNT_PROTECTION_MINUTES", default=60)
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "people.lockout.lockout_username"
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
