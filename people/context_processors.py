@@ -17,6 +17,8 @@ def site(request):
         "nav_can_use_admin": can_use_admin,
         "nav_is_hr": lambda: bool(user and (is_hr(user) or is_site_admin(user))),
         "signup_open": settings.ACCOUNT_ALLOW_SIGNUP,
+        # The page warns before the idle limit ends the session (static/js/session.js).
+        "session_idle_seconds": settings.SESSION_IDLE_MINUTES * 60,
         "nav_unread_count": lambda: (
             user.notifications.filter(read_at__isnull=True).count() if user and user.is_authenticated else 0
         ),

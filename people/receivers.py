@@ -2,7 +2,12 @@
 whichever form was used."""
 
 from allauth.account.signals import password_changed, password_reset, password_set
-from allauth.mfa.signals import authenticator_added, authenticator_removed, authenticator_used
+from allauth.mfa.signals import (
+    authentication_failed,
+    authenticator_added,
+    authenticator_removed,
+    authenticator_used,
+)
 
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 
@@ -29,6 +34,14 @@ def on_password_chosen(sender, request, user, **kwargs):
 def on_second_factor_used(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         second_factor.second_factor_passed(session=request.session)
+    second_factor.second_factor_codes_allow(user=user)
+
+
+def on_second_factor_failed(sender, request, user, **kwargs):
+    """A wrong code at the second step: a failed sign-in by someone who knew the password."""
+    services.login_event_record(request=request, identifier=user.employee_id, user=user, succeeded=False)
+    lockout.account_failure_count(user=user)
+    second_factor.second_factor_code_failed(user=user)
 
 
 def on_second_factor_removed(sender, request, user, **kwargs):
@@ -45,3 +58,4 @@ def connect():
     authenticator_used.connect(on_second_factor_used, dispatch_uid="people_second_factor_used")
     authenticator_added.connect(on_second_factor_used, dispatch_uid="people_second_factor_added")
     authenticator_removed.connect(on_second_factor_removed, dispatch_uid="people_second_factor_removed")
+    authentication_failed.connect(on_second_factor_failed, dispatch_uid="people_second_factor_failed")

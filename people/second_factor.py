@@ -6,6 +6,9 @@ module only keeps the policy that staff roles need it (SecondFactorRequiredMiddl
 
 from allauth.mfa.models import Authenticator
 
+from django.conf import settings
+from django.core.cache import cache
+
 from .models import User
 
 # Set in a session once a second factor was used or set up in it.
@@ -36,3 +39,29 @@ def second_factor_reset(*, user: User) -> int:
     phone): a staff account sets up a new one at its next sign-in. The number removed."""
     removed, _by_model = Authenticator.objects.filter(user=user).delete()
     return removed
+
+
+# Wrong codes at the second step, from anyone who knew the password: after this many the step
+# refuses the account's codes for LOGIN_LOCKOUT_MINUTES (allauth's own limit is per address).
+CODE_FAILURE_LIMIT = 5
+
+
+def _code_failures_key(user_id: int) -> str:
+    return f"people.second-factor-failures.{user_id}"
+
+
+def second_factor_code_failed(*, user: User) -> None:
+    key = _code_failures_key(user.pk)
+    cache.add(key, 0, timeout=int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=int(settings.AXES_COOLOFF_TIME.total_seconds()))
+
+
+def second_factor_codes_refused(*, user: User) -> bool:
+    return (cache.get(_code_failures_key(user.pk)) or 0) >= CODE_FAILURE_LIMIT
+
+
+def second_factor_codes_allow(*, user: User) -> None:
+    cache.delete(_code_failures_key(user.pk))

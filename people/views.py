@@ -1,9 +1,11 @@
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
 from . import services
 
@@ -29,3 +31,10 @@ def admin_entrance(request):
     if request.user.has_perm("wagtailadmin.access_admin"):
         return redirect(next_url)
     return render(request, "people/admin_refused.html", status=403)
+
+
+@require_POST
+def session_keepalive(request):
+    """ "Stay signed in" on the idle warning: a request is activity (SessionLifetimeMiddleware
+    has recorded it); 401 when the session has already ended."""
+    return HttpResponse(status=204 if request.user.is_authenticated else 401)

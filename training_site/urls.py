@@ -18,6 +18,7 @@ urlpatterns = [
     # page-privacy login, send to allauth's (its counters, rate limits and two-factor step).
     path("admin/login/", RedirectView.as_view(pattern_name="admin_entrance", query_string=True)),
     path("accounts/admin-entrance/", people_views.admin_entrance, name="admin_entrance"),
+    path("accounts/session/keepalive/", people_views.session_keepalive, name="session_keepalive"),
     path(
         "admin/password_reset/",
         RedirectView.as_view(pattern_name="account_reset_password", query_string=False),

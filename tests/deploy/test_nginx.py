@@ -74,6 +74,9 @@ def site(tmp_path_factory):
         "SITE_URL": base_url,
         "CSRF_TRUSTED_ORIGINS": base_url,
         "PROXY_COUNT": "1",
+        # Two-factor sign-in has its own tests (tests/people/test_second_factor.py and the
+        # browser journey); the proxy's tests sign the trainer in with the password alone.
+        "MFA_REQUIRED_FOR_STAFF": "false",
         "DOCUMENT_MAX_UPLOAD_MB": str(UPLOAD_LIMIT_MB),
         "TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
         "EMAIL_URL": "consolemail://",

@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from people import roles
+from people.models import LoginEvent
 from tests.factories.people import PASSWORD, UserFactory
 
 # allauth announces a new factor once its transaction commits, inside the request: real
@@ -154,3 +155,19 @@ def test_the_second_factor_pages_are_in_chinese(client, trainer):
     page = client.get(reverse("mfa_index")).content.decode()
     assert "身份验证器" in page or "两步" in page
     assert "Authenticator App" not in page
+
+
+def test_wrong_codes_are_failed_sign_ins_and_five_close_the_step(client, trainer):
+    password_sign_in(client, "PX2001")
+    secret, _codes = enrol(client)
+    client.post(reverse("account_logout"))
+    cache.clear()
+    password_sign_in(client, "PX2001")
+    for _ in range(5):
+        client.post(reverse("mfa_authenticate"), {"code": "000000"})
+    refused = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
+    assert "错误次数过多" in refused.content.decode()
+    assert client.get(ADMIN_HOME).status_code == 302
+    failures = LoginEvent.objects.filter(user=trainer, succeeded=False)
+    assert failures.count() == 5
+    assert {event.path for event in failures} == {reverse("mfa_authenticate")}

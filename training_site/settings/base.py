@@ -225,6 +225,10 @@ WAGTAILDOCS_PRIVATE_COLLECTION_OPTIONS = {"SHARED_PASSWORD": False}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "网络技能培训"
 MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_FORMS = {
+    "authenticate": "people.forms.SecondFactorAuthenticateForm",
+    "reauthenticate": "people.forms.SecondFactorReauthenticateForm",
+}
 MFA_REQUIRED_FOR_STAFF = env.bool("MFA_REQUIRED_FOR_STAFF", default=False)
 # Sessions (MLPS level 3): signed out after IDLE minutes without a request (the page warns
 # two minutes before), and after an absolute lifetime whatever the activity.
