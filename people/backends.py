@@ -1,7 +1,12 @@
+from datetime import timedelta
+
 from allauth.account.auth_backends import AuthenticationBackend
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.backends import ModelBackend
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .activation import activation_code_matches
 from .models import User
@@ -27,6 +32,7 @@ class EmployeeIdOrEmailBackend(ModelBackend):
             and self.user_can_authenticate(user)
             and local_password_allowed(user)
         ):
+            password_age_check(request, user)
             return user
         return None
 
@@ -57,7 +63,31 @@ class AllauthPasswordBackend(AuthenticationBackend):
 
     def authenticate(self, request, **credentials):
         user = super().authenticate(request, **credentials)
-        return user if user is None or local_password_allowed(user) else None
+        if user is None or not local_password_allowed(user):
+            return None
+        password_age_check(request, user)
+        return user
+
+
+def password_age_check(request, user: User) -> None:
+    """A sign-in with the local password: past PASSWORD_MAX_AGE_DAYS it must be changed first
+    (PasswordChangeRequiredMiddleware). A password of unknown age starts its clock now."""
+    max_days = settings.PASSWORD_MAX_AGE_DAYS
+    if not max_days or user.must_change_password:
+        return
+    now = timezone.now()
+    if user.password_changed_at is None:
+        User.objects.filter(pk=user.pk).update(password_changed_at=now)
+        user.password_changed_at = now
+    elif now - user.password_changed_at > timedelta(days=max_days):
+        User.objects.filter(pk=user.pk).update(must_change_password=True)
+        user.must_change_password = True
+        if request is not None and hasattr(request, "_messages"):
+            messages.warning(
+                request,
+                _("Your password is more than %(days)d days old. Please choose a new one.")
+                % {"days": max_days},
+            )
 
 
 def user_for_login_name(login_name: str) -> User | None:

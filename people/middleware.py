@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from .roles import is_staff_account
 from .second_factor import SECOND_FACTOR_PASSED, second_factor_enrolled
 from .session_policy import session_lifetime_check
+from .sso import local_password_allowed
 
 
 class PasswordChangeRequiredMiddleware:
@@ -22,7 +23,14 @@ class PasswordChangeRequiredMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.must_change_password:
+        if (
+            user is not None
+            and user.is_authenticated
+            and user.must_change_password
+            # Officials who sign in only through the identity system have no local password
+            # to change.
+            and local_password_allowed(user)
+        ):
             allowed = (
                 reverse("account_change_password"),
                 # Accounts signed in with an activation code have no password yet to change.

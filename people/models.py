@@ -149,6 +149,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     latest_session_mark = models.CharField(
         max_length=32, blank=True, default="", db_default="", editable=False
     )
+    # When the local password was last set (PASSWORD_MAX_AGE_DAYS); empty for passwords set
+    # before this was recorded, whose age counts from their next sign-in.
+    password_changed_at = models.DateTimeField(_("password changed"), null=True, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -184,6 +187,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self):
         return self.full_name
 
+    def set_password(self, raw_password):
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
     @property
     def is_staff(self) -> bool:
         """Django's staff flag, derived: only superusers may use Django's own admin pages."""
@@ -209,6 +216,21 @@ class LoginEvent(models.Model):
 
     def __str__(self):
         return f"{self.identifier} {self.created_at:%Y-%m-%d %H:%M:%S}"
+
+
+class PasswordHistory(models.Model):
+    """An account's earlier password hashes, so that PASSWORD_HISTORY_COUNT can refuse reusing
+    them (people.validators.PasswordHistoryValidator)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"
 
 
 class Notification(models.Model):

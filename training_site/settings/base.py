@@ -172,7 +172,15 @@ AUTH_PASSWORD_VALIDATORS = [
         "NAME": "people.validators.CharacterClassesValidator",
         "OPTIONS": {"min_classes": env.int("PASSWORD_MIN_CHARACTER_CLASSES", default=3)},
     },
+    # Optional: not one of the last N passwords (0: off; production's default is 5).
+    {
+        "NAME": "people.validators.PasswordHistoryValidator",
+        "OPTIONS": {"count": env.int("PASSWORD_HISTORY_COUNT", default=0)},
+    },
 ]
+# Optional: a local password older than this must be changed at the next sign-in (0: never;
+# production's default is 90). Passwords kept by an identity system follow its own policy.
+PASSWORD_MAX_AGE_DAYS = env.int("PASSWORD_MAX_AGE_DAYS", default=0)
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "learner_home"
 LOGOUT_REDIRECT_URL = "account_login"

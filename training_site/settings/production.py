@@ -15,6 +15,13 @@ if not SECRET_KEY or not ALLOWED_HOSTS or not WAGTAILADMIN_BASE_URL:
 # Cadre platforms credit study to the latest sign-in only (base.py).
 ONE_STUDY_SESSION_PER_ACCOUNT = env.bool("ONE_STUDY_SESSION_PER_ACCOUNT", default=True)
 MFA_REQUIRED_FOR_STAFF = env.bool("MFA_REQUIRED_FOR_STAFF", default=True)
+PASSWORD_MAX_AGE_DAYS = env.int("PASSWORD_MAX_AGE_DAYS", default=90)
+AUTH_PASSWORD_VALIDATORS = [  # noqa: F405
+    {**validator, "OPTIONS": {"count": env.int("PASSWORD_HISTORY_COUNT", default=5)}}
+    if validator["NAME"].endswith("PasswordHistoryValidator")
+    else validator
+    for validator in AUTH_PASSWORD_VALIDATORS  # noqa: F405
+]
 
 # Behind nginx (deploy/nginx/), which serves authorised files from its internal locations.
 FILES_ACCEL_REDIRECT = env.bool("FILES_ACCEL_REDIRECT", default=True)
