@@ -41,4 +41,5 @@ class AuditAction(models.TextChoices):
     EXPORT_AUDIT = "export_audit", _("Downloaded the audit log")
     UNLOCK_SIGN_IN = "unlock_sign_in", _("Lifted an account's sign-in limits")
     RESET_SECOND_FACTOR = "reset_second_factor", _("Reset an account's two-factor sign-in")
+    END_SESSIONS = "end_sessions", _("Ended an account's sessions")
     DENIED = "denied", _("Refused")

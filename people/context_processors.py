@@ -19,6 +19,7 @@ def site(request):
         "signup_open": settings.ACCOUNT_ALLOW_SIGNUP,
         # The page warns before the idle limit ends the session (static/js/session.js).
         "session_idle_seconds": settings.SESSION_IDLE_MINUTES * 60,
+        "session_passive_paths": settings.SESSION_PASSIVE_PATHS,
         "nav_unread_count": lambda: (
             user.notifications.filter(read_at__isnull=True).count() if user and user.is_authenticated else 0
         ),

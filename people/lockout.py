@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from . import roles
 from .backends import user_for_login_name
 from .models import LoginEvent, User
+from .second_factor import second_factor_codes_allow, second_factor_codes_refused
 from .services import notification_send
 from .sign_in_refusals import sign_in_refusal_note
 
@@ -55,8 +56,14 @@ def _protected_key(user_id: int) -> str:
     return f"people.account-protected.{user_id}"
 
 
+# Account-wide protection needs failures from at least this many addresses: one address is
+# its own lockout's business.
+MIN_ADDRESSES = 3
+
+
 def account_failure_count(*, user: User) -> None:
-    """One more failed sign-in for the account, from any address."""
+    """One more failed sign-in for the account, from any address (a password was checked:
+    attempts that a lockout or this protection refused unchecked are not counted)."""
     key = _failures_key(user.pk)
     cache.add(key, 0, timeout=FAILURE_WINDOW_SECONDS)
     try:
@@ -64,7 +71,7 @@ def account_failure_count(*, user: User) -> None:
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=FAILURE_WINDOW_SECONDS)
         failures = 1
-    if failures < settings.LOGIN_ACCOUNT_WIDE_FAILURES:
+    if failures < settings.LOGIN_ACCOUNT_WIDE_FAILURES or _failing_addresses(user) < MIN_ADDRESSES:
         return
     protection_seconds = settings.LOGIN_ACCOUNT_PROTECTION_MINUTES * 60
     if cache.add(_protected_key(user.pk), True, timeout=protection_seconds):
@@ -90,14 +97,14 @@ def account_protection_end(*, user: User) -> None:
     cache.delete_many([_failures_key(user.pk), _protected_key(user.pk)])
 
 
-def _security_admins_tell(*, user: User, failures: int) -> None:
+def _failing_addresses(user: User) -> int:
     since = timezone.now() - timedelta(seconds=FAILURE_WINDOW_SECONDS)
-    addresses = (
-        LoginEvent.objects.filter(user=user, succeeded=False, created_at__gte=since)
-        .values("ip_address")
-        .distinct()
-        .count()
-    )
+    failures = LoginEvent.objects.filter(user=user, succeeded=False, created_at__gte=since)
+    return failures.exclude(ip_address=None).values("ip_address").distinct().count()
+
+
+def _security_admins_tell(*, user: User, failures: int) -> None:
+    addresses = _failing_addresses(user)
     admins = User.objects.filter(is_active=True, groups__name=roles.SECURITY_ADMIN).distinct()
     for admin in admins:
         with translation.override(settings.LANGUAGE_CODE):
@@ -129,6 +136,7 @@ def account_sign_in_unlock(*, user: User) -> int:
     for address in addresses:
         axes_reset(ip=address, username=f"user:{user.pk}")
     account_protection_end(user=user)
+    second_factor_codes_allow(user=user)
     return len(addresses)
 
 
@@ -147,6 +155,7 @@ def account_sign_in_state(*, user: User) -> dict:
         "failures": failures,
         "locked_addresses": locked,
         "protected": bool(cache.get(_protected_key(user.pk))),
+        "codes_refused": second_factor_codes_refused(user=user),
     }
 
 

@@ -15,8 +15,9 @@ from .sso import local_password_allowed
 
 
 class PasswordChangeRequiredMiddleware:
-    """Accounts created with an initial password or an activation code go to the password page
-    until they choose their own; signing out and static files stay reachable."""
+    """Accounts created with an initial password or an activation code, or whose password is
+    too old, go to the password page until they choose their own; signing out, static files
+    and the second-factor pages (which come first for staff) stay reachable."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -36,6 +37,9 @@ class PasswordChangeRequiredMiddleware:
                 # Accounts signed in with an activation code have no password yet to change.
                 reverse("account_set_password"),
                 reverse("account_logout"),
+                reverse("account_reauthenticate"),
+                reverse("mfa_index"),
+                reverse("session_keepalive"),
                 "/static/",
                 "/i18n/",
             )
@@ -48,7 +52,8 @@ class SessionLifetimeMiddleware:
     """MLPS level 3 session limits: a session ends after SESSION_IDLE_MINUTES without a request
     and SESSION_ABSOLUTE_HOURS after its sign-in, whatever the activity. The request then goes
     on as anonymous, so each view answers as it does for anyone signed out (a page sends to the
-    sign-in page and back, a study heartbeat is refused)."""
+    sign-in page and back, a study heartbeat is refused). Requests a page makes by itself
+    while open (Wagtail's editing-session pings) are not someone at the keyboard."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -56,7 +61,11 @@ class SessionLifetimeMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            ended = session_lifetime_check(request.session, now=time.time())
+            ended = session_lifetime_check(
+                request.session,
+                now=time.time(),
+                activity=not request.path.startswith(settings.SESSION_PASSIVE_PATHS),
+            )
             if ended:
                 logout(request)
                 messages.info(request, ended)
@@ -64,10 +73,12 @@ class SessionLifetimeMiddleware:
 
 
 class SecondFactorRequiredMiddleware:
-    """With MFA_REQUIRED_FOR_STAFF, staff accounts (every role but official, and superusers)
-    must set up a second factor before anything else, and every session must have passed one:
-    a session that signed in without it (before enrolment, or through single sign-on of an
-    account enrolled since) is asked for it. Officials may enrol; it is then asked at sign-in."""
+    """With MFA_REQUIRED_FOR_STAFF, staff accounts (any group but the officials', and
+    superusers) must set up a second factor before anything else, and every session must have
+    passed one: a session that signed in without it (before enrolment, or through single
+    sign-on of an account enrolled since) reaches nothing but the second step, so that the
+    password alone cannot read recovery codes, remove the owner's authenticator or change the
+    password. Officials may enrol; it is then asked at sign-in."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -79,30 +90,46 @@ class SecondFactorRequiredMiddleware:
         if (
             user is None
             or not user.is_authenticated
-            or request.session.get(SECOND_FACTOR_PASSED)
-            or request.path.startswith(self._open_paths())
+            or request.path.startswith(self._always_open())
             or not is_staff_account(user)
         ):
             return self.get_response(request)
-        if not second_factor_enrolled(user):
-            messages.warning(
-                request,
-                _(
-                    "Your role requires two-factor sign-in. Set up an authenticator app on your "
-                    "phone (or a security key) to continue."
-                ),
-            )
-            return redirect_to_login(request.get_full_path(), reverse("mfa_activate_totp"), "next")
-        return redirect_to_login(request.get_full_path(), reverse("mfa_reauthenticate"), "next")
+        if second_factor_enrolled(user):
+            if request.session.get(SECOND_FACTOR_PASSED) or request.path in self._second_step():
+                return self.get_response(request)
+            return redirect_to_login(request.get_full_path(), reverse("mfa_reauthenticate"), "next")
+        # No second factor (never set up, removed, or reset by the security administrator): a
+        # pass from before does not count.
+        request.session.pop(SECOND_FACTOR_PASSED, None)
+        if request.path.startswith(self._enrolment()):
+            return self.get_response(request)
+        messages.warning(
+            request,
+            _(
+                "Your role requires two-factor sign-in. Set up an authenticator app on your "
+                "phone (or a security key) to continue."
+            ),
+        )
+        return redirect_to_login(request.get_full_path(), reverse("mfa_activate_totp"), "next")
 
     @staticmethod
-    def _open_paths() -> tuple[str, ...]:
+    def _always_open() -> tuple[str, ...]:
+        return (reverse("account_logout"), reverse("session_keepalive"), "/static/", "/i18n/")
+
+    @staticmethod
+    def _second_step() -> tuple[str, ...]:
+        return (
+            reverse("mfa_authenticate"),
+            reverse("mfa_reauthenticate"),
+            reverse("mfa_reauthenticate_webauthn"),
+        )
+
+    @staticmethod
+    def _enrolment() -> tuple[str, ...]:
         return (
             reverse("mfa_index"),
+            # allauth asks for the password again before a new factor is added.
             reverse("account_reauthenticate"),
-            reverse("account_logout"),
             reverse("account_change_password"),
             reverse("account_set_password"),
-            "/static/",
-            "/i18n/",
         )

@@ -9,6 +9,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from .validators import validate_chinese_phone
@@ -152,6 +153,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     # When the local password was last set (PASSWORD_MAX_AGE_DAYS); empty for passwords set
     # before this was recorded, whose age counts from their next sign-in.
     password_changed_at = models.DateTimeField(_("password changed"), null=True, blank=True, editable=False)
+    # Part of every session's proof of the account (Django checks it on each request): a new
+    # value ends all the account's sessions (people.services.sessions_end_all). Empty: Django's
+    # own proof, so sessions from before it existed stay valid.
+    sessions_salt = models.CharField(max_length=32, blank=True, default="", db_default="", editable=False)
 
     objects = UserManager()
 
@@ -186,6 +191,14 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.full_name
+
+    def _get_session_auth_hash(self, secret=None):
+        if not self.sessions_salt:
+            return super()._get_session_auth_hash(secret=secret)
+        key_salt = "people.User.get_session_auth_hash"
+        return salted_hmac(
+            key_salt, f"{self.password}:{self.sessions_salt}", secret=secret, algorithm="sha256"
+        ).hexdigest()
 
     def set_password(self, raw_password):
         super().set_password(raw_password)

@@ -12,6 +12,7 @@ from allauth.mfa.signals import (
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 
 from . import lockout, second_factor, services
+from .sign_in_refusals import sign_in_refusal
 
 
 def on_user_logged_in(sender, request, user, **kwargs):
@@ -23,7 +24,8 @@ def on_user_logged_in(sender, request, user, **kwargs):
 def on_user_login_failed(sender, credentials, request=None, **kwargs):
     identifier = credentials.get("username") or credentials.get("email") or ""
     event = services.login_event_record(request=request, identifier=identifier, user=None, succeeded=False)
-    if event.user is not None:
+    refused_unchecked = getattr(request, "axes_locked_out", False) or sign_in_refusal(request)
+    if event.user is not None and not refused_unchecked:
         lockout.account_failure_count(user=event.user)
 
 

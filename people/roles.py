@@ -249,11 +249,13 @@ def is_auditor(user) -> bool:
 
 
 def is_staff_account(user) -> bool:
-    """Whether the account holds any role beyond studying (or is a superuser)."""
+    """Whether the account holds anything beyond studying (or is a superuser): any group but
+    the officials', so that a role the security administrator renamed, copied or made new is
+    staff too (second factor required, local password kept)."""
     if user.is_superuser:
         return True
     cache = getattr(user, "_role_names", None)
     if cache is None:
         cache = set(user.groups.values_list("name", flat=True))
         user._role_names = cache
-    return bool(cache & STAFF_ROLES)
+    return bool(cache - {OFFICIAL})

@@ -17,7 +17,7 @@ from . import roles
 from .lockout import account_sign_in_state, account_sign_in_unlock
 from .models import User
 from .second_factor import second_factor_reset, second_factor_state
-from .services import notification_send
+from .services import notification_send, sessions_end_all
 
 
 def may_keep_sign_in_security(user) -> bool:
@@ -33,31 +33,26 @@ def account_security(request, user_id: int):
         action = request.POST.get("action")
         if action == "unlock":
             addresses = account_sign_in_unlock(user=account)
-            audit_record(
-                request=request,
-                action=AuditAction.UNLOCK_SIGN_IN,
-                object_type="people.user",
-                object_ids=[account.pk],
-                detail=f"addresses={addresses}",
-            )
+            _audit(request, AuditAction.UNLOCK_SIGN_IN, account, detail=f"addresses={addresses}")
             messages.success(request, _("The sign-in limits on %(name)s are lifted.") % {"name": account})
+        elif action == "end_sessions":
+            sessions_end_all(user=account)
+            _audit(request, AuditAction.END_SESSIONS, account)
+            messages.success(request, _("Every session of %(name)s has ended.") % {"name": account})
         elif action == "reset_second_factor":
             removed = second_factor_reset(user=account)
-            audit_record(
-                request=request,
-                action=AuditAction.RESET_SECOND_FACTOR,
-                object_type="people.user",
-                object_ids=[account.pk],
-                detail=f"authenticators={removed}",
-            )
+            # The lost phone may still be signed in: every session of the account ends.
+            sessions_end_all(user=account)
+            _audit(request, AuditAction.RESET_SECOND_FACTOR, account, detail=f"authenticators={removed}")
             with translation.override(settings.LANGUAGE_CODE):
                 notification_send(
                     user=account,
                     title=_("Your two-factor sign-in was reset"),
                     body=_(
                         "The security administrator removed your authenticator app, security "
-                        "keys and recovery codes. Set up a new one when you next sign in. If "
-                        "you did not ask for this, tell the security administrator at once."
+                        "keys and recovery codes, and signed you out everywhere. Set up a new "
+                        "one when you next sign in. If you did not ask for this, tell the "
+                        "security administrator at once."
                     ),
                 )
             messages.success(request, _("Two-factor sign-in of %(name)s is reset.") % {"name": account})
@@ -70,3 +65,9 @@ def account_security(request, user_id: int):
         **account_sign_in_state(user=account),
     }
     return render(request, "people/admin/account_security.html", context)
+
+
+def _audit(request, action: AuditAction, account: User, *, detail: str = "") -> None:
+    audit_record(
+        request=request, action=action, object_type="people.user", object_ids=[account.pk], detail=detail
+    )

@@ -339,6 +339,14 @@ def session_is_latest(*, session, user: User) -> bool:
     return not user.latest_session_mark or session.get(SESSION_MARK) == user.latest_session_mark
 
 
+def sessions_end_all(*, user: User) -> None:
+    """End every session of the account, wherever it is: their proof of the account no longer
+    matches (the next request of each is anonymous)."""
+    salt = secrets.token_hex(16)
+    User.objects.filter(pk=user.pk).update(sessions_salt=salt)
+    user.sessions_salt = salt
+
+
 def notifications_mark_read(*, user: User) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
 

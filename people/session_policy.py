@@ -15,8 +15,9 @@ def session_started(session, *, now: float) -> None:
     session[SEEN_AT] = now
 
 
-def session_lifetime_check(session, *, now: float) -> str:
-    """Why this session has ended ("" while it lasts); records the activity otherwise."""
+def session_lifetime_check(session, *, now: float, activity: bool = True) -> str:
+    """Why this session has ended ("" while it lasts); records the activity otherwise (unless
+    the request was not someone's doing)."""
     signed_in_at = session.setdefault(SIGNED_IN_AT, now)
     seen_at = session.get(SEEN_AT, signed_in_at)
     if now - signed_in_at > settings.SESSION_ABSOLUTE_HOURS * 3600:
@@ -27,6 +28,6 @@ def session_lifetime_check(session, *, now: float) -> str:
         return _(
             "You have been signed out after %(minutes)d minutes without activity. Please sign in again."
         ) % {"minutes": settings.SESSION_IDLE_MINUTES}
-    if now - seen_at >= SEEN_AT_RESOLUTION_SECONDS:
+    if activity and now - seen_at >= SEEN_AT_RESOLUTION_SECONDS:
         session[SEEN_AT] = now
     return ""

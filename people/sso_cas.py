@@ -123,6 +123,11 @@ def cas_login(request: HttpRequest) -> HttpResponse:
 def cas_callback(request: HttpRequest) -> HttpResponse:
     if not cas_enabled():
         raise Http404
+    if SESSION_NEXT_KEY not in request.session:
+        # A ticket this browser did not ask for: from the identity system's portal, or planted
+        # to sign the visitor in as someone else (login CSRF). Either way, start a round trip
+        # of this browser's own; the CAS server's session decides who comes back.
+        return redirect(cas_client(request).get_login_url())
     next_url = _safe_next(request, request.session.pop(SESSION_NEXT_KEY, ""))
     ticket = request.GET.get("ticket", "")
     if not ticket:

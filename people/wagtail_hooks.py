@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -36,3 +38,16 @@ def account_security_button(user, request_user):
     if not may_keep_sign_in_security(request_user) or not roles.may_manage_account(request_user, user):
         return []
     return [ListingButton(_("Sign-in security"), reverse("account_security", args=[user.pk]), priority=50)]
+
+
+@hooks.register("insert_global_admin_js")
+def session_warning():
+    """The idle warning on the admin's pages too: an editor typing for half an hour sends no
+    request, and would otherwise lose the page to the idle limit without a word."""
+    return render_to_string(
+        "includes/session_warning.html",
+        {
+            "session_idle_seconds": settings.SESSION_IDLE_MINUTES * 60,
+            "session_passive_paths": settings.SESSION_PASSIVE_PATHS,
+        },
+    )

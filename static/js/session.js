@@ -11,6 +11,8 @@
   var SERVER_RESOLUTION_MS = 60 * 1000;
   var WARN_BEFORE_MS = 2 * 60 * 1000;
   var left = dialog.querySelector("[data-session-left]");
+  // Requests the page makes by itself (the admin editor's pings) are not activity.
+  var passive = (dialog.dataset.passivePaths || "").split(" ").filter(Boolean);
   var lastContact = Date.now();
 
   function csrfToken() {
@@ -20,9 +22,11 @@
 
   var originalFetch = window.fetch;
   if (originalFetch) {
-    window.fetch = function () {
+    window.fetch = function (resource) {
+      var url = new URL(typeof resource === "string" ? resource : resource.url, window.location.href);
+      var counts = passive.every(function (path) { return url.pathname.indexOf(path) !== 0; });
       return originalFetch.apply(this, arguments).then(function (response) {
-        if (response.ok) lastContact = Date.now();
+        if (counts && response.ok && !response.redirected) lastContact = Date.now();
         return response;
       });
     };

@@ -136,3 +136,27 @@ def test_on_a_phone_every_menu_item_is_in_sight_and_big_enough_to_tap(new_page):
     if badge.count():  # the demo official has unread messages
         assert fits_across(page, badge.first)
     assert not has_horizontal_scroll(page)
+
+
+def test_an_idle_official_is_warned_then_sent_to_sign_in(new_page):
+    """The idle limit (30 minutes) warns two minutes ahead; "stay signed in" keeps the session,
+    and a page left alone goes to the sign-in page (the browser's clock is run forward)."""
+    page = new_page(PHONE)
+    page.clock.install()
+    site_login(page, "official", DEMO_PASSWORD)
+    warning = page.locator("[data-session-warning]")
+    assert not warning.is_visible()
+
+    page.clock.fast_forward("27:30")
+    page.wait_for_timeout(300)
+    assert warning.is_visible()
+    assert "还在吗" in warning.inner_text()
+    with page.expect_response("**/accounts/session/keepalive/") as keepalive:
+        page.click("[data-session-stay]")
+    assert keepalive.value.status == 204
+    page.clock.fast_forward("00:02")
+    page.wait_for_timeout(300)
+    assert not warning.is_visible()
+
+    with page.expect_request(lambda request: "/accounts/login/?next=" in request.url):
+        page.clock.fast_forward("29:30")

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from people import roles
-from people.models import Notification
+from people.models import LoginEvent, Notification
 from tests.factories.people import PASSWORD, UserFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -106,6 +106,17 @@ class TestSecurityPage:
         assert Notification.objects.filter(user=trainer, title__contains="两步验证").exists()
         assert AuditEvent.objects.filter(action="reset_second_factor", object_ids=[trainer.pk]).exists()
 
+    def test_signing_an_account_out_everywhere_ends_its_sessions(self, official, security_admin, client):
+        elsewhere = type(client)()
+        elsewhere.force_login(official)
+        assert elsewhere.get("/").status_code == 200
+        client.force_login(security_admin)
+        client.post(reverse("account_security", args=[official.pk]), {"action": "end_sessions"})
+        assert elsewhere.get("/").status_code == 302
+        assert AuditEvent.objects.filter(action="end_sessions", object_ids=[official.pk]).exists()
+        elsewhere.force_login(type(official).objects.get(pk=official.pk))  # a new sign-in works
+        assert elsewhere.get("/").status_code == 200
+
     @pytest.mark.parametrize("who", ["official", "hr_user", "trainer"])
     def test_only_the_security_administrator_keeps_it(self, who, request, client, official):
         client.force_login(request.getfixturevalue(who))
@@ -128,3 +139,16 @@ class TestSecurityPage:
         client.force_login(security_admin)
         url = reverse("account_security", args=[official.pk])
         assert url in client.get("/admin/users/").content.decode()
+
+
+def test_one_address_locked_out_cannot_limit_the_owner_elsewhere(limits, official, sign_in, signed_in_as):
+    for _ in range(8):
+        sign_in("GZ1001", WRONG, REMOTE_ADDR="203.0.113.9")
+    assert (
+        LoginEvent.objects.filter(user=official, succeeded=False).values("ip_address").distinct().count() == 1
+    )
+
+    # The owner, travelling, signs in from an address not used before.
+    response = sign_in("GZ1001", PASSWORD, REMOTE_ADDR="198.51.100.7")
+    assert response.status_code == 302
+    assert signed_in_as() == official.pk

@@ -9,6 +9,8 @@ import pytest
 from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
 
+from wagtail.models import Page
+
 from people.session_policy import SEEN_AT, SIGNED_IN_AT
 from tests.factories.people import PASSWORD
 
@@ -109,3 +111,33 @@ def test_disabling_an_account_ends_its_sessions(client, official):
     official.is_active = False
     official.save()
     assert client.get("/").status_code == 302
+
+
+def shift_seen_at(client, seconds):
+    session = client.session
+    session[SEEN_AT] = session[SEEN_AT] - seconds
+    session.save()
+
+
+def test_the_editors_own_pings_do_not_keep_an_idle_session_going(client, superuser, settings):
+    settings.SESSION_IDLE_MINUTES = 30
+    page = Page.objects.filter(depth=2).first()
+    client.force_login(superuser)
+    assert client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).status_code == 200
+    session = client.session
+    session[SEEN_AT] = time.time() - 29 * 60  # the editor left the desk 29 minutes ago
+    session.save()
+
+    ping = reverse("wagtailadmin_editing_sessions:ping", args=["wagtailcore", "page", page.pk, 0])
+    assert client.post(ping).status_code == 200  # the open tab pings on its own
+
+    shift_seen_at(client, 2 * 60)  # two more minutes away
+    client.get(reverse("wagtailadmin_home"))
+    assert SESSION_KEY not in client.session
+
+
+def test_the_admin_carries_the_idle_warning_too(client, superuser):
+    client.force_login(superuser)
+    page = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "data-session-warning" in page
+    assert 'data-passive-paths="/admin/editing-sessions/"' in page

@@ -161,6 +161,7 @@ def test_a_disabled_account_is_refused(client, cas_server_url):
 
 
 def test_a_forged_or_replayed_ticket_is_refused(client, cas_server_url, official):
+    client.get(reverse("cas_login"))
     forged = client.get(f"{CALLBACK}?ticket=ST-forged0123456789")
     assert forged.status_code == 403
     assert 'href="/accounts/login/"' in forged.content.decode()
@@ -169,6 +170,7 @@ def test_a_forged_or_replayed_ticket_is_refused(client, cas_server_url, official
     ticket_url = cas_ticket_url(client, cas_server_url, "zhangxm")
     assert client.get(ticket_url).status_code == 302
     replayer = Client()
+    replayer.get(reverse("cas_login"))
     assert replayer.get(ticket_url).status_code == 403
     assert SESSION_KEY not in replayer.session
     assert list(LoginEvent.objects.order_by("created_at", "pk").values_list("succeeded", flat=True)) == [
@@ -178,8 +180,20 @@ def test_a_forged_or_replayed_ticket_is_refused(client, cas_server_url, official
     ]
 
 
+def test_a_ticket_this_browser_did_not_ask_for_starts_its_own_round_trip(client, cas_server_url, official):
+    """Login CSRF: an attacker's ticket planted on a victim's browser never signs it in; a
+    ticket from the identity system's portal leads to a round trip of the browser's own."""
+    ticket_url = cas_ticket_url(Client(), cas_server_url, "zhangxm")
+    response = client.get(ticket_url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"{cas_server_url}login?")
+    assert SESSION_KEY not in client.session
+    assert not LoginEvent.objects.exists()
+
+
 def test_an_unreachable_cas_server_is_a_refusal_not_an_error(client, settings):
     settings.SSO_CAS_SERVER_URL = f"http://127.0.0.1:{free_port()}/cas/"
+    client.get(reverse("cas_login"))
     response = client.get(f"{CALLBACK}?ticket=ST-0123456789")
     assert response.status_code == 403
     assert LoginEvent.objects.get().succeeded is False
