@@ -46,6 +46,8 @@ def lockout_username(request, credentials) -> str:
 # USUAL_ADDRESS_DAYS, and the security administrators are told once per protection.
 USUAL_ADDRESS_DAYS = 90
 FAILURE_WINDOW_SECONDS = 3600
+# Failures from at least this many addresses: one address is its own lockout's business.
+MIN_ADDRESSES = 3
 
 
 def _failures_key(user_id: int) -> str:
@@ -54,11 +56,6 @@ def _failures_key(user_id: int) -> str:
 
 def _protected_key(user_id: int) -> str:
     return f"people.account-protected.{user_id}"
-
-
-# Account-wide protection needs failures from at least this many addresses: one address is
-# its own lockout's business.
-MIN_ADDRESSES = 3
 
 
 def account_failure_count(*, user: User) -> None:

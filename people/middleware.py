@@ -13,6 +13,9 @@ from .second_factor import SECOND_FACTOR_PASSED, second_factor_enrolled
 from .session_policy import session_lifetime_check
 from .sso import local_password_allowed
 
+STAFF_CHECK = "people.staff_checked"
+STAFF_CHECK_SECONDS = 300
+
 
 class PasswordChangeRequiredMiddleware:
     """Accounts created with an initial password or an activation code, or whose password is
@@ -91,7 +94,7 @@ class SecondFactorRequiredMiddleware:
             user is None
             or not user.is_authenticated
             or request.path.startswith(self._always_open())
-            or not is_staff_account(user)
+            or not self._is_staff(request, user)
         ):
             return self.get_response(request)
         if second_factor_enrolled(user):
@@ -111,6 +114,19 @@ class SecondFactorRequiredMiddleware:
             ),
         )
         return redirect_to_login(request.get_full_path(), reverse("mfa_activate_totp"), "next")
+
+    @staticmethod
+    def _is_staff(request, user) -> bool:
+        """is_staff_account, remembered in the session for a few minutes: an official's study
+        heartbeats do not each ask the database for their groups, and a role granted during a
+        session still needs the second factor within minutes."""
+        now = time.time()
+        remembered = request.session.get(STAFF_CHECK)
+        if remembered and now - remembered[1] < STAFF_CHECK_SECONDS:
+            return remembered[0]
+        staff = is_staff_account(user)
+        request.session[STAFF_CHECK] = [staff, now]
+        return staff
 
     @staticmethod
     def _always_open() -> tuple[str, ...]:

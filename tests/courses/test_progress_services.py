@@ -55,6 +55,8 @@ def test_first_heartbeat_earns_nothing_and_later_ones_the_time_since(learner, co
 def test_nothing_is_lost_between_beats(learner, course_with_lessons, settings):
     """What was seen: about one second lost on every 15 s beat (14 s credited per beat)."""
     settings.STUDY_HEARTBEAT_SECONDS = 15
+    # Over ten minutes: a presence check (due at random after 10 to 20) would hold time back.
+    settings.PRESENCE_CHECK_MINUTES = (30, 40)
     _, first, _ = course_with_lessons
     for n in range(41):  # beats 15.6 s apart for over ten minutes
         progress = beat(learner, first, n * 15.6)

@@ -152,3 +152,9 @@ def test_one_address_locked_out_cannot_limit_the_owner_elsewhere(limits, officia
     response = sign_in("GZ1001", PASSWORD, REMOTE_ADDR="198.51.100.7")
     assert response.status_code == 302
     assert signed_in_as() == official.pk
+
+
+@pytest.mark.parametrize("url", ["records_list", "records_csv", "records_units"])
+def test_the_security_administrator_cannot_read_learning_records(client, security_admin, url):
+    client.force_login(security_admin)
+    assert client.get(reverse(url)).status_code == 403

@@ -232,6 +232,9 @@ WAGTAILDOCS_PRIVATE_COLLECTION_OPTIONS = {"SHARED_PASSWORD": False}
 # second factor in every session (people.middleware.SecondFactorRequiredMiddleware).
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "网络技能培训"
+# A code from the period before or after counts too (RFC 6238's allowance for a phone's clock
+# and the time taken to type it).
+MFA_TOTP_TOLERANCE = 1
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_FORMS = {
     "authenticate": "people.forms.SecondFactorAuthenticateForm",
