@@ -20,6 +20,9 @@ import django
 
 django.setup()
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import generate_totp_secret
+
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.models import Session
@@ -64,8 +67,12 @@ class Visitor:
         store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         # As a sign-in leaves it: the clocks of the idle and absolute limits started, and the
-        # second factor passed (production requires it of staff).
+        # second factor passed (production requires staff to have set one up).
         session_started(store, now=time.time())
+        if roles.is_staff_account(user):
+            Authenticator.objects.get_or_create(
+                user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": generate_totp_secret()}}
+            )
         second_factor_passed(session=store)
         store.create()
         self.user = user
