@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from people import roles
 from people.models import User
 from tests.factories.people import PASSWORD, UserFactory
+from tests.sso.network import process_stop
 
 SLAPD = shutil.which("slapd") or next((p for p in ("/usr/sbin/slapd",) if os.access(p, os.X_OK)), None)
 SCHEMAS = Path("/etc/ldap/schema")
@@ -123,12 +124,7 @@ def directory(tmp_path_factory):
                 time.sleep(0.05)
         yield uri
     finally:
-        slapd.terminate()
-        try:
-            slapd.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            slapd.kill()
-            slapd.wait()
+        process_stop(slapd, timeout=5)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from .network import free_port
+from .network import free_port, process_stop
 
 CAS_SERVER_PROJECT = Path(__file__).resolve().parent / "cas_server"
 STARTUP_SECONDS = 30
@@ -48,10 +48,5 @@ def cas_server_url(tmp_path_factory):
             time.sleep(0.2)
         yield url
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        process_stop(server, timeout=10)
         output.close()

@@ -1,4 +1,5 @@
 import socket
+import subprocess
 
 
 def free_port() -> int:
@@ -6,3 +7,13 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def process_stop(process, timeout: float = 10) -> None:
+    """Stop a server the tests started: politely, then for good."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

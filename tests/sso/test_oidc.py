@@ -23,6 +23,7 @@ from django.urls import reverse
 from people import roles
 from people.models import LoginEvent, User
 from people.sso import sign_in_links
+from tests.sso.network import process_stop
 
 ROOT = Path(__file__).resolve().parents[2]
 PROVIDER_ID = "unified-identity"
@@ -81,12 +82,7 @@ def identity_server(tmp_path_factory):
             raise RuntimeError(f"The test identity server did not start:\n{log_path.read_text()}")
         yield f"http://127.0.0.1:{port}"
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        process_stop(process)
 
 
 @pytest.fixture(autouse=True)
