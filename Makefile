@@ -43,9 +43,9 @@ setup: fonts translations ## Install, migrate and load the demo data
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_demo_data
 
-run: setup ## Set everything up and serve the demo site (and a task worker) on http://127.0.0.1:$(PORT)
+run: setup ## Set everything up and serve the demo site (and a task worker with the scheduler) on http://127.0.0.1:$(PORT)
 	@echo "Serving on http://127.0.0.1:$(PORT)/ with a background task worker (Ctrl+C stops both)"
-	@$(MANAGE) db_worker --interval 1 --no-startup-delay & worker=$$!; \
+	@$(MANAGE) task_worker --schedule --interval 1 --no-startup-delay & worker=$$!; \
 		trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 		$(MANAGE) runserver 127.0.0.1:$(PORT)
 

@@ -2,10 +2,16 @@
 mirrored to the application log (logger `training.audit`)."""
 
 import logging
+from datetime import timedelta
 
 from axes.helpers import get_client_ip_address
 
-from .models import AuditEvent
+from django.db import connection
+from django.utils import timezone
+
+from core.task_queue import background_task
+
+from .models import MINIMUM_RETENTION_DAYS, AuditEvent
 
 log = logging.getLogger("training.audit")
 MAX_OBJECT_IDS = 500
@@ -57,3 +63,23 @@ def audit_record(
         event.detail or "-",
     )
     return event
+
+
+# The retention the monthly job keeps (the law asks for at least six months: MINIMUM_RETENTION_DAYS).
+DEFAULT_RETENTION_DAYS = 365
+
+
+def audit_log_prune(*, days: int = DEFAULT_RETENTION_DAYS) -> int:
+    """Delete audit rows older than `days` (never fewer than MINIMUM_RETENTION_DAYS); returns
+    how many. The only delete of audit rows anywhere; the database refuses it for younger rows."""
+    if days < MINIMUM_RETENTION_DAYS:
+        raise ValueError(f"Audit rows are kept at least {MINIMUM_RETENTION_DAYS} days.")
+    cutoff = timezone.now() - timedelta(days=days)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE created_at < %s", [cutoff])  # noqa: S608
+        return cursor.rowcount
+
+
+@background_task()
+def audit_log_prune_task() -> str:
+    return f"{audit_log_prune()} audit rows older than {DEFAULT_RETENTION_DAYS} days deleted"

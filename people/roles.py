@@ -94,6 +94,9 @@ ROLE_PERMISSIONS: dict[str, set[tuple[str, str]]] = {
         ("courses", "change_assignment"),
         ("courses", "delete_assignment"),
         ("courses", "view_assignment"),
+        # Background tasks and their failures, read only.
+        ("django_tasks_database", "view_dbtaskresult"),
+        ("core", "view_taskworker"),
     },
     SECURITY_ADMIN: {
         ("wagtailadmin", "access_admin"),

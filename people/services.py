@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from core.mail import delivery_connection
 
 from . import roles
 from .activation import activation_code_derive, activation_code_hash, activation_code_new
@@ -293,7 +294,14 @@ def notification_email_task(notification_id: int) -> str:
     tries = notification.email_attempts + 1
     Notification.objects.filter(pk=notification.pk).update(email_attempts=tries)
     try:
-        send_mail(notification.title, message, None, [notification.user.email], fail_silently=False)
+        send_mail(
+            notification.title,
+            message,
+            None,
+            [notification.user.email],
+            fail_silently=False,
+            connection=delivery_connection(),
+        )
     except (OSError, smtplib.SMTPException) as error:
         if tries > len(EMAIL_RETRY_MINUTES):
             mail_log.error(

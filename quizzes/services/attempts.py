@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
+from core.task_queue import background_task
 from courses import services as course_services
 from people.services import official_lock
 
@@ -277,6 +278,13 @@ def attempts_close_expired(
                 _grade(attempt, now=now, by_deadline=True)
                 closed += 1
     return closed
+
+
+@background_task()
+def attempts_close_expired_task() -> str:
+    """The periodic job: attempts left open past their deadline are graded (a run cut short
+    leaves graded attempts graded, and the next run takes the rest)."""
+    return f"{attempts_close_expired()} expired attempts graded"
 
 
 def _past_deadline(attempt: Attempt, now: datetime) -> bool:

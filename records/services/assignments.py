@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from core.task_queue import background_task
 from courses import services as course_services
 from people.roles import is_hr, is_site_admin
 from people.selectors import units_in_scope
@@ -110,33 +111,57 @@ def reminders_due(records) -> QuerySet[CurriculumRecord]:
     """Records not completed and overdue or due within a week, not already reminded today,
     the earliest due first."""
     today = timezone.localdate()
-    start_of_day = timezone.make_aware(timezone.datetime.combine(today, timezone.datetime.min.time()))
     return (
         records.exclude(status=RecordStatus.COMPLETED)
         .filter(due_date__lte=today + timedelta(days=DUE_SOON_DAYS))
-        .exclude(reminded_at__gte=start_of_day)
+        .exclude(reminded_at__gte=_start_of_day(timezone.now()))
         .select_related("user", "curriculum")
         .order_by("due_date", "pk")
     )
 
 
 def reminders_send(*, records: Iterable[CurriculumRecord]) -> list[CurriculumRecord]:
-    """An on-site message and an email to each official; returns the records reminded."""
-    now = timezone.now()
-    records = list(records)
+    """An on-site message and an email to each official; returns the records reminded. Each
+    reminder commits with its record's mark, so a run cut short and run again (a killed
+    worker) reminds nobody twice."""
+    reminded = []
     for record in records:
-        overdue = record.due_date < timezone.localdate()
-        title = (
-            _("Overdue: %(curriculum)s (due %(date)s)")
-            if overdue
-            else _("Due soon: %(curriculum)s (due %(date)s)")
-        ) % {"curriculum": record.curriculum.title, "date": record.due_date.isoformat()}
-        notification_send(
-            user=record.user,
-            title=title,
-            body=_("Your progress: %(percent)s%%. Please complete the required courses.")
-            % {"percent": record.progress_percent},
-            url=reverse("learner_home"),
-        )
-    CurriculumRecord.objects.filter(pk__in=[record.pk for record in records]).update(reminded_at=now)
-    return records
+        with transaction.atomic():
+            if _reminder_mark(record, now=timezone.now()):
+                _reminder_send(record)
+                reminded.append(record)
+    return reminded
+
+
+def _reminder_mark(record: CurriculumRecord, *, now) -> bool:
+    """Mark the record reminded today, unless a run already has (the update is conditional)."""
+    unmarked = CurriculumRecord.objects.filter(pk=record.pk).exclude(reminded_at__gte=_start_of_day(now))
+    return unmarked.update(reminded_at=now) == 1
+
+
+def _start_of_day(moment):
+    return timezone.make_aware(
+        timezone.datetime.combine(timezone.localdate(moment), timezone.datetime.min.time())
+    )
+
+
+def _reminder_send(record: CurriculumRecord) -> None:
+    overdue = record.due_date < timezone.localdate()
+    title = (
+        _("Overdue: %(curriculum)s (due %(date)s)")
+        if overdue
+        else _("Due soon: %(curriculum)s (due %(date)s)")
+    ) % {"curriculum": record.curriculum.title, "date": record.due_date.isoformat()}
+    notification_send(
+        user=record.user,
+        title=title,
+        body=_("Your progress: %(percent)s%%. Please complete the required courses.")
+        % {"percent": record.progress_percent},
+        url=reverse("learner_home"),
+    )
+
+
+@background_task()
+def reminders_send_task() -> str:
+    """The daily job: remind officials whose assigned curricula are overdue or due soon."""
+    return f"{len(reminders_send(records=reminders_due(CurriculumRecord.objects.all())))} reminders sent"

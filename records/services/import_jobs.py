@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from audit.actions import AuditAction
 from audit.services import audit_record
+from core.task_queue import background_task
 from people.activation import activation_code_derive, activation_code_display
 from people.selectors import people_with_units
 
@@ -205,3 +206,8 @@ def import_jobs_expire_credentials() -> int:
     return ImportJob.objects.filter(credentials_key__isnull=False, finished_at__lt=cutoff).update(
         credentials_key=None
     )
+
+
+@background_task()
+def import_jobs_expire_credentials_task() -> str:
+    return f"{import_jobs_expire_credentials()} import sheets can no longer be printed"

@@ -33,7 +33,7 @@ class RefusingBackend(BaseEmailBackend):
 def test_a_refusing_mail_server_fails_nothing_that_committed(
     settings, django_capture_on_commit_callbacks, caplog
 ):
-    settings.EMAIL_BACKEND = REFUSING
+    settings.EMAIL_DELIVERY_BACKEND = REFUSING
     official = UserFactory(official=True)
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         notification_send(user=official, title="证书已颁发", body="恭喜")
@@ -57,14 +57,14 @@ def test_a_task_run_twice_sends_the_email_once(django_capture_on_commit_callback
 def test_a_refused_email_is_queued_again_and_sent_when_the_server_is_back(settings):
     settings.TASKS = QUEUE
     official = UserFactory(official=True)
-    settings.EMAIL_BACKEND = REFUSING
+    settings.EMAIL_DELIVERY_BACKEND = REFUSING
     notification_send(user=official, title="证书已颁发")  # autocommit: queued at once
     call_command("db_worker", batch=True, startup_delay=False, interval=0)
     notification = Notification.objects.get()
     assert notification.emailed_at is None and notification.email_attempts == 1
     retry = DBTaskResult.objects.filter(status="READY").get()
     assert retry.run_after > timezone.now() + timedelta(seconds=30)
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())
     call_command("db_worker", batch=True, startup_delay=False, interval=0)
     assert Notification.objects.get().emailed_at is not None

@@ -399,6 +399,10 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # Email
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="smtp://localhost:25")
 vars().update(EMAIL_CONFIG)
+# Every message goes to the task queue first (core.mail); the task sends it through EMAIL_URL's
+# transport, and tries again later when the mail server refuses.
+EMAIL_DELIVERY_BACKEND = EMAIL_CONFIG["EMAIL_BACKEND"]
+EMAIL_BACKEND = "core.mail.QueuedEmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="网络技能培训 <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -409,6 +413,19 @@ TASKS = {
     "default": {
         "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
     }
+}
+# Periodic jobs (core.scheduler), queued by `task_worker --schedule` or `run_scheduler` at
+# these times (cron syntax, in TIME_ZONE): name -> (task, when).
+SCHEDULED_JOBS = {
+    # Tasks of workers that died queued again; old results forgotten.
+    "task_queue_tidy": ("core.task_queue.task_queue_tidy_task", "* * * * *"),
+    "expired_attempts_close": ("quizzes.services.attempts.attempts_close_expired_task", "*/5 * * * *"),
+    "activation_sheets_expire": (
+        "records.services.import_jobs.import_jobs_expire_credentials_task",
+        "7 * * * *",
+    ),
+    "reminders_send": ("records.services.assignments.reminders_send_task", "0 8 * * *"),
+    "audit_log_prune": ("audit.services.audit_log_prune_task", "30 3 1 * *"),
 }
 
 # Wagtail

@@ -8,7 +8,7 @@ from .base import env
 DEBUG = True
 SECRET_KEY = env.str("SECRET_KEY", default="dev-only-not-secret-8d3f0a6c1e2b4f7a9c5d")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.console.EmailBackend"
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
