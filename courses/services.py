@@ -12,8 +12,6 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django_tasks import task
-
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -26,6 +24,7 @@ from wagtail.documents import get_document_model
 from wagtail.models import Page, ReferenceIndex
 
 from core.errors import DomainError
+from core.task_queue import background_task
 from people.services import official_lock
 
 from .credit import course_credit
@@ -199,7 +198,7 @@ def document_uploaded(sender, instance, **kwargs) -> None:
         transaction.on_commit(lambda: media_duration_read_task.enqueue(instance.pk), robust=True)
 
 
-@task()
+@background_task()
 def media_duration_read_task(document_id: int) -> int | None:
     """Read the document's playing time; the lessons using it (their pages' references, from
     Wagtail's reference index) read their video's length again at their next beat, as the
