@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.cache import shared_cache_reachable
+
 from . import roles
 from .backends import user_for_login_name
 from .models import LoginEvent, User
@@ -154,6 +156,24 @@ def account_sign_in_state(*, user: User) -> dict:
         "protected": bool(cache.get(_protected_key(user.pk))),
         "codes_refused": second_factor_codes_refused(user=user),
     }
+
+
+class SharedCountersRequiredBackend:
+    """Refuses password sign-in while the shared cache is unreachable: the failure counters
+    that lock out guessing live there, and a sign-in they cannot count would be unlimited.
+    Signs in no one itself (no get_user). Sessions already signed in go on."""
+
+    def authenticate(self, request, **kwargs):
+        if shared_cache_reachable():
+            return None
+        sign_in_refusal_note(
+            request,
+            _(
+                "Sign-in is unavailable for a few minutes while a service is restored. "
+                "Please try again shortly."
+            ),
+        )
+        raise PermissionDenied
 
 
 class AccountWideProtectionBackend:

@@ -1,5 +1,7 @@
 from django import template
 
+from core.cache import shared_cache_reachable
+
 register = template.Library()
 
 
@@ -30,3 +32,9 @@ def minutes(duration) -> int:
 def get_item(mapping, key):
     """mapping[key] in a template, or an empty string."""
     return mapping.get(key, "") if mapping else ""
+
+
+@register.simple_tag
+def shared_cache_down() -> bool:
+    """For pages refused because limits could not be counted: say why, not "too many"."""
+    return not shared_cache_reachable()

@@ -122,13 +122,25 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # the machine shares (login lockout counters must be seen by all workers).
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
+    # django-redis, so that Redis being down degrades instead of failing every page: a read
+    # misses, a write is dropped (both logged on `training.cache`), sessions come from the
+    # database, and password sign-in is refused while the failure counters are out of reach
+    # (people.lockout.SharedCountersRequiredBackend). Short timeouts: a hung Redis costs each
+    # request at most about a second.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "training",
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+                "IGNORE_EXCEPTIONS": True,
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    DJANGO_REDIS_LOGGER = "training.cache"
 else:
     CACHES = {
         "default": {
@@ -143,6 +155,8 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
 # People and authentication
 AUTH_USER_MODEL = "people.User"
 AUTHENTICATION_BACKENDS = [
+    # Password sign-in waits while the shared cache holding the failure counters is down.
+    "people.lockout.SharedCountersRequiredBackend",
     # Axes first: it refuses locked-out accounts before any password is checked.
     "axes.backends.AxesStandaloneBackend",
     # Then account-wide protection: an account many addresses failed on signs in only from

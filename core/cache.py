@@ -1,0 +1,45 @@
+"""Whether the shared cache answers. With Redis, django-redis hides an outage from callers
+(IGNORE_EXCEPTIONS), so what must not run without it asks here."""
+
+import logging
+
+from django_redis.cache import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from django.core.cache import cache
+
+log = logging.getLogger("training.cache")
+
+
+class ResilientRedisCache(RedisCache):
+    """django-redis, with an outage made livable for callers that count (axes on every failed
+    sign-in): `touch` obeys IGNORE_EXCEPTIONS like every other method (django-redis 6.0 lets
+    its connection error through), and an `incr` that could not count answers `delta` rather
+    than None. Password sign-in is refused during the outage anyway (shared_cache_reachable)."""
+
+    def incr(self, key, delta=1, *args, **kwargs):
+        counted = super().incr(key, delta, *args, **kwargs)
+        return delta if counted is None else counted
+
+    def touch(self, *args, **kwargs):
+        try:
+            return super().touch(*args, **kwargs)
+        except (RedisConnectionError, RedisTimeoutError):
+            if not self._ignore_exceptions:
+                raise
+            log.warning("the shared cache does not answer; touch ignored")
+            return False
+
+
+def shared_cache_reachable() -> bool:
+    """True unless the cache is Redis and Redis does not answer a PING (within the socket
+    timeout); a database or in-process cache is as reachable as the request itself."""
+    client = getattr(cache, "client", None)
+    if client is None or not hasattr(client, "get_client"):
+        return True
+    try:
+        return bool(client.get_client(write=True).ping())
+    except Exception as error:  # noqa: BLE001 - any failure to reach Redis means unreachable
+        log.warning("the shared cache does not answer: %s", error)
+        return False
