@@ -8,7 +8,7 @@ export SITE_URL ?= http://127.0.0.1:$(PORT)
 MANAGE := $(BIN)/python manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-tools test-postgres bench lint format check-deploy translations messages setup fonts clean
+.PHONY: help run test test-tools test-postgres bench backup restore lint format check-deploy translations messages setup fonts clean
 
 help: ## List the commands
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-15s %s\n", $$1, $$2}'
@@ -65,6 +65,16 @@ BENCH_SECONDS ?= 15
 bench: fonts translations ## Load-test the production server at SCALE=small|province (docs/benchmarks.md)
 	@sh scripts/debian-install "the load generator and the proxy" wrk=wrk nginx=nginx-light
 	$(BIN)/python bench/run.py --scale $(SCALE) --seconds $(BENCH_SECONDS) $(BENCH_ARGS)
+
+# Backups of the database, MEDIA_ROOT and PRIVATE_ROOT that the settings name (docs/deployment.md).
+TO ?= backups/$(shell date +%Y%m%d-%H%M%S)
+backup: $(VENV)/.installed ## Back up the database, media and private files into a new directory TO=dir
+	$(BIN)/python deploy/backup.py backup --to $(TO)
+
+restore: $(VENV)/.installed ## Restore FROM=dir into the empty database and roots (FORCE=1 replaces data), then verify
+	@test -n "$(FROM)" || { echo "make restore FROM=dir [FORCE=1]: which backup?"; exit 2; }
+	$(BIN)/python deploy/backup.py restore --from $(FROM) $(if $(FORCE),--force)
+	$(BIN)/python deploy/backup.py verify --from $(FROM)
 
 lint: $(VENV)/.installed-dev ## Check style with ruff, and the import layers (.importlinter)
 	$(BIN)/ruff check .
