@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
-from core.storage import private_storage, random_name
+from core.storage import keyed_name, private_storage
 
 PLACEHOLDER_HELP = _(
     "Placeholders: {姓名} name, {单位} unit, {专题班} curriculum, {学时} credit hours, "
@@ -19,7 +19,10 @@ class Orientation(models.TextChoices):
 
 
 def certificate_pdf_name(instance, filename: str) -> str:
-    return random_name(f"certificates/{timezone.now():%Y}", ".pdf")
+    """The same name for every rendering of one certificate, so rendering again (a task re-run,
+    two workers at once) rewrites its one file."""
+    year = timezone.localtime(instance.issued_at).year
+    return keyed_name(f"certificates/{year}", f"{instance.serial} {instance.verification_code}", ".pdf")
 
 
 class CertificateTemplate(models.Model):
@@ -142,7 +145,8 @@ class Certificate(models.Model):
         on_delete=models.PROTECT,
         related_name="supersedes",
     )
-    # In the private storage under a random name: no URL reaches it (certificate_download does).
+    # In the private storage under a name nobody can guess: no URL reaches it (certificate_download
+    # does).
     pdf = models.FileField(_("PDF"), storage=private_storage, upload_to=certificate_pdf_name, blank=True)
     pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
 

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 from django_tasks import task
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +22,13 @@ from people.selectors import people_with_units
 from people.services import notification_send, official_lock
 
 from .codes import serial_format, verification_code_new
-from .models import Certificate, CertificateStatus, CertificateTemplate, SerialCounter
+from .models import (
+    Certificate,
+    CertificateStatus,
+    CertificateTemplate,
+    SerialCounter,
+    certificate_pdf_name,
+)
 from .pdf import CertificateText, render_certificate
 from .signals import certificate_changed, course_certified
 
@@ -146,8 +151,9 @@ def _enqueue_render(certificate_id: int) -> None:
 @task()
 def certificate_render_task(certificate_id: int) -> str:
     """Render and store a certificate's PDF, recording its SHA-256 (in the background after
-    issue; a missing file is rendered again on the next download)."""
-    certificate = Certificate.objects.select_related("template").get(pk=certificate_id)
+    issue; a missing file is rendered again on the next download). Running it again, or twice
+    at once, leaves the same single file."""
+    certificate = Certificate.objects.get(pk=certificate_id)
     certificate_pdf_ensure(certificate=certificate)
     return certificate.serial
 
@@ -185,23 +191,42 @@ def certificate_pdf(*, certificate: Certificate) -> bytes:
 
 def certificate_pdf_ensure(*, certificate: Certificate) -> None:
     """Make sure the certificate's PDF is stored, rendering it (again) from the record when the
-    file is missing. The first rendering records its SHA-256."""
-    if certificate.pdf:
-        if certificate.pdf.storage.exists(certificate.pdf.name):
-            return
+    file is missing or its rendering never finished. Every rendering of a certificate writes the
+    same bytes (ReportLab's invariant mode) under the same name, one at a time (the row is
+    locked); the first records its SHA-256."""
+    if _pdf_stored(certificate):
+        return
+    with transaction.atomic():
+        # Only the certificate's row: its template is shared by every certificate rendering.
+        current = (
+            Certificate.objects.select_for_update(of=("self",))
+            .select_related("template")
+            .get(pk=certificate.pk)
+        )
+        if not _pdf_stored(current):
+            _pdf_render(current)
+    certificate.pdf, certificate.pdf_sha256 = current.pdf.name, current.pdf_sha256
+
+
+def _pdf_stored(certificate: Certificate) -> bool:
+    # The hash is recorded once the file is complete: a name without it is a rendering cut short.
+    return bool(
+        certificate.pdf and certificate.pdf_sha256 and certificate.pdf.storage.exists(certificate.pdf.name)
+    )
+
+
+def _pdf_render(certificate: Certificate) -> None:
+    if certificate.pdf_sha256:
         log.warning("certificate PDF missing, regenerating serial=%s", certificate.serial)
     data = render_certificate(template=certificate.template, text=certificate_text(certificate))
     digest = hashlib.sha256(data).hexdigest()
     if certificate.pdf_sha256 and certificate.pdf_sha256 != digest:
         log.warning("regenerated PDF differs from the recorded hash serial=%s", certificate.serial)
-    certificate.pdf.save(f"{certificate.serial}.pdf", ContentFile(data), save=False)
-    fields = ["pdf"]
-    if not certificate.pdf_sha256:
-        certificate.pdf_sha256 = digest
-        fields.append("pdf_sha256")
-    Certificate.objects.filter(pk=certificate.pk).update(
-        **{field: getattr(certificate, field) for field in fields}
-    )
+    name = certificate.pdf.name or certificate_pdf_name(certificate, "")
+    certificate.pdf.storage.replace(name, [data])
+    certificate.pdf = name
+    certificate.pdf_sha256 = certificate.pdf_sha256 or digest
+    Certificate.objects.filter(pk=certificate.pk).update(pdf=name, pdf_sha256=certificate.pdf_sha256)
 
 
 class CertificateError(DomainError):

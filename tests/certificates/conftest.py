@@ -1,4 +1,8 @@
+from pathlib import Path
+
 import pytest
+
+from django.core.files.storage import storages
 
 from courses import services as course_services
 from tests.courses import factories as course_factories
@@ -23,3 +27,10 @@ def curriculum_setup(org_tree):
 
 def finish(official, lesson):
     return course_services.lesson_complete(progress=course_services.lesson_open(user=official, lesson=lesson))
+
+
+def private_files(folder: str) -> set[str]:
+    """The names of the files under `folder` of the private storage (left by earlier tests too:
+    compare before and after)."""
+    root = Path(storages["private"].location)
+    return {str(path.relative_to(root)) for path in (root / folder).rglob("*") if path.is_file()}

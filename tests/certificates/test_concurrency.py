@@ -1,12 +1,16 @@
-"""Twenty completions of the last lesson at the same instant make one certificate (PostgreSQL)."""
+"""Twenty completions of the last lesson at the same instant make one certificate; workers
+rendering one certificate at once leave one file (PostgreSQL)."""
+
+import hashlib
 
 import pytest
 
 from django.db import connection
 
+from certificates import services
 from certificates.models import Certificate
 from courses.models import CreditHourEntry
-from tests.certificates.conftest import finish
+from tests.certificates.conftest import finish, private_files
 from tests.quizzes.test_concurrency import run_together
 
 pytestmark = [
@@ -45,3 +49,29 @@ def test_the_last_two_lessons_completed_at_once_still_complete_the_course(curric
     _results, errors = run_together(finish_next, count=2)
     assert not errors
     assert CreditHourEntry.objects.filter(user=official, course=course).count() == 1
+
+
+def test_workers_rendering_one_certificate_at_once_write_one_file(curriculum_setup, monkeypatch):
+    certificate = services.certificate_issue(
+        user=curriculum_setup["official"], curriculum=curriculum_setup["curriculum"]
+    )
+    certificate.refresh_from_db()
+    if certificate.pdf:  # rendered at commit: start again from a certificate never rendered
+        certificate.pdf.storage.delete(certificate.pdf.name)
+    Certificate.objects.filter(pk=certificate.pk).update(pdf="", pdf_sha256="")
+    renderings = []
+    render = services.render_certificate
+
+    def counted(**kwargs):
+        renderings.append(kwargs["text"].serial)
+        return render(**kwargs)
+
+    monkeypatch.setattr(services, "render_certificate", counted)
+    before = private_files("certificates")
+    _results, errors = run_together(lambda: services.certificate_render_task.call(certificate.pk), count=5)
+    assert not errors
+    certificate.refresh_from_db()
+    assert renderings == [certificate.serial]
+    assert private_files("certificates") - before == {certificate.pdf.name}
+    with certificate.pdf.open("rb") as handle:
+        assert hashlib.sha256(handle.read()).hexdigest() == certificate.pdf_sha256
