@@ -2,10 +2,11 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
-from core.storage import keyed_name, private_storage
+from core.storage import keyed_name, private_storage, random_name
 
 PLACEHOLDER_HELP = _(
     "Placeholders: {姓名} name, {单位} unit, {专题班} curriculum, {学时} credit hours, "
@@ -205,3 +206,57 @@ class VerificationLookup(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.ip_address}"
+
+
+class CertificateArchiveStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Being prepared")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+def certificate_archive_name(instance, filename: str) -> str:
+    return random_name("certificate-archives", ".zip")
+
+
+class CertificateArchive(models.Model):
+    """A ZIP of certificates too many to stream, built by a task from exactly the certificates
+    its requester could see when asking, and downloadable by them alone until it expires."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=pgettext_lazy("certificate ZIP", "requested by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("requested"), default=timezone.now)
+    # The list's filter as audited, and the certificates it gave the requester then, in the
+    # order of the streamed ZIP.
+    filters = models.JSONField(_("filter"), default=dict, blank=True)
+    certificate_ids = models.JSONField(default=list, blank=True)
+    certificate_count = models.PositiveIntegerField(_("certificates"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=CertificateArchiveStatus.choices,
+        default=CertificateArchiveStatus.QUEUED,
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # The queued task of the run that has the build, and its last sign of life.
+    run_id = models.CharField(max_length=64, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # Named when asked for, so every attempt writes the same file.
+    file = models.FileField(_("file"), storage=private_storage, upload_to=certificate_archive_name)
+    entry_count = models.PositiveIntegerField(_("files in the ZIP"), default=0)
+    size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), db_index=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("certificate ZIP")
+        verbose_name_plural = _("certificate ZIPs")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.file.name} ({self.status})"

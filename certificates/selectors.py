@@ -4,12 +4,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Min, QuerySet
+from django.utils import timezone
 
 from people.models import OrgUnit, User
 from people.roles import is_hr, is_site_admin
 from people.selectors import unit_subtree, units_in_scope
 
-from .models import Certificate, CertificateStatus
+from .models import Certificate, CertificateArchive, CertificateArchiveStatus, CertificateStatus
 
 
 def certificates_of(*, user: User) -> QuerySet[Certificate]:
@@ -81,6 +82,22 @@ def certificates_in_scope(*, viewer: User, filters: CertificateFilter) -> QueryS
     if filters.issued_to:
         certificates = certificates.filter(issued_at__date__lte=filters.issued_to)
     return certificates
+
+
+def certificate_archive_of(*, user: User, archive_id: int) -> CertificateArchive | None:
+    """A certificate ZIP, for the person who asked for it and nobody else (not even other HR: it
+    holds what the requester's scope gave); None otherwise."""
+    return CertificateArchive.objects.filter(pk=archive_id, requested_by=user).first()
+
+
+def certificate_archive_downloadable(*, user: User, archive_id: int) -> CertificateArchive | None:
+    """The person's own certificate ZIP if it is built and not expired; None otherwise."""
+    return CertificateArchive.objects.filter(
+        pk=archive_id,
+        requested_by=user,
+        status=CertificateArchiveStatus.READY,
+        expires_at__gt=timezone.now(),
+    ).first()
 
 
 def certificate_by_code(*, code: str) -> Certificate | None:

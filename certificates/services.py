@@ -1,10 +1,13 @@
-"""Writes for certificates: issue exactly once, render and store the PDF, revoke, re-issue."""
+"""Writes for certificates: issue exactly once, render and store the PDF, revoke, re-issue; build
+HR's large ZIPs in the background."""
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from datetime import datetime
+import time
+from collections.abc import Iterator
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django_tasks import task
@@ -16,20 +19,26 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from core.task_queue import background_task
 from courses.selectors import curricula_containing, curriculum_completed, curriculum_hours
 from courses.setup import named_collection
 from people.selectors import people_with_units
 from people.services import notification_send, official_lock
 
+from .archive import certificates_zip
 from .codes import serial_format, verification_code_new
 from .models import (
     Certificate,
+    CertificateArchive,
+    CertificateArchiveStatus,
     CertificateStatus,
     CertificateTemplate,
     SerialCounter,
+    certificate_archive_name,
     certificate_pdf_name,
 )
 from .pdf import CertificateText, render_certificate
+from .selectors import CertificateFilter, certificates_in_scope
 from .signals import certificate_changed, course_certified
 
 if TYPE_CHECKING:
@@ -312,3 +321,224 @@ def certificate_reissue(*, certificate: Certificate, by: User, now: datetime | N
         by.pk,
     )
     return new
+
+
+# HR's ZIPs too large to stream: built by a task, downloadable by their requester for a week.
+ARCHIVE_KEPT = timedelta(days=7)
+# A build signs life every ARCHIVE_HEARTBEAT_SECONDS while it writes. One silent for
+# ARCHIVE_STALE_AFTER is taken for dead: another run may take it over, and looking at its page
+# queues it again. After ARCHIVE_MAX_ATTEMPTS runs it is shown as failed.
+ARCHIVE_HEARTBEAT_SECONDS = 15
+ARCHIVE_STALE_AFTER = timedelta(minutes=2)
+ARCHIVE_MAX_ATTEMPTS = 3
+ARCHIVE_READ_CHUNK = 200
+
+
+def certificate_archive_request(
+    *, requester: User, filters: CertificateFilter, now: datetime | None = None
+) -> CertificateArchive:
+    """Queue a ZIP of the certificates the list gives the requester with this filter now. Their
+    ids are kept, so the task builds exactly these whatever changes meanwhile; asking again while
+    the same ZIP is still being built returns that one."""
+    now = now or timezone.now()
+    ids = list(certificates_in_scope(viewer=requester, filters=filters).values_list("pk", flat=True))
+    unfinished = CertificateArchive.objects.filter(
+        requested_by=requester,
+        status__in=(CertificateArchiveStatus.QUEUED, CertificateArchiveStatus.RUNNING),
+    )
+    for archive in unfinished:
+        if archive.filters == filters.as_dict and archive.certificate_ids == ids:
+            return archive
+    archive = CertificateArchive.objects.create(
+        requested_by=requester,
+        created_at=now,
+        filters=filters.as_dict,
+        certificate_ids=ids,
+        certificate_count=len(ids),
+        file=certificate_archive_name(None, ""),
+        expires_at=now + ARCHIVE_KEPT,
+    )
+    # Enqueued at once: with the database queue the task row commits beside the archive's (the
+    # caller holds no transaction).
+    certificate_archive_build_task.enqueue(archive.pk)
+    log.info("certificate archive queued id=%s user_id=%s count=%s", archive.pk, requester.pk, len(ids))
+    return archive
+
+
+@task(takes_context=True)
+def certificate_archive_build_task(context, archive_id: int) -> str:
+    return certificate_archive_build(archive_id=archive_id, run_id=str(context.task_result.id))
+
+
+class _ArchiveTakenOver(Exception):
+    """Another run claimed the build (this one was taken for dead): it stops writing."""
+
+
+def certificate_archive_build(*, archive_id: int, run_id: str = "") -> str:
+    """Write the ZIP (the same entries as the streamed download, through `certificates_zip`),
+    then tell the requester, once. `run_id` names the queued task: the queue runs a task again
+    only once its worker died, so that run takes the build over at once; any other run leaves a
+    build alone until it is stale. A re-run after the end does nothing; a failure is shown to
+    the requester as such."""
+    archive = _archive_claim(archive_id, run_id)
+    if archive is None:
+        return "nothing to do"
+    try:
+        entries = _archive_write(archive)
+    except _ArchiveTakenOver:
+        return "taken over by another run"
+    except Exception:
+        # Whatever went wrong, the requester must not wait for ever; the queue records the error.
+        log.exception("certificate archive failed id=%s attempt=%s", archive.pk, archive.attempts)
+        _archive_finish(archive, CertificateArchiveStatus.FAILED)
+        raise
+    storage = archive.file.storage
+    for attempt in range(1, archive.attempts):  # what runs killed while writing left
+        storage.delete(_archive_partial_name(archive, attempt))
+    size = storage.size(archive.file.name)
+    _archive_finish(archive, CertificateArchiveStatus.READY, entry_count=entries, size=size)
+    log.info("certificate archive ready id=%s entries=%s bytes=%s", archive.pk, entries, size)
+    return f"{entries} certificates"
+
+
+def _archive_claim(archive_id: int, run_id: str) -> CertificateArchive | None:
+    with transaction.atomic():
+        archive = (
+            CertificateArchive.objects.select_for_update()
+            .select_related("requested_by")
+            .filter(pk=archive_id)
+            .first()
+        )
+        if archive is None or archive.status in (
+            CertificateArchiveStatus.READY,
+            CertificateArchiveStatus.FAILED,
+        ):
+            return None
+        if archive.status == CertificateArchiveStatus.RUNNING:
+            run_again = bool(run_id) and run_id == archive.run_id
+            if not run_again and not _archive_stale(archive):
+                return None  # another run has it
+        if archive.attempts >= ARCHIVE_MAX_ATTEMPTS:
+            _archive_finish(archive, CertificateArchiveStatus.FAILED)
+            return None
+        archive.status = CertificateArchiveStatus.RUNNING
+        archive.attempts += 1
+        archive.run_id = run_id
+        archive.heartbeat_at = timezone.now()
+        archive.save(update_fields=["status", "attempts", "run_id", "heartbeat_at"])
+    return archive
+
+
+def _archive_write(archive: CertificateArchive) -> int:
+    last_beat = time.monotonic()
+
+    def alive() -> None:
+        nonlocal last_beat
+        if time.monotonic() - last_beat >= ARCHIVE_HEARTBEAT_SECONDS:
+            _archive_heartbeat(archive)
+            last_beat = time.monotonic()
+
+    def pdf_bytes(certificate: Certificate) -> bytes:
+        alive()
+        return certificate_pdf(certificate=certificate)
+
+    certificates = list(_archive_certificates(archive.certificate_ids, alive))
+    # Each run writes aside under its own name: a run taken for dead that still writes cannot
+    # mix its bytes into the next one's.
+    archive.file.storage.replace(
+        archive.file.name,
+        certificates_zip(certificates, pdf_bytes),
+        partial_name=_archive_partial_name(archive, archive.attempts),
+    )
+    return len(certificates)
+
+
+def _archive_partial_name(archive: CertificateArchive, attempt: int) -> str:
+    return f"{archive.file.name}.{attempt}.part"
+
+
+def _archive_certificates(ids: list[int], alive) -> Iterator[Certificate]:
+    """The certificates in the order of `ids`, read a chunk at a time."""
+    for start in range(0, len(ids), ARCHIVE_READ_CHUNK):
+        alive()
+        chunk = ids[start : start + ARCHIVE_READ_CHUNK]
+        found = Certificate.objects.select_related("template").in_bulk(chunk)
+        yield from (found[pk] for pk in chunk if pk in found)
+
+
+def _archive_heartbeat(archive: CertificateArchive) -> None:
+    alive = CertificateArchive.objects.filter(pk=archive.pk, attempts=archive.attempts).update(
+        heartbeat_at=timezone.now()
+    )
+    if not alive:
+        raise _ArchiveTakenOver
+
+
+def _archive_stale(archive: CertificateArchive) -> bool:
+    return archive.heartbeat_at is None or archive.heartbeat_at < timezone.now() - ARCHIVE_STALE_AFTER
+
+
+def _archive_finish(archive: CertificateArchive, status: str, *, entry_count: int = 0, size: int = 0) -> None:
+    now = timezone.now()
+    fields = {"status": status, "finished_at": now, "heartbeat_at": now}
+    if status == CertificateArchiveStatus.READY:
+        fields |= {"entry_count": entry_count, "size": size, "expires_at": now + ARCHIVE_KEPT}
+    with transaction.atomic():
+        # Only the run that claimed the build may finish it, and the requester hears once.
+        finished = CertificateArchive.objects.filter(
+            pk=archive.pk, attempts=archive.attempts, status=CertificateArchiveStatus.RUNNING
+        ).update(**fields)
+        if not finished:
+            return
+        told = CertificateArchive.objects.filter(pk=archive.pk, notified_at__isnull=True).update(
+            notified_at=now
+        )
+        if told:
+            _archive_notify(archive, status=status, expires_at=fields.get("expires_at"))
+
+
+def _archive_notify(archive: CertificateArchive, *, status: str, expires_at: datetime | None) -> None:
+    url = reverse("certificate_archive", args=[archive.pk])
+    if status == CertificateArchiveStatus.READY:
+        title = _("Your certificate ZIP is ready")
+        body = _(
+            "The ZIP of %(count)s certificates you asked for is ready. Download it by %(date)s; "
+            "it is deleted after that."
+        ) % {"count": archive.certificate_count, "date": f"{timezone.localtime(expires_at):%Y-%m-%d %H:%M}"}
+    else:
+        title = _("Your certificate ZIP could not be prepared")
+        body = _(
+            "The ZIP of %(count)s certificates you asked for could not be prepared. Ask for it again "
+            "from the certificates page."
+        ) % {"count": archive.certificate_count}
+    notification_send(user=archive.requested_by, title=title, body=body, url=url)
+
+
+def certificate_archive_resume_if_stale(*, archive: CertificateArchive) -> bool:
+    """Queue a build again whose run stopped (a worker killed, the machine restarted) and that
+    the queue did not run again."""
+    if archive.status == CertificateArchiveStatus.RUNNING and _archive_stale(archive):
+        certificate_archive_build_task.enqueue(archive.pk)
+        return True
+    return False
+
+
+def certificate_archives_prune(*, now: datetime | None = None) -> int:
+    """Delete the certificate ZIPs past their expiry, their files first (a file without its row
+    could never be found again). Returns how many were deleted."""
+    now = now or timezone.now()
+    expired = list(CertificateArchive.objects.filter(expires_at__lte=now).only("pk", "file"))
+    for archive in expired:
+        archive.file.storage.delete(archive.file.name)
+        for attempt in range(1, ARCHIVE_MAX_ATTEMPTS + 1):
+            archive.file.storage.delete(_archive_partial_name(archive, attempt))
+    CertificateArchive.objects.filter(pk__in=[archive.pk for archive in expired]).delete()
+    if expired:
+        log.info("certificate archives pruned count=%s", len(expired))
+    return len(expired)
+
+
+@background_task()
+def certificate_archives_prune_task() -> str:
+    """certificate_archives_prune, for the periodic jobs."""
+    return f"{certificate_archives_prune()} certificate ZIPs pruned"

@@ -9,6 +9,12 @@ urlpatterns = [
     path("verify/<str:code>/", views.verify, name="certificate_verify"),
     path("manage/", views.manage, name="certificates_manage"),
     path("manage/certificates.zip", views.manage_zip, name="certificates_zip"),
+    path("manage/zips/<int:archive_id>/", views.certificate_archive, name="certificate_archive"),
+    path(
+        "manage/zips/<int:archive_id>/certificates.zip",
+        views.certificate_archive_download,
+        name="certificate_archive_download",
+    ),
     path("manage/<int:certificate_id>/revoke", views.revoke, name="certificate_revoke"),
     path("manage/<int:certificate_id>/reissue", views.reissue, name="certificate_reissue"),
 ]

@@ -1,4 +1,5 @@
 import logging
+from typing import NoReturn
 
 from axes.helpers import get_client_ip_address
 from django_ratelimit.core import is_ratelimited
@@ -9,6 +10,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -21,10 +24,11 @@ from . import selectors, services
 from .archive import certificates_zip
 from .codes import verification_code_display, verification_code_normalise
 from .forms import CertificateFilterForm, RevokeForm, VerifyForm
-from .models import CertificateStatus, VerificationLookup
+from .models import CertificateArchive, CertificateStatus, VerificationLookup
 
 log = logging.getLogger("training.certificates")
 OBJECT_TYPE = "certificates.certificate"
+ARCHIVE_TYPE = "certificates.certificatearchive"
 PAGE_SIZE = 200
 
 
@@ -160,8 +164,10 @@ def manage(request):
 
 @login_required
 def manage_zip(request):
-    """The filtered certificates as one ZIP, streamed: PDFs are read one at a time. A refused
-    filter gives the list page with its errors, never a file."""
+    """The filtered certificates as one ZIP, streamed: PDFs are read one at a time. Above
+    CERTIFICATE_ZIP_INLINE_MAX certificates the ZIP is built by a task instead, and the page
+    says a message will bring the link. A refused filter gives the list page with its errors,
+    never a file."""
     records_area_required(request)
     form = CertificateFilterForm(request.GET or None, viewer=request.user)
     filters = form.to_filter()
@@ -171,12 +177,25 @@ def manage_zip(request):
         )
         return render(request, "certificates/manage.html", _manage_context(request, form, [], 0), status=400)
     certificates = selectors.certificates_in_scope(viewer=request.user, filters=filters)
+    count = certificates.count()
+    if count > settings.CERTIFICATE_ZIP_INLINE_MAX:
+        archive = services.certificate_archive_request(requester=request.user, filters=filters)
+        audit_record(
+            request=request,
+            action=AuditAction.EXPORT_CERTIFICATES,
+            result="queued",
+            filters=filters.as_dict,
+            object_type=ARCHIVE_TYPE,
+            object_ids=[archive.pk],
+            row_count=archive.certificate_count,
+        )
+        return redirect("certificate_archive", archive_id=archive.pk)
     audit_record(
         request=request,
         action=AuditAction.EXPORT_CERTIFICATES,
         filters=filters.as_dict,
         object_type=OBJECT_TYPE,
-        row_count=certificates.count(),
+        row_count=count,
     )
     archive = certificates_zip(
         certificates.select_related("template").iterator(chunk_size=200),
@@ -185,6 +204,68 @@ def manage_zip(request):
     response = StreamingHttpResponse(archive, content_type="application/zip")
     response["Content-Disposition"] = "attachment; filename*=UTF-8''certificates.zip"
     return response
+
+
+def _archive_or_404(request, archive_id: int) -> CertificateArchive:
+    archive = selectors.certificate_archive_of(user=request.user, archive_id=archive_id)
+    if archive is None:
+        _archive_denied(request, archive_id)
+    return archive
+
+
+def _archive_denied(request, archive_id: int) -> NoReturn:
+    audit_record(
+        request=request,
+        action=AuditAction.DENIED,
+        result="denied",
+        object_type=ARCHIVE_TYPE,
+        object_ids=[archive_id],
+    )
+    raise Http404
+
+
+@login_required
+@require_safe
+def certificate_archive(request, archive_id: int):
+    """A certificate ZIP built in the background, for the HR member who asked for it: being
+    prepared, ready to download until it expires, or failed."""
+    records_area_required(request)
+    archive = _archive_or_404(request, archive_id)
+    if services.certificate_archive_resume_if_stale(archive=archive):
+        archive.refresh_from_db()  # a queue that runs tasks at once may have finished it
+    context = {
+        "archive": archive,
+        "expired": archive.expires_at <= timezone.now(),
+        "list_query": urlencode(archive.filters),
+    }
+    return render(request, "certificates/certificate_archive.html", context)
+
+
+@login_required
+@require_safe
+def certificate_archive_download(request, archive_id: int):
+    """The built ZIP, for the person who asked for it while it is kept; a 404 for anyone else."""
+    records_area_required(request)
+    archive = selectors.certificate_archive_downloadable(user=request.user, archive_id=archive_id)
+    if archive is None:
+        _archive_denied(request, archive_id)
+    audit_record(
+        request=request,
+        action=AuditAction.EXPORT_CERTIFICATES,
+        filters=archive.filters,
+        object_type=ARCHIVE_TYPE,
+        object_ids=[archive.pk],
+        row_count=archive.entry_count,
+    )
+    return stored_file_response(
+        request,
+        archive.file.name,
+        storage_alias="private",
+        content_type="application/zip",
+        filename="certificates.zip",
+        attachment=True,
+        personal=True,
+    )
 
 
 @login_required

@@ -22,13 +22,15 @@ class PrivateFileSystemStorage(FileSystemStorage):
             "Files in private storage have no URL; serve them through a view that checks access."
         )
 
-    def replace(self, name: str, chunks: Iterable[bytes]) -> str:
+    def replace(self, name: str, chunks: Iterable[bytes], *, partial_name: str = "") -> str:
         """Write the file `name` from `chunks`, replacing a file of that name whole. The bytes go
-        to `<name>.part`, renamed over `name` once complete: a reader never sees half a file, and
-        a write cut short leaves only the `.part` that the next write of the name overwrites.
-        Unlike `save`, the name is never changed to a free one, so writing again gives the same
-        single file. Callers keep two writers of one name apart."""
+        to `partial_name` (`<name>.part` unless given), renamed over `name` once complete: a
+        reader never sees half a file, and a write cut short leaves only the partial file that
+        the next write under that name overwrites. Unlike `save`, the name is never changed to a
+        free one, so writing again gives the same single file. Callers keep two writers of one
+        partial name apart."""
         path = self.path(name)
+        partial = self.path(partial_name or f"{name}.part")
         directory = os.path.dirname(path)
         if self.directory_permissions_mode is not None:
             old_umask = os.umask(0o777 & ~self.directory_permissions_mode)
@@ -38,7 +40,6 @@ class PrivateFileSystemStorage(FileSystemStorage):
                 os.umask(old_umask)
         else:
             os.makedirs(directory, exist_ok=True)
-        partial = f"{path}.part"
         with open(partial, "wb") as handle:
             for chunk in chunks:
                 handle.write(chunk)

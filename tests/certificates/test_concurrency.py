@@ -1,16 +1,20 @@
 """Twenty completions of the last lesson at the same instant make one certificate; workers
-rendering one certificate at once leave one file (PostgreSQL)."""
+rendering one certificate, or building one ZIP, at once leave one file (PostgreSQL)."""
 
 import hashlib
 
 import pytest
 
 from django.db import connection
+from django.test import override_settings
 
 from certificates import services
-from certificates.models import Certificate
+from certificates.models import Certificate, CertificateArchiveStatus
+from certificates.selectors import CertificateFilter
 from courses.models import CreditHourEntry
+from people.models import Notification
 from tests.certificates.conftest import finish, private_files
+from tests.factories.people import UserFactory
 from tests.quizzes.test_concurrency import run_together
 
 pytestmark = [
@@ -75,3 +79,19 @@ def test_workers_rendering_one_certificate_at_once_write_one_file(curriculum_set
     assert private_files("certificates") - before == {certificate.pdf.name}
     with certificate.pdf.open("rb") as handle:
         assert hashlib.sha256(handle.read()).hexdigest() == certificate.pdf_sha256
+
+
+def test_two_workers_building_one_zip_at_once_write_one_file_and_tell_once(curriculum_setup, settings):
+    settings.CERTIFICATE_ZIP_INLINE_MAX = 0
+    services.certificate_issue(user=curriculum_setup["official"], curriculum=curriculum_setup["curriculum"])
+    hr = UserFactory(hr=True, managed_units=(curriculum_setup["tree"]["a"],))
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}):
+        archive = services.certificate_archive_request(requester=hr, filters=CertificateFilter())
+    before = private_files("certificate-archives")
+    results, errors = run_together(lambda: services.certificate_archive_build(archive_id=archive.pk), count=2)
+    assert not errors
+    assert sorted(results) == ["1 certificates", "nothing to do"]
+    archive.refresh_from_db()
+    assert archive.status == CertificateArchiveStatus.READY
+    assert private_files("certificate-archives") - before == {archive.file.name}
+    assert Notification.objects.filter(user=hr).count() == 1

@@ -510,6 +510,9 @@ PRESENCE_CHECK_ANSWER_SECONDS = env.int("PRESENCE_CHECK_ANSWER_SECONDS", default
 ONE_STUDY_SESSION_PER_ACCOUNT = env.bool("ONE_STUDY_SESSION_PER_ACCOUNT", default=False)
 # A unit's own TrueType font for certificates (宋体/仿宋); default: Debian's WenQuanYi font.
 CERTIFICATE_FONT_PATH = env.str("CERTIFICATE_FONT_PATH", default="")
+# HR's certificate ZIP streams up to this many certificates; more are built by a task worker,
+# and HR is sent a message with the link.
+CERTIFICATE_ZIP_INLINE_MAX = env.int("CERTIFICATE_ZIP_INLINE_MAX", default=200)
 # Days an activation code from an onboarding sheet stays valid.
 ACTIVATION_CODE_DAYS = env.int("ACTIVATION_CODE_DAYS", default=30)
 # Public certificate lookups allowed per client address.
