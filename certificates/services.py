@@ -157,7 +157,7 @@ def _enqueue_render(certificate_id: int) -> None:
     certificate_render_task.enqueue(certificate_id)
 
 
-@task()
+@background_task()
 def certificate_render_task(certificate_id: int) -> str:
     """Render and store a certificate's PDF, recording its SHA-256 (in the background after
     issue; a missing file is rendered again on the next download). Running it again, or twice

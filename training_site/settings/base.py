@@ -440,6 +440,7 @@ SCHEDULED_JOBS = {
     ),
     "reminders_send": ("records.services.assignments.reminders_send_task", "0 8 * * *"),
     "audit_log_prune": ("audit.services.audit_log_prune_task", "30 3 1 * *"),
+    "certificate_archives_prune": ("certificates.services.certificate_archives_prune_task", "45 2 * * *"),
 }
 
 # Wagtail
