@@ -10,6 +10,7 @@ import json
 import os
 import sys
 import time
+from collections.abc import Iterator
 from importlib import import_module
 from pathlib import Path
 from urllib.parse import urlencode
@@ -120,6 +121,13 @@ def next_lesson(user: User, curriculum_id: int) -> LessonPage:
     return next((lesson for lesson in lessons if lesson.pk not in done), lessons[-1])
 
 
+def officials_at_their_lesson(count: int) -> Iterator[tuple[Visitor, LessonPage]]:
+    """A session for each of `count` officials part-way through a curriculum, and the lesson
+    each would continue with (the load tests' learners: here, deploy/faults.py, bench/scaleout.py)."""
+    for user, curriculum_id in officials_sample(count):
+        yield Visitor(user), next_lesson(user, curriculum_id)
+
+
 def practice_quiz() -> Quiz:
     """A practice quiz on a lesson, with unlimited attempts, made once per database: the quiz
     scenario can open fresh attempts on every run without using up anyone's final exams."""
@@ -184,9 +192,7 @@ def main():
     files: dict[str, list[str]] = {name: [] for name in HTTP_SCENARIOS}
     files["floor"].append("\t".join(["GET", "/healthz/live", "", "", "", ""]))
     lecture = lecture_video()
-    for user, curriculum_id in officials_sample(count):
-        visitor = Visitor(user)
-        lesson = next_lesson(user, curriculum_id)
+    for visitor, lesson in officials_at_their_lesson(count):
         course = lesson.get_parent()
         files["learner_home"].append(visitor.line("GET", "/"))
         files["course_page"].append(visitor.line("GET", course.get_url()))

@@ -32,9 +32,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from demo.scale.sizes import SIZES  # noqa: E402 - plain data, no Django needed
-
-sys.path.insert(0, str(ROOT / "deploy" / "nginx"))
-from render import local_proxy  # noqa: E402
+from deploy.local import (  # noqa: E402
+    app_environment,
+    gunicorn_command,
+    manage,
+    postgres_database_ensure,
+    task_worker_command,
+)
+from deploy.nginx.render import local_proxy  # noqa: E402
 
 PASSWORD = "Bench#2026"  # noqa: S105 - demo.scale.people.PASSWORD, the synthetic accounts' password
 CSRF_COOKIE = "csrftoken"
@@ -96,37 +101,19 @@ def database_url(scale: str, given: str | None) -> str:
     return f"sqlite:///{WORK / f'{scale}.sqlite3'}"
 
 
-def postgres_database_ensure(url: str) -> None:
-    import psycopg
-
-    base, _slash, name = url.rpartition("/")
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            connection.execute(f'CREATE DATABASE "{name}"')
-
-
 def environment(url: str, settings: str) -> dict:
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE=f"training_site.settings.{settings}",
-        DATABASE_URL=url,
-        SECRET_KEY=SECRET_KEY,
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        SITE_URL=f"http://127.0.0.1:{PORT}",
-        MEDIA_ROOT=str(WORK / "media"),
-        PRIVATE_ROOT=str(WORK / "private"),
+    return app_environment(
+        settings=settings,
+        database_url=url,
+        secret_key=SECRET_KEY,
+        site_url=f"http://127.0.0.1:{PORT}",
+        media_root=WORK / "media",
+        private_root=WORK / "private",
         BENCH_WORK=str(WORK),
-        PYTHONPATH=str(ROOT),
     )
-    return env
 
 
 SECRET_KEY = "bench-" + secrets.token_urlsafe(48)
-
-
-def manage(env: dict, *args: str) -> None:
-    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -151,20 +138,9 @@ class Server:
         self.process = None
 
     def __enter__(self):
-        command = [
-            str(Path(PYTHON).parent / "gunicorn"),
-            "training_site.wsgi:application",
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--timeout",
-            "600",
-            "--error-logfile",
-            str(WORK / "gunicorn.log"),
-            "--log-level",
-            "warning",
-        ]
+        command = gunicorn_command(
+            bind=f"127.0.0.1:{PORT}", workers=2, error_log=WORK / "gunicorn.log", timeout=600
+        )
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{PORT}/", timeout=2)
             raise RuntimeError(f"Port {PORT} is already in use (set BENCH_PORT to another one).")
@@ -251,15 +227,28 @@ class Proxy:
             self.process.kill()
 
 
-def wrk(scenario: str, seconds: int, target: str = f"http://127.0.0.1:{PORT}", connections=CONNECTIONS):
-    threads = min(THREADS, connections)
+def wrk(
+    scenario: str,
+    seconds: int,
+    target: str = f"http://127.0.0.1:{PORT}",
+    connections=CONNECTIONS,
+    *,
+    requests: Path | None = None,
+    origin: str = f"https://127.0.0.1:{PORT}",
+    threads: int = THREADS,
+    cpus: str | None = None,
+):
+    """wrk replaying `requests` (default: the scenario's prepared list) against `target`;
+    with `cpus`, pinned to those CPUs (taskset)."""
+    threads = min(threads, connections)
     env = dict(os.environ)
     env.update(
-        BENCH_REQUESTS=str(WORK / f"{scenario}.tsv"),
+        BENCH_REQUESTS=str(requests or WORK / f"{scenario}.tsv"),
         BENCH_THREADS=str(threads),
-        BENCH_ORIGIN=f"https://127.0.0.1:{PORT}",
+        BENCH_ORIGIN=origin,
     )
     command = [
+        *(["taskset", "-c", cpus] if cpus else []),
         "wrk",
         f"-t{threads}",
         f"-c{connections}",
@@ -352,8 +341,7 @@ class Worker:
         self.env = env
 
     def __enter__(self):
-        command = [PYTHON, "manage.py", "db_worker", "--interval", "0.2", "--no-startup-delay"]
-        self.process = subprocess.Popen(command, cwd=ROOT, env=self.env)
+        self.process = subprocess.Popen(task_worker_command(interval=0.2), cwd=ROOT, env=self.env)
         return self
 
     def __exit__(self, *exc):
@@ -552,7 +540,7 @@ def main():
     subprocess.run([PYTHON, str(ROOT / "bench" / "prepare.py")], cwd=ROOT, env=serve, check=True)
     # Building the pages queued Wagtail's search and reference-index tasks: a deployment's
     # workers would have done them, so they must not wait ahead of the import's task.
-    manage(serve, "db_worker", "--batch", "--no-startup-delay")
+    subprocess.run(task_worker_command(batch=True), cwd=ROOT, env=serve, check=True)
 
     wanted = set(options.only or HTTP_SCENARIOS + OFFLINE_SCENARIOS) | {"floor"}
     results: dict = {}

@@ -52,11 +52,20 @@ def render(environ=os.environ) -> str:
     return re.sub(r"\$\{([A-Z_]+)\}", lambda match: values[match.group(1)], template)
 
 
-def local_proxy(work: Path, *, https_port: int, http_port: int, app_servers: str, **directories: str) -> Path:
+def local_proxy(
+    work: Path,
+    *,
+    https_port: int,
+    http_port: int,
+    app_servers: str,
+    access_log: bool = False,
+    **directories: str,
+) -> Path:
     """Everything to run the proxy on 127.0.0.1 from `work`: a throwaway certificate for
     127.0.0.1, the site rendered for it and a main configuration (`standalone`). Returns the
     main configuration's path, for `nginx -c <path> -p <work>`. `directories` are MEDIA_ROOT,
-    PRIVATE_ROOT, STATIC_ROOT and DOCUMENT_MAX_UPLOAD_MB as the app is given them."""
+    PRIVATE_ROOT, STATIC_ROOT and DOCUMENT_MAX_UPLOAD_MB as the app is given them; with
+    `access_log`, each request is logged with the app servers it was passed to (`work`/access.log)."""
     work.mkdir(parents=True, exist_ok=True)
     certificate, key = work / "tls.crt", work / "tls.key"
     if not certificate.exists():
@@ -78,14 +87,24 @@ def local_proxy(work: Path, *, https_port: int, http_port: int, app_servers: str
         }
     )
     (work / "site.conf").write_text(site, encoding="utf-8")
-    (work / "nginx.conf").write_text(standalone(work / "site.conf", work), encoding="utf-8")
+    (work / "nginx.conf").write_text(standalone(work / "site.conf", work, access_log), encoding="utf-8")
     return work / "nginx.conf"
 
 
-def standalone(site_conf: Path, work: Path) -> str:
+# Which app servers a request went to, and what each answered: "a, b" is a request nginx passed
+# on to a second server.
+UPSTREAM_LOG_FORMAT = '$msec $request_method $status "$request_uri" "$upstream_addr" "$upstream_status"'
+
+
+def standalone(site_conf: Path, work: Path, access_log: bool = False) -> str:
     """A main nginx.conf that runs the site configuration in the foreground with everything it
     writes (pid, logs, buffered bodies) under `work`: for the proxy test, the benchmark and a
     local cluster, where nginx is started by a test or script rather than by systemd."""
+    logging = (
+        f"log_format upstreams '{UPSTREAM_LOG_FORMAT}';\n    access_log {work / 'access.log'} upstreams;"
+        if access_log
+        else "access_log off;"
+    )
     temp = work / "nginx-temp"
     temp.mkdir(parents=True, exist_ok=True)
     # Started as root (a test machine), the workers would otherwise run as nobody and could not
@@ -100,7 +119,7 @@ events {{ worker_connections 1024; }}
 http {{
     include /etc/nginx/mime.types;
     default_type application/octet-stream;
-    access_log off;
+    {logging}
     client_body_temp_path {temp}/body;
     proxy_temp_path {temp}/proxy;
     fastcgi_temp_path {temp}/fastcgi;

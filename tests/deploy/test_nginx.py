@@ -8,7 +8,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import sqlite3
 import ssl
 import subprocess
@@ -19,23 +18,15 @@ from pathlib import Path
 import pytest
 import requests
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "deploy" / "nginx"))
-from render import local_proxy  # noqa: E402
-
-from demo.people import DEMO_PASSWORD  # noqa: E402
+from demo.people import DEMO_PASSWORD
+from deploy.local import ROOT, free_port, gunicorn_command
+from deploy.nginx.render import local_proxy
 
 NGINX = shutil.which("nginx")
 pytestmark = pytest.mark.skipif(NGINX is None, reason="nginx is not installed (make test-tools installs it)")
 UPLOAD_LIMIT_MB = 64
 LECTURE_MB = 40
 MEDIA_PROBE_MB = 70
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _run(command: list[str], **options) -> None:
@@ -61,7 +52,7 @@ def _wait_for(url: str, certificate: Path, seconds: float = 30) -> None:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     work = tmp_path_factory.mktemp("nginx")
-    app_port, http_port, https_port = _free_port(), _free_port(), _free_port()
+    app_port, http_port, https_port = free_port(), free_port(), free_port()
     base_url = f"https://127.0.0.1:{https_port}"
     env = {
         **os.environ,
@@ -104,10 +95,11 @@ def site(tmp_path_factory):
         DOCUMENT_MAX_UPLOAD_MB=str(UPLOAD_LIMIT_MB),
     )
     gunicorn = _start(
-        [sys.executable, "-m", "gunicorn", "training_site.wsgi", "--bind", f"127.0.0.1:{app_port}",
-         "--workers", "2", "--log-level", "warning"],
-        work / "gunicorn.log", cwd=ROOT, env=production,
-    )  # fmt: skip
+        gunicorn_command(bind=f"127.0.0.1:{app_port}", workers=2, error_log=work / "gunicorn-errors.log"),
+        work / "gunicorn.log",
+        cwd=ROOT,
+        env=production,
+    )
     nginx = _start([NGINX, "-c", str(nginx_conf), "-p", str(work)], work / "nginx.log")
     try:
         _wait_for(f"http://127.0.0.1:{app_port}/healthz/live", work / "tls.crt")
