@@ -8,7 +8,8 @@ export SITE_URL ?= http://127.0.0.1:$(PORT)
 MANAGE := $(BIN)/python manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-tools test-postgres bench backup restore lint format check-deploy translations messages setup fonts clean
+.PHONY: help run test test-tools test-postgres bench backup restore cluster cluster-stop cluster-status \
+	cluster-check cluster-faults lint format check-deploy translations messages setup fonts clean
 
 help: ## List the commands
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-15s %s\n", $$1, $$2}'
@@ -75,6 +76,29 @@ restore: $(VENV)/.installed ## Restore FROM=dir into the empty database and root
 	@test -n "$(FROM)" || { echo "make restore FROM=dir [FORCE=1]: which backup?"; exit 2; }
 	$(BIN)/python deploy/backup.py restore --from $(FROM) $(if $(FORCE),--force)
 	$(BIN)/python deploy/backup.py verify --from $(FROM)
+
+# The cluster's own PostgreSQL and Redis run on free ports beside the machine's (docs/deployment.md).
+CLUSTER_ARGS ?=
+cluster: fonts translations ## Start app servers, task workers, nginx, PostgreSQL and Redis on 127.0.0.1 (CLUSTER_ARGS)
+	@sh scripts/debian-install "the local cluster" nginx=nginx-light redis-server=redis-server \
+		pg_ctlcluster=postgresql
+	$(BIN)/python deploy/cluster.py start $(CLUSTER_ARGS)
+
+cluster-stop: ## Stop every process of the local cluster (its data stays in .cluster/)
+	$(BIN)/python deploy/cluster.py stop
+
+cluster-status: ## What of the local cluster runs
+	$(BIN)/python deploy/cluster.py status
+
+cluster-check: fonts translations ## CI: faults (app server, worker, PostgreSQL, Redis) on a cluster of its own, nothing lost
+	@sh scripts/debian-install "the fault test's cluster" nginx=nginx-light redis-server=redis-server \
+		pg_ctlcluster=postgresql
+	$(BIN)/python deploy/faults.py --smoke
+
+cluster-faults: fonts translations ## The fault scenarios with a longer load and 200 certificates (deploy/faults.py)
+	@sh scripts/debian-install "the fault test's cluster" nginx=nginx-light redis-server=redis-server \
+		pg_ctlcluster=postgresql
+	$(BIN)/python deploy/faults.py
 
 lint: $(VENV)/.installed-dev ## Check style with ruff, and the import layers (.importlinter)
 	$(BIN)/ruff check .
