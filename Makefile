@@ -8,8 +8,8 @@ export SITE_URL ?= http://127.0.0.1:$(PORT)
 MANAGE := $(BIN)/python manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-tools test-postgres bench backup restore cluster cluster-stop cluster-status \
-	cluster-check cluster-faults lint format check-deploy translations messages setup fonts clean
+.PHONY: help run test test-tools test-postgres bench bench-scaleout backup restore cluster cluster-stop \
+	cluster-status cluster-check cluster-faults lint format check-deploy translations messages setup fonts clean
 
 help: ## List the commands
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-15s %s\n", $$1, $$2}'
@@ -66,6 +66,11 @@ BENCH_SECONDS ?= 15
 bench: fonts translations ## Load-test the production server at SCALE=small|province (docs/benchmarks.md)
 	@sh scripts/debian-install "the load generator and the proxy" wrk=wrk nginx=nginx-light
 	$(BIN)/python bench/run.py --scale $(SCALE) --seconds $(BENCH_SECONDS) $(BENCH_ARGS)
+
+bench-scaleout: fonts translations ## Throughput with 1 and 2 app servers, certificates with 1 and 2 workers (bench/scaleout.py)
+	@sh scripts/debian-install "the load generator and the cluster" wrk=wrk nginx=nginx-light \
+		redis-server=redis-server pg_ctlcluster=postgresql
+	$(BIN)/python bench/scaleout.py --seconds $(BENCH_SECONDS)
 
 # Backups of the database, MEDIA_ROOT and PRIVATE_ROOT that the settings name (docs/deployment.md).
 TO ?= backups/$(shell date +%Y%m%d-%H%M%S)
