@@ -115,6 +115,17 @@ def stranded_tasks_requeue() -> int:
     return requeued
 
 
+def own_tasks_requeue(worker_id: str) -> int:
+    """Queue again the tasks this worker was running when the database went away (it runs one
+    at a time, and none now)."""
+    cut_off = [
+        result.pk
+        for result in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).only("worker_ids")
+        if result.worker_ids and result.worker_ids[-1] == worker_id
+    ]
+    return DBTaskResult.objects.filter(pk__in=cut_off).update(status=TaskResultStatus.READY, started_at=None)
+
+
 def _running_on_live_worker(result: DBTaskResult, workers: dict[str, TaskWorker], now) -> bool:
     worker = workers.get(result.worker_ids[-1]) if result.worker_ids else None
     if worker is None:

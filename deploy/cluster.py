@@ -444,7 +444,7 @@ class Cluster:
     def worker_start(self) -> int:
         workers = self.state["workers"]
         name = f"worker-{len(workers) + 1}"  # a restarted worker appends to its predecessor's log
-        workers.append({"pid": self._spawn(name, task_worker_command(interval=1))})
+        workers.append({"pid": self._spawn(name, task_worker_command(interval=1, schedule=True))})
         self.save()
         return len(workers) - 1
 

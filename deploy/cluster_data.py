@@ -7,7 +7,7 @@ environment (Cluster.environment()), so that sessions are valid on its app serve
     python deploy/cluster_data.py requests COUNT DIRECTORY
     python deploy/cluster_data.py writes-check ACKS.json
     python deploy/cluster_data.py certificates-issue COUNT OUT.json [--wait-rendered N [--mid-render]]
-    python deploy/cluster_data.py certificates-wait IDS.json SECONDS [--requeue]
+    python deploy/cluster_data.py certificates-wait IDS.json SECONDS
     python deploy/cluster_data.py certificates-check IDS.json
     python deploy/cluster_data.py certificates-cleanup IDS.json
 
@@ -32,7 +32,6 @@ django.setup()
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from django.core.management import call_command, get_commands
 from django.db import transaction
 from django.urls import reverse
 
@@ -46,11 +45,9 @@ from people import roles
 from people.models import User
 from quizzes.models import Attempt, AttemptQuestion, AttemptStatus
 
-REQUEUE_COMMAND = "requeue_stranded_tasks"
 RENDER_TASK = "certificates.services.certificate_render_task"
 CERTIFICATES_DIR = "certificates"
 WAIT_SECONDS = 600
-REQUEUE_EVERY_SECONDS = 5
 STUCK_SECONDS = 5
 
 
@@ -91,7 +88,6 @@ def sessions(count: int, out: Path) -> dict:
                 "officials": officials,
                 "sign_in": signing_in,
                 "password": PASSWORD,
-                "requeue_command": REQUEUE_COMMAND in get_commands(),
             }
         )
     )
@@ -218,33 +214,22 @@ def render_tasks(ids: list[int]):
     return DBTaskResult.objects.filter(task_path=RENDER_TASK, args_kwargs__args__0__in=ids)
 
 
-def certificates_wait(ids: list[int], seconds: float, requeue: bool) -> dict:
+def certificates_wait(ids: list[int], seconds: float) -> dict:
     """Wait until every certificate has its PDF, or until none can get one: nothing left
-    queued and the tasks still RUNNING unchanged for STUCK_SECONDS (their worker was killed).
-    With `requeue`, ask every few seconds for such stranded tasks to be queued again, once
-    `manage.py requeue_stranded_tasks` exists. Bounded by `seconds`."""
-    requeue_available = REQUEUE_COMMAND in get_commands()
-    started = requeued_at = changed_at = time.monotonic()
+    queued and the tasks still RUNNING unchanged for STUCK_SECONDS (no worker took them up
+    again). Bounded by `seconds`."""
+    started = changed_at = time.monotonic()
     running: set = set()
-    calls = 0
     while (rendered := certificates_rendered(ids)) < len(ids) and time.monotonic() - started < seconds:
         now = time.monotonic()
-        if requeue and requeue_available and now - requeued_at >= REQUEUE_EVERY_SECONDS:
-            call_command(REQUEUE_COMMAND)
-            requeued_at, calls = now, calls + 1
         tasks = render_tasks(ids)
         still_running = set(tasks.filter(status=TaskResultStatus.RUNNING).values_list("pk", flat=True))
         if still_running != running or tasks.filter(status=TaskResultStatus.READY).exists():
             running, changed_at = still_running, now
-        elif not (requeue and requeue_available) and now - changed_at >= STUCK_SECONDS:
+        elif now - changed_at >= STUCK_SECONDS:
             break
         time.sleep(0.2)
-    return {
-        "rendered": rendered,
-        "seconds": round(time.monotonic() - started, 2),
-        "requeue_command": requeue_available,
-        "requeue_calls": calls,
-    }
+    return {"rendered": rendered, "seconds": round(time.monotonic() - started, 2)}
 
 
 def certificates_check(ids: list[int]) -> dict:
@@ -271,7 +256,6 @@ def certificates_check(ids: list[int]) -> dict:
         "orphan_files": orphans[:10],
         "orphan_count": len(orphans),
         "tasks": dict(tasks),
-        "requeue_command": REQUEUE_COMMAND in get_commands(),
     }
 
 
@@ -317,7 +301,6 @@ def main() -> None:
     command = commands.add_parser("certificates-wait")
     command.add_argument("ids", type=Path)
     command.add_argument("seconds", type=float)
-    command.add_argument("--requeue", action="store_true")
     for name in ("certificates-check", "certificates-cleanup"):
         commands.add_parser(name).add_argument("ids", type=Path)
     options = parser.parse_args()
@@ -332,7 +315,7 @@ def main() -> None:
     else:
         ids = json.loads(options.ids.read_text())
         if options.command == "certificates-wait":
-            result = certificates_wait(ids, options.seconds, options.requeue)
+            result = certificates_wait(ids, options.seconds)
         elif options.command == "certificates-check":
             result = certificates_check(ids)
         else:

@@ -12,8 +12,7 @@ at a time and checks that every write acknowledged to a browser is in the databa
 Each scenario prints requests sent, acknowledged, writes acknowledged, stored (found in the
 database) and lost (acknowledged, not stored), and its checks. Exits 1 when anything acknowledged
 was lost or a check failed. Everything is on 127.0.0.1 and every wait is bounded. --smoke (CI)
-runs a shorter load and fewer certificates, and skips (b) until `manage.py
-requeue_stranded_tasks` exists (it fails without). docs/deployment.md describes the results.
+runs a shorter load and fewer certificates. docs/deployment.md describes the results.
 """
 
 import argparse
@@ -50,15 +49,10 @@ class Timing:
     outage: float
     certificates: int
     sessions: int
-    skip_without_requeue: bool
 
 
-FULL = Timing(
-    before_fault=10, after_fault=15, outage=8, certificates=200, sessions=120, skip_without_requeue=False
-)
-SMOKE = Timing(
-    before_fault=4, after_fault=6, outage=4, certificates=100, sessions=60, skip_without_requeue=True
-)
+FULL = Timing(before_fault=10, after_fault=15, outage=8, certificates=200, sessions=120)
+SMOKE = Timing(before_fault=4, after_fault=6, outage=4, certificates=100, sessions=60)
 
 
 # -- the load ---------------------------------------------------------------------------------
@@ -375,12 +369,6 @@ class Faults:
     def worker_killed(self) -> Result:
         count = self.timing.certificates
         result = Result(f"(b) kill -9 a task worker rendering {count} certificates")
-        if self.timing.skip_without_requeue and not self.sessions["requeue_command"]:
-            # Known to fail until stranded tasks are requeued; run by the full run meanwhile, and
-            # by CI as soon as the command exists.
-            result.notes.append("skipped in --smoke: manage.py requeue_stranded_tasks does not exist yet")
-            result.skipped = True
-            return result
         ids = self.work / "certificates.json"
         issued = self.data(
             "certificates-issue", str(count), str(ids), "--wait-rendered", str(count // 4), "--mid-render"
@@ -393,17 +381,10 @@ class Faults:
             f"{issued['rendered']} rendered, leaving {stranded} render task(s) RUNNING"
         )
         self.cluster.worker_start()
-        after = self.data("certificates-wait", str(ids), str(60 + count * 0.3), "--requeue")
+        after = self.data("certificates-wait", str(ids), str(60 + count * 0.3))
         outcome = self.data("certificates-check", str(ids))
         result.stored = outcome["rendered"]
         result.lost = outcome["missing_count"] + len(outcome["sha_mismatch"])
-        if not after["requeue_command"]:
-            result.notes.append(
-                "manage.py requeue_stranded_tasks does not exist yet: a task whose worker was killed "
-                "stays RUNNING in django-tasks-db, and its certificate waits for its first download"
-            )
-        else:
-            result.notes.append(f"requeue_stranded_tasks called {after['requeue_calls']} times")
         result.notes.append(f"the new worker's wait ended after {after['seconds']} s")
         result.check(
             f"every certificate has its PDF (missing: {outcome['missing']})", not outcome["missing_count"]

@@ -15,9 +15,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-# The background task worker's management command. `manage.py task_worker` (the scheduler's
-# worker) takes the same arguments: switching to it is this one name.
-TASK_WORKER_COMMAND = "db_worker"
+# The background task worker as deployed (docs/deployment.md, "Background tasks").
+TASK_WORKER_COMMAND = "task_worker"
 
 
 def free_port() -> int:
@@ -63,9 +62,16 @@ def gunicorn_command(*, bind: str, workers: int, error_log: Path, timeout: int =
     ]  # fmt: skip
 
 
-def task_worker_command(*, interval: float = 1, batch: bool = False) -> list[str]:
-    """A background task worker; with `batch`, it works the queue empty and exits."""
-    command = [PYTHON, "manage.py", TASK_WORKER_COMMAND, "--no-startup-delay"]
+def task_worker_command(*, interval: float = 1, batch: bool = False, schedule: bool = False) -> list[str]:
+    """A background task worker; with `batch`, it works the queue empty and exits; with
+    `schedule`, it also queues the periodic jobs."""
+    command = [
+        PYTHON,
+        "manage.py",
+        TASK_WORKER_COMMAND,
+        "--no-startup-delay",
+        *(["--schedule"] if schedule else []),
+    ]
     return [*command, "--batch"] if batch else [*command, "--interval", str(interval)]
 
 
