@@ -1,9 +1,16 @@
-from django.db import DatabaseError, connection
+import sys
+
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.template import loader
 from django.templatetags.static import static
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
+from django.views.defaults import server_error as django_server_error
+
+# Seconds a browser or client is asked to wait before trying again while the database is away.
+RETRY_AFTER_SECONDS = 10
 
 
 @never_cache
@@ -32,3 +39,14 @@ def healthz(request):
 def favicon(request):
     """The site's icon, for pages without an icon link (error pages, PDFs opened in a tab)."""
     return redirect(static("img/favicon.ico"))
+
+
+def server_error(request):
+    """handler500. A request that failed because the database could not be reached (it is
+    restarting, or failing over) answers 503 with a page saying to try again shortly, which
+    rendering touches nothing; anything else is the usual 500."""
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        page = loader.get_template("503.html").render()
+        return HttpResponse(page, status=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+    return django_server_error(request)

@@ -49,3 +49,5 @@ urlpatterns += [
     # Wagtail serves the course catalogue (the site's root page) and everything below it.
     path("courses/", include(wagtail_urls)),
 ]
+
+handler500 = core_views.server_error
