@@ -50,6 +50,19 @@ class Job:
             fire = following
         return gap
 
+    def previous_run_time(self, now: datetime) -> datetime:
+        """The latest time at or before `now` the job was due."""
+        window = 2 * self.shortest_gap
+        while True:
+            fire = self.trigger.get_next_fire_time(None, now - window)
+            if fire is not None and fire <= now:
+                break
+            window *= 2
+        latest = fire
+        while (fire := self.trigger.get_next_fire_time(fire, fire + timedelta(seconds=1))) <= now:
+            latest = fire
+        return latest
+
 
 def jobs() -> list[Job]:
     return [Job(name, task_path, cron) for name, (task_path, cron) in settings.SCHEDULED_JOBS.items()]
@@ -83,7 +96,32 @@ def job_run(job: Job) -> None:
         close_old_connections()
 
 
+def jobs_missed(*, now: datetime | None = None) -> list[Job]:
+    """Jobs that ran before but not at their latest due time (no scheduler was up then). A job
+    that never ran waits for its first time."""
+    now = now or timezone.now()
+    last_runs = dict(ScheduledJob.objects.exclude(last_run_at=None).values_list("name", "last_run_at"))
+    return [
+        job for job in jobs() if job.name in last_runs and last_runs[job.name] < job.previous_run_time(now)
+    ]
+
+
+def jobs_catch_up() -> None:
+    """Queue now the runs missed while no scheduler was up (at most one per job)."""
+    close_old_connections()
+    try:
+        missed = jobs_missed()
+    finally:
+        close_old_connections()
+    for job in missed:
+        log.warning("scheduled job %s missed its last time; queued now", job.name)
+        job_run(job)
+
+
 def jobs_add(scheduler: BaseScheduler) -> None:
+    """Every periodic job at its times, and once at start the runs missed while no scheduler
+    was up."""
+    scheduler.add_job(jobs_catch_up, id="catch_up", name="catch_up")
     for job in jobs():
         scheduler.add_job(
             job_run,

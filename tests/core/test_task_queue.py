@@ -160,7 +160,26 @@ def test_every_periodic_job_names_a_task_called_without_arguments(settings):
     assert {"reminders_send", "expired_attempts_close", "audit_log_prune", "task_queue_tidy"} <= names
     background = BackgroundScheduler(timezone=settings.TIME_ZONE)
     scheduler.jobs_add(background)
-    assert {job.id for job in background.get_jobs()} == names
+    assert {job.id for job in background.get_jobs()} == names | {"catch_up"}
+
+
+@queue_db
+def test_a_run_missed_while_no_scheduler_was_up_is_queued_at_start(settings):
+    settings.TASKS = QUEUE
+    settings.SCHEDULED_JOBS = {
+        "daily": ("core.task_queue.task_queue_tidy_task", "0 8 * * *"),
+        "never_ran": ("core.task_queue.task_queue_tidy_task", "0 8 * * *"),
+    }
+    daily = scheduler.jobs()[0]
+    now = timezone.now()
+    due = daily.previous_run_time(now)
+    assert due <= now < due + timedelta(days=1)
+    ScheduledJob.objects.create(name="daily", last_run_at=due - timedelta(days=1, seconds=-3))
+    assert [job.name for job in scheduler.jobs_missed(now=now)] == ["daily"]
+    scheduler.jobs_catch_up()
+    scheduler.jobs_catch_up()  # a second scheduler starting: nothing more
+    assert DBTaskResult.objects.count() == 1
+    assert scheduler.jobs_missed() == []
 
 
 class RefusingBackend(BaseEmailBackend):
