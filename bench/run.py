@@ -21,6 +21,7 @@ import socket
 import subprocess
 import sys
 import time
+import traceback
 import urllib.error
 import urllib.request
 from datetime import UTC, datetime
@@ -335,7 +336,7 @@ def export_scenario(env: dict, kind: str) -> dict:
 
 
 class Worker:
-    """A background task worker (`manage.py db_worker`), as deployed beside the app servers."""
+    """A background task worker (`manage.py task_worker`), as deployed beside the app servers."""
 
     def __init__(self, env: dict):
         self.env = env
@@ -465,6 +466,17 @@ def offline_scenario(env: dict, scenario: str) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def measured(name: str, scenario, *args) -> dict:
+    """One scenario's figures; a scenario that fails is reported as failed (with its traceback)
+    and the run goes on, so one failure never loses the other scenarios' figures."""
+    print(f"-- {name}", flush=True)
+    try:
+        return scenario(*args)
+    except Exception as error:  # noqa: BLE001 - whatever broke, the other figures must survive
+        traceback.print_exc()
+        return {"failed": f"{type(error).__name__}: {error}", "errors": 1}
+
+
 def verdict(name: str, figures: dict) -> str:
     target = TARGETS.get(name)
     notes = []
@@ -497,6 +509,9 @@ def table(results: dict, other: dict | None) -> str:
         figures = results.get(name, {})
         if "skipped" in figures:
             lines.append(f"{name:<16} skipped: {figures['skipped']}")
+            continue
+        if "failed" in figures:
+            lines.append(f"{name:<16} FAILED: {figures['failed']}")
             continue
         line = name.ljust(16) + "".join(
             str("-" if figures.get(key) is None else figures[key]).rjust(width) for key, width in columns
@@ -546,21 +561,19 @@ def main():
     results: dict = {}
     for name in HTTP_SCENARIOS:
         if name in wanted:
-            print(f"-- {name}", flush=True)
-            results[name] = http_scenario(serve, name, options.seconds)
-    floor_rps = results["floor"]["rps"]
+            results[name] = measured(name, http_scenario, serve, name, options.seconds)
+    floor_rps = results["floor"].get("rps")
     for name in HTTP_SCENARIOS:
-        if name in results and results[name].get("rps"):
+        if name in results and results[name].get("rps") and floor_rps:
             results[name]["ratio"] = round(results[name]["rps"] / floor_rps, 3)
     for name in OFFLINE_SCENARIOS:
         if name in wanted:
-            print(f"-- {name}", flush=True)
             if name.startswith("export_"):
-                results[name] = export_scenario(serve, name.removeprefix("export_"))
+                results[name] = measured(name, export_scenario, serve, name.removeprefix("export_"))
             elif name == "import_officials":
-                results[name] = import_scenario(serve)
+                results[name] = measured(name, import_scenario, serve)
             else:
-                results[name] = offline_scenario(serve, name)
+                results[name] = measured(name, offline_scenario, serve, name)
 
     results.update(
         scale=options.scale, database=database, date=datetime.now(UTC).isoformat(timespec="seconds")
@@ -583,7 +596,7 @@ def main():
     print(table(results, other))
     errors = sum(figures.get("errors", 0) for figures in results.values() if isinstance(figures, dict))
     if errors:
-        print(f"\n{errors} failed requests: see bench/.work/gunicorn.log")
+        print(f"\n{errors} failed requests or scenarios: see above and bench/.work/gunicorn.log")
         if options.strict:
             sys.exit(1)
 
