@@ -91,13 +91,20 @@ def certificate_archive_of(*, user: User, archive_id: int) -> CertificateArchive
 
 
 def certificate_archive_downloadable(*, user: User, archive_id: int) -> CertificateArchive | None:
-    """The person's own certificate ZIP if it is built and not expired; None otherwise."""
-    return CertificateArchive.objects.filter(
+    """The person's own certificate ZIP if it is built, not expired, and every certificate in it
+    is still theirs to see (HR's units or a holder's unit may have changed since they asked);
+    None otherwise."""
+    archive = CertificateArchive.objects.filter(
         pk=archive_id,
         requested_by=user,
         status=CertificateArchiveStatus.READY,
         expires_at__gt=timezone.now(),
     ).first()
+    if archive is None or is_site_admin(user):
+        return archive
+    wanted = set(archive.certificate_ids)
+    in_scope = Certificate.objects.filter(pk__in=wanted).for_units(units_in_scope(user=user))
+    return archive if in_scope.count() == len(wanted) else None
 
 
 def certificate_by_code(*, code: str) -> Certificate | None:

@@ -156,6 +156,22 @@ def test_only_the_requester_may_see_or_download_it(client, setup):
     assert download(client, archive).status_code == 200
 
 
+def test_a_zip_is_refused_once_its_requester_may_no_longer_see_everyone_in_it(client, setup):
+    tree = setup["tree"]
+    client.force_login(setup["hr"])
+    archive, _page = ask(client)
+    assert download(client, archive).status_code == 200
+    moved = setup["a_certificates"][0].user
+    moved.org_unit = tree["b1"]  # an official of the ZIP moves to a unit this HR does not manage
+    moved.save(update_fields=["org_unit"])
+    assert download(client, archive).status_code == 404
+    moved.org_unit = tree["a1"]
+    moved.save(update_fields=["org_unit"])
+    assert download(client, archive).status_code == 200
+    setup["hr"].managed_units.set([tree["b"]])  # the HR member now manages another unit
+    assert download(client, archive).status_code == 404
+
+
 def test_asking_again_while_it_is_built_gives_the_same_zip(client, setup):
     client.force_login(setup["hr"])
     with override_settings(TASKS=NOT_RUN):
