@@ -52,7 +52,8 @@ class TaskResultViewSet(ModelViewSet):
         "started_at",
         "finished_at",
         "worker_ids",
-        "args_kwargs",
+        # Never the arguments: a queued email's are the message itself, and a password-reset
+        # link there would let the site administrator into any account (三员分立).
         "return_value",
         "exception_class_path",
         "traceback",

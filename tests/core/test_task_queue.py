@@ -272,3 +272,16 @@ def test_the_site_administrator_sees_failed_tasks_with_their_error(client, site_
     assert client.get("/admin/task-workers/").status_code == 200
     client.force_login(hr_user)
     assert client.get("/admin/background-tasks/").status_code in (302, 403)
+
+
+@queue_db
+def test_the_site_administrator_cannot_read_a_queued_email(settings, client, site_admin):
+    settings.TASKS = QUEUE
+    settings.EMAIL_BACKEND = "core.mail.QueuedEmailBackend"
+    EmailMultiAlternatives("密码重置", "https://example.gov.cn/accounts/password/reset/key/1-secret-token/",
+                           None, ["a@example.gov.cn"]).send()  # fmt: skip
+    queued = DBTaskResult.objects.get()
+    client.force_login(site_admin)
+    page = client.get(f"/admin/background-tasks/inspect/{queued.pk}/").content.decode()
+    assert "core.mail.email_deliver_task" in page
+    assert "secret-token" not in page and "a@example.gov.cn" not in page
