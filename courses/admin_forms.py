@@ -10,6 +10,8 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from .review_checks import review_problems
 
 PUBLISHING_ACTIONS = ("action-publish", "action-submit", "action-restart-workflow")
+# Completion rules met by an activity of an app above courses: the lesson's reverse accessor.
+ACTIVITIES = {"quiz": "quiz", "drill": "drill"}
 
 
 class LessonPageForm(WagtailAdminPageForm):
@@ -20,20 +22,25 @@ class LessonPageForm(WagtailAdminPageForm):
         publishing = any(action in self.data for action in PUBLISHING_ACTIONS)
         # Published on its own, the lesson needs its quiz live; in review, a draft quiz goes too.
         live_only = "action-publish" in self.data
-        if publishing and cleaned.get("completion_rule") == "quiz" and not self._has_quiz(live_only):
-            self.add_error(
-                "completion_rule",
-                _(
+        rule = cleaned.get("completion_rule")
+        if publishing and rule in ACTIVITIES and not self._has_activity(ACTIVITIES[rule], live_only):
+            messages = {
+                "quiz": _(
                     "This lesson has no quiz yet: save it as a draft, add its quiz under "
                     "Quizzes, then publish; or choose another way to complete it."
                 ),
-            )
+                "drill": _(
+                    "This lesson has no drill yet: save it as a draft, add its scenario under "
+                    "Drills, then publish; or choose another way to complete it."
+                ),
+            }
+            self.add_error("completion_rule", messages[rule])
         return cleaned
 
-    def _has_quiz(self, live_only: bool) -> bool:
-        # The reverse one-to-one from quizzes; courses does not import quizzes.
-        quiz = getattr(self.instance, "quiz", None) if self.instance.pk is not None else None
-        return quiz is not None and (quiz.live or not live_only)
+    def _has_activity(self, related_name: str, live_only: bool) -> bool:
+        # The reverse one-to-one from quizzes or drills; courses imports neither.
+        activity = getattr(self.instance, related_name, None) if self.instance.pk is not None else None
+        return activity is not None and (activity.live or not live_only)
 
 
 class CoursePageForm(WagtailAdminPageForm):
@@ -42,20 +49,24 @@ class CoursePageForm(WagtailAdminPageForm):
         publishing = any(action in self.data for action in PUBLISHING_ACTIONS)
         if publishing and self.instance.pk is not None:
             # The course's review carries its lessons' drafts: each must be completable.
-            for title in self._lessons_without_their_quiz():
-                message = _("The lesson “%(lesson)s” is completed by a quiz it does not have yet.")
+            for title, rule in self._lessons_without_their_activity():
+                if rule == "drill":
+                    message = _("The lesson “%(lesson)s” is completed by a drill it does not have yet.")
+                else:
+                    message = _("The lesson “%(lesson)s” is completed by a quiz it does not have yet.")
                 self.add_error(None, message % {"lesson": title})
             for problem in review_problems(self.instance, live_only="action-publish" in self.data):
                 self.add_error(None, problem)
         return cleaned
 
-    def _lessons_without_their_quiz(self) -> list[str]:
+    def _lessons_without_their_activity(self) -> list[tuple[str, str]]:
         # By name: the page models import this module for their forms.
         lesson_model = apps.get_model("courses", "LessonPage")
         lessons = lesson_model.objects.child_of(self.instance)
         missing = []
         for lesson in lessons:
             current = lesson.get_latest_revision_as_object() if lesson.has_unpublished_changes else lesson
-            if current.completion_rule == "quiz" and getattr(lesson, "quiz", None) is None:
-                missing.append(current.title)
+            related_name = ACTIVITIES.get(current.completion_rule)
+            if related_name is not None and getattr(lesson, related_name, None) is None:
+                missing.append((current.title, current.completion_rule))
         return missing

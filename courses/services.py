@@ -360,15 +360,29 @@ def lesson_complete(*, progress: LessonProgress, now: datetime | None = None) ->
 def lesson_complete_by_quiz(
     *, user: User, lesson: LessonPage, now: datetime | None = None
 ) -> LessonProgress | None:
-    """A passed quiz completes its lesson when the lesson's rule is "quiz passed". A lesson (or
-    course) unpublished while the official took the quiz is neither opened nor completed: the
-    attempt is graded all the same."""
+    """A passed quiz completes its lesson when the lesson's rule is "quiz passed"."""
+    return lesson_complete_by(user=user, lesson=lesson, rule=CompletionRule.QUIZ, now=now)
+
+
+def lesson_complete_by_drill(
+    *, user: User, lesson: LessonPage, now: datetime | None = None
+) -> LessonProgress | None:
+    """A passed drill completes its lesson when the lesson's rule is "drill passed"."""
+    return lesson_complete_by(user=user, lesson=lesson, rule=CompletionRule.DRILL, now=now)
+
+
+def lesson_complete_by(
+    *, user: User, lesson: LessonPage, rule: str, now: datetime | None = None
+) -> LessonProgress | None:
+    """A passed activity (a quiz, a drill) completes its lesson when the lesson's rule is that
+    activity's. A lesson (or course) unpublished while the official took it is neither opened
+    nor completed: the activity is graded all the same."""
     now = now or timezone.now()
     try:
         progress = lesson_open(user=user, lesson=lesson, now=now)
     except LessonNotAvailable:
         return None
-    if lesson.completion_rule == CompletionRule.QUIZ:
+    if lesson.completion_rule == rule:
         lesson_complete(progress=progress, now=now)
     return progress
 

@@ -53,6 +53,13 @@ ROLE_PERMISSIONS: dict[str, set[tuple[str, str]]] = {
         ("quizzes", "add_quiz"),
         ("quizzes", "change_quiz"),
         ("quizzes", "view_quiz"),
+        # Drills as quizzes: never deleted by a trainer (they hold officials' runs). Trainers
+        # grade the runs with the rubric and keep the list of forbidden expressions.
+        ("drills", "add_scenario"),
+        ("drills", "change_scenario"),
+        ("drills", "view_scenario"),
+        ("drills", "grade_scenario"),
+        *(("drills", f"{action}_forbiddenexpression") for action in ("add", "change", "delete", "view")),
     },
     REVIEWER: {
         ("wagtailadmin", "access_admin"),
@@ -67,6 +74,9 @@ ROLE_PERMISSIONS: dict[str, set[tuple[str, str]]] = {
         ("quizzes", "publish_question"),
         ("quizzes", "view_question"),
         ("quizzes", "view_questionbank"),
+        ("drills", "change_scenario"),
+        ("drills", "view_scenario"),
+        ("drills", "publish_scenario"),
     },
     HR: {
         ("certificates", "view_certificate"),

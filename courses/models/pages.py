@@ -38,6 +38,7 @@ class CompletionRule(models.TextChoices):
     READ = "read", _("Opened and studied for the minimum time")
     VIDEO = "video", _("Video watched to at least 90%")
     QUIZ = "quiz", _("Quiz passed")
+    DRILL = "drill", _("Drill passed")
 
 
 class CourseIndexPage(Page):

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "people",
     "courses",
     "quizzes",
+    "drills",
     "certificates",
     "records",
     "demo",
@@ -434,6 +435,7 @@ SCHEDULED_JOBS = {
     # Tasks of workers that died queued again; old results forgotten.
     "task_queue_tidy": ("core.task_queue.task_queue_tidy_task", "* * * * *"),
     "expired_attempts_close": ("quizzes.services.attempts.attempts_close_expired_task", "*/5 * * * *"),
+    "expired_drill_runs_close": ("drills.services.runs.runs_close_expired_task", "*/5 * * * *"),
     "activation_sheets_expire": (
         "records.services.import_jobs.import_jobs_expire_credentials_task",
         "7 * * * *",
