@@ -530,3 +530,9 @@ def assignments_reaching(*, unit_paths) -> dict[str, list[tuple[int, date, list[
     for path, curriculum_id, due_date, positions in rows:
         reaching.setdefault(path, []).append((curriculum_id, due_date, Assignment.split_positions(positions)))
     return reaching
+
+
+def course_id_of(lesson: LessonPage) -> int | None:
+    """The id of the lesson's course (its parent page), live or not."""
+    parent = CoursePage.objects.filter(path=lesson.path[: -LessonPage.steplen])
+    return parent.values_list("pk", flat=True).first()

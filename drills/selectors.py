@@ -5,15 +5,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Cast
 from django.utils import timezone
+
+from courses.models import CoursePage
 
 from .models import DrillAnswer, DrillRun, RunStatus, Scenario
 from .script import Clock, grace, inquiry_questions, judged_injects, revealed
 
 if TYPE_CHECKING:
-    from courses.models import CoursePage, LessonPage
+    from courses.models import LessonPage
     from people.models import User
 
 
@@ -47,6 +52,50 @@ def reported_run(*, user: User, scenario: Scenario) -> DrillRun | None:
         DrillRun.objects.filter(user=user, scenario=scenario, status=RunStatus.GRADED)
         .order_by("-percent", "number")
         .first()
+    )
+
+
+def drill_percents(*, user: User, course_ids) -> list[Decimal]:
+    """The official's reported drill percentages (the best graded run of each scenario) for the
+    drills of these courses, in one query."""
+    courses = CoursePage.objects.filter(pk__in=course_ids).values_list("path", "depth")
+    within = Q(pk__in=[])
+    for path, depth in courses:
+        within |= Q(scenario__lesson__path__startswith=path, scenario__lesson__depth=depth + 1)
+    best: dict[int, Decimal] = {}
+    runs = DrillRun.objects.filter(within, user=user, status=RunStatus.GRADED).values_list(
+        "scenario_id", "percent"
+    )
+    for scenario_id, percent in runs:
+        if percent is not None and (scenario_id not in best or percent > best[scenario_id]):
+            best[scenario_id] = percent
+    return list(best.values())
+
+
+def best_drill_percent(course: CoursePage):
+    """For HR's per-course rows: the official's (OuterRef "user_id") best graded run of the
+    course's drill, as a subquery."""
+    runs = DrillRun.objects.filter(
+        user=OuterRef("user_id"),
+        status=RunStatus.GRADED,
+        scenario__lesson__path__startswith=course.path,
+        scenario__lesson__depth=course.depth + 1,
+    )
+    return Subquery(runs.order_by("-percent").values("percent")[:1])
+
+
+def drill_results(*, user: User) -> list[dict]:
+    """The transcript's drills: each scenario's title, best score, runs graded, passed, last."""
+    return list(
+        DrillRun.objects.filter(user=user, status=RunStatus.GRADED)
+        .values("scenario__title")
+        .annotate(
+            best=Max("percent"),
+            runs=Count("pk"),
+            passed=Max(Cast("passed", IntegerField())),
+            last=Max("graded_at"),
+        )
+        .order_by("-last")
     )
 
 

@@ -4,6 +4,7 @@ touches once; the completion of a course arrives after its certificates (course_
 
 from certificates.signals import certificate_changed, course_certified
 from courses.signals import course_started
+from drills.signals import drill_graded
 from people.signals import placement_changed
 from quizzes.signals import attempt_graded
 
@@ -34,6 +35,12 @@ def on_attempt_graded(sender, attempt, completed_course, **kwargs):
         records_refresh_for_course(user=attempt.user, course_id=course_id)
 
 
+def on_drill_graded(sender, run, course_id, **kwargs):
+    """A drill graded changes the record's score (and, passed, its progress: the course's
+    completion, if any, has refreshed the records already; refreshing again changes nothing)."""
+    records_refresh_for_course(user=run.user, course_id=course_id)
+
+
 def on_certificate_changed(sender, certificate, **kwargs):
     """HR revoked or re-issued a certificate."""
     record_refresh(user=certificate.user, curriculum=certificate.curriculum)
@@ -44,4 +51,5 @@ def connect():
     course_started.connect(on_course_started, dispatch_uid="records_on_course_started")
     course_certified.connect(on_course_certified, dispatch_uid="records_on_course_certified")
     attempt_graded.connect(on_attempt_graded, dispatch_uid="records_on_attempt_graded")
+    drill_graded.connect(on_drill_graded, dispatch_uid="records_on_drill_graded")
     certificate_changed.connect(on_certificate_changed, dispatch_uid="records_on_certificate_changed")

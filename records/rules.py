@@ -31,7 +31,7 @@ def standing(
 ) -> Standing:
     """Completed once a valid certificate exists (at its first issue); in progress once a
     lesson was opened; progress is the share of required courses completed; the score is the
-    mean of the reported final-exam percentages of the required courses."""
+    mean of the reported percentages of the required courses' final exams and drills."""
     progress = round(100 * len(completed_ids & set(required_ids)) / len(required_ids)) if required_ids else 0
     score = (sum(final_percents) / len(final_percents)).quantize(Decimal("0.01")) if final_percents else None
     if certificate_serial:

@@ -34,6 +34,7 @@ from courses.models import (
     LessonPage,
     LessonProgress,
 )
+from drills.selectors import best_drill_percent
 from people.models import OrgUnit, User
 from people.roles import is_site_admin
 from people.selectors import units_in_scope
@@ -195,7 +196,7 @@ def _with_course_values(records: QuerySet[CurriculumRecord], course: CoursePage)
             Value(Decimal("0")),
             output_field=DecimalField(max_digits=7, decimal_places=2),
         ),
-        row_score=_final_exam_score(course),
+        row_score=_course_score(course),
         row_serial=Value("", output_field=CharField()),  # certificates are per curriculum
         lessons_done=Coalesce(Subquery(lessons_done), 0),
     )
@@ -216,12 +217,24 @@ def _with_course_values(records: QuerySet[CurriculumRecord], course: CoursePage)
     )
 
 
+def _course_score(course: CoursePage):
+    """The course's score as the curriculum's record counts it (records.rules.standing): the
+    mean of its final exam's reported percent and its drill's best, where each exists."""
+    exam = _final_exam_score(course)
+    drill = best_drill_percent(course)
+    # With one of the two missing, the mean is the other; with both, their mean.
+    return (Coalesce(exam, drill) + Coalesce(drill, exam)) / Value(2, output_field=SCORE)
+
+
+SCORE = DecimalField(max_digits=5, decimal_places=2)
+
+
 def _final_exam_score(course: CoursePage):
     """The course's final-exam percent as reported: the best or the last graded attempt, as the
     quiz says (quizzes.selectors.reported_attempt's rule)."""
     exam = Quiz.objects.filter(course=course).values_list("pk", "score_policy").first()
     if exam is None:
-        return Value(None, output_field=DecimalField(max_digits=5, decimal_places=2))
+        return Value(None, output_field=SCORE)
     quiz_id, policy = exam
     order = ["-number"] if policy == ScorePolicy.LAST else ["-percent", "number"]
     graded = Attempt.objects.filter(

@@ -17,6 +17,7 @@ from certificates.models import Certificate
 from core.pdf.fonts import cjk_font
 from core.pdf.safe import paragraph
 from courses.models import CourseEnrollment, CreditHourEntry, CreditSource
+from drills.selectors import drill_results
 from people.models import User
 from quizzes.models import Attempt, AttemptStatus
 
@@ -27,11 +28,12 @@ class Transcript:
     hours_by_year: list
     ledger: list
     quizzes: list
+    drills: list
     certificates: list
 
 
 def transcript_data(*, user: User) -> Transcript:
-    """Five queries, whatever the history's length."""
+    """Six queries, whatever the history's length."""
     courses = list(
         CourseEnrollment.objects.filter(user=user).select_related("course").order_by("-enrolled_at")
     )
@@ -62,7 +64,12 @@ def transcript_data(*, user: User) -> Transcript:
     )
     certificates = list(Certificate.objects.filter(user=user).order_by("-issued_at"))
     return Transcript(
-        courses=courses, hours_by_year=hours, ledger=ledger, quizzes=quizzes, certificates=certificates
+        courses=courses,
+        hours_by_year=hours,
+        ledger=ledger,
+        quizzes=quizzes,
+        drills=drill_results(user=user),
+        certificates=certificates,
     )
 
 
@@ -122,6 +129,20 @@ def transcript_pdf(*, user: User) -> bytes:
             [
                 [paragraph(row["quiz__title"], body), f"{row['best']}%", row["attempts"]]
                 for row in data.quizzes
+            ],
+        ),
+        Paragraph("演练成绩", heading),
+        _table(
+            font,
+            ["演练", "最高得分率", "评分次数", "结果"],
+            [
+                [
+                    paragraph(row["scenario__title"], body),
+                    f"{row['best']}%",
+                    row["runs"],
+                    "通过" if row["passed"] else "未通过",
+                ]
+                for row in data.drills
             ],
         ),
         Paragraph("证书", heading),

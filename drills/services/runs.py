@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import DomainError
 from core.task_queue import background_task
 from courses import services as course_services
+from courses.selectors import course_id_of
 from people.services import official_lock
 
 from ..checks import answer_check, automatic_percent, combined_percent, forbidden_found, text_length
@@ -309,8 +310,8 @@ def _finish(run: DrillRun, *, rubric: Decimal | None, now: datetime) -> DrillRun
     run.status = RunStatus.GRADED
     run.graded_at = now
     run.save()
+    lesson = run.scenario.lesson
     if run.passed:
-        lesson = run.scenario.lesson
         course_services.lesson_complete_by_drill(user=run.user, lesson=lesson, now=now)
-    drill_graded.send(sender=DrillRun, run=run)
+    drill_graded.send(sender=DrillRun, run=run, course_id=course_id_of(lesson))
     return run

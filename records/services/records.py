@@ -10,6 +10,7 @@ from django.db.models import Q
 
 from certificates.selectors import curriculum_certificate
 from courses.selectors import assignments_reaching, curriculum_learners, curriculum_study, learners_among
+from drills.selectors import drill_percents
 from people.selectors import active_people_in_units, placements, unit_paths_above
 from quizzes.selectors import final_exam_percents
 
@@ -37,7 +38,10 @@ def record_refresh(*, user: User, curriculum: CurriculumPage) -> CurriculumRecor
         completed_ids=study.completed_ids,
         first_opened_at=study.first_opened_at,
         hours=study.hours,
-        final_percents=final_exam_percents(user=user, course_ids=study.required_ids),
+        final_percents=[
+            *final_exam_percents(user=user, course_ids=study.required_ids),
+            *drill_percents(user=user, course_ids=study.required_ids),
+        ],
         certificate_serial=certificate.serial if certificate else "",
         first_issued_at=certificate.first_issued_at if certificate else None,
     )
