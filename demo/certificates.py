@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from wagtail.images.models import Image
 
-from certificates.models import CertificateTemplate
+from certificates.models import Certificate, CertificateTemplate
 from certificates.services import certificate_media_collection
 from core.pdf.fonts import font_path
 from courses import services as course_services
@@ -24,6 +24,7 @@ from courses.models import (
     CurriculumPage,
     LessonPage,
 )
+from demo.courses import CURRICULUM_SLUG
 from people.models import OrgUnit, User
 from records.services import assignment_records_create
 
@@ -53,6 +54,18 @@ def demo_certificates_load() -> None:
     curriculum = _short_curriculum(template)
     if curriculum is not None:
         _official_completes(curriculum)
+
+
+def demo_certificates_delete() -> None:
+    """For --reset: the certificates issued in the demo curricula (in real use never deleted: they
+    protect their curriculum and holder), then the short curriculum."""
+    curricula = CurriculumPage.objects.filter(slug__in=[CURRICULUM_SLUG, SHORT_CURRICULUM_SLUG])
+    certificates = Certificate.objects.filter(curriculum__in=curricula)
+    certificates.update(superseded_by=None)
+    certificates.delete()
+    for curriculum in curricula.filter(slug=SHORT_CURRICULUM_SLUG):
+        Assignment.objects.filter(curriculum=curriculum).delete()
+        curriculum.delete()
 
 
 def _seal() -> Image:

@@ -12,6 +12,7 @@ from courses.models import (
     CompletionRule,
     CourseIndexPage,
     CoursePage,
+    CreditHourEntry,
     CurriculumCourse,
     CurriculumPage,
     LessonPage,
@@ -38,12 +39,14 @@ def demo_courses_load() -> dict[str, int]:
     for course_index, spec in enumerate(COURSES):
         course = CoursePage.objects.filter(slug=spec["slug"]).first()
         if course is None:
-            course = _course_create(catalogue, spec)
+            course = course_create(catalogue, spec)
             created += 1
         courses.append(course)
         for lesson_index, lesson_spec in enumerate(spec["lessons"]):
             if not LessonPage.objects.child_of(course).filter(slug=lesson_spec["slug"]).exists():
-                _lesson_create(course, spec, lesson_spec, video=(course_index, lesson_index) == VIDEO_LESSON)
+                video = (course_index, lesson_index) == VIDEO_LESSON
+                rule = CompletionRule.VIDEO if video else CompletionRule.READ
+                lesson_create(course, spec, lesson_spec, completion_rule=rule, video=video)
                 created += 1
     curriculum = CurriculumPage.objects.filter(slug=CURRICULUM_SLUG).first()
     if curriculum is None:
@@ -90,7 +93,14 @@ def demo_courses_delete() -> None:
         Assignment.objects.filter(curriculum=curriculum).delete()
         curriculum.delete()
     for course in CoursePage.objects.filter(slug__in=[c["slug"] for c in COURSES]):
-        course.delete()
+        course_delete(course)
+
+
+def course_delete(course: CoursePage) -> None:
+    """A demo course with the credit hours it gave: in real use a credited course is never deleted
+    (the ledger protects it); the demo's reset deletes both."""
+    CreditHourEntry.objects.filter(course=course).delete()
+    course.delete()
 
 
 def _publish(page):
@@ -98,7 +108,8 @@ def _publish(page):
     return page
 
 
-def _course_create(catalogue: CourseIndexPage, spec: dict) -> CoursePage:
+def course_create(catalogue: CourseIndexPage, spec: dict) -> CoursePage:
+    """A published course from its spec (course_texts' shape), with a drawn cover."""
     cover = media.picture(title=f"{spec['title']} 封面", category=spec["category"])
     course = CoursePage(
         title=spec["title"],
@@ -113,7 +124,10 @@ def _course_create(catalogue: CourseIndexPage, spec: dict) -> CoursePage:
     return _publish(course)
 
 
-def _lesson_create(course: CoursePage, course_spec: dict, spec: dict, *, video: bool) -> LessonPage:
+def lesson_create(
+    course: CoursePage, course_spec: dict, spec: dict, *, completion_rule: str, video: bool = False
+) -> LessonPage:
+    """A published lesson from its spec; `video` adds the demo video and a printable checklist."""
     body = [_block(course_spec, spec, block) for block in spec["body"]]
     if video:
         poster = media.picture(title=f"{spec['title']} 视频封面", category=course_spec["category"], variant=1)
@@ -143,7 +157,7 @@ def _lesson_create(course: CoursePage, course_spec: dict, spec: dict, *, video: 
         slug=spec["slug"],
         body=json.dumps(body),
         estimated_minutes=spec["minutes"],
-        completion_rule=CompletionRule.VIDEO if video else CompletionRule.READ,
+        completion_rule=completion_rule,
         min_study_seconds=DEMO_MIN_STUDY_SECONDS,
     )
     course.add_child(instance=lesson)

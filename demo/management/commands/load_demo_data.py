@@ -2,9 +2,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from demo.certificates import demo_certificates_load
+from demo.certificates import demo_certificates_delete, demo_certificates_load
 from demo.claims import demo_claims_load
 from demo.courses import demo_courses_delete, demo_courses_load, demo_progress_load
+from demo.drills import demo_drills_delete, demo_drills_load
 from demo.people import DEMO_PASSWORD, NAMED_ACCOUNTS, demo_people_delete, demo_people_load
 from demo.quizzes import demo_attempts_load, demo_quizzes_delete, demo_quizzes_load
 
@@ -20,11 +21,15 @@ class Command(BaseCommand):
             raise CommandError("Demo data is refused under these settings (production?).")
         with transaction.atomic():
             if reset:
+                demo_certificates_delete()
                 demo_quizzes_delete()
                 demo_courses_delete()
+                demo_drills_delete()
                 demo_people_delete()
             people = demo_people_load()
             courses = demo_courses_load()
+            # Before the officials' progress: the drill course is one of the curriculum's.
+            drills = demo_drills_load()
             demo_progress_load()
             quizzes = demo_quizzes_load()
             demo_attempts_load()
@@ -32,7 +37,8 @@ class Command(BaseCommand):
             demo_claims_load()
         self.stdout.write(
             f"Demo data ready: {people['units']} units, {people['users']} people, "
-            f"{courses['pages']} pages and {quizzes} quizzes created."
+            f"{courses['pages'] + drills['pages']} pages, {quizzes} quizzes and "
+            f"{drills['drills']} drills created."
         )
         self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD}):")
         for employee_id, name, *_rest in NAMED_ACCOUNTS:
