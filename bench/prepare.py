@@ -1,7 +1,7 @@
 """Prepares a load-test run on a database built by `manage.py build_scale_data`: a session for
 each of N officials (and for HR, a trainer and a site administrator), open attempts on a
-practice quiz for the quiz scenario, and one file of requests per scenario for wrk (see
-wrk/scenario.lua).
+practice quiz for the quiz scenario, an open run of a cohort drill for each of the N officials,
+and one file of requests per scenario for wrk (see wrk/scenario.lua).
 
 Runs under the same settings and SECRET_KEY as the server, so the sessions are valid there.
 """
@@ -11,6 +11,7 @@ import os
 import sys
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from importlib import import_module
 from pathlib import Path
 from urllib.parse import urlencode
@@ -30,12 +31,18 @@ from django.contrib.sessions.models import Session
 from django.core.files.storage import default_storage
 from django.db.models import Count
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.crypto import get_random_string
 
 from wagtail.documents.models import Document
 
 from courses.models import CourseEnrollment, CoursePage, CurriculumCourse, LessonPage, LessonProgress
+from demo.drill_texts import DRILL_COURSE
+from demo.drills import scenario_create
 from demo.scale import people as scale_people
+from drills.models import DrillRun, Scenario
+from drills.selectors import feed_after
+from drills.services.runs import run_start
 from people import roles
 from people.models import OrgUnit, User
 from people.second_factor import second_factor_passed
@@ -53,6 +60,10 @@ TRAINER_EMPLOYEE_ID = "bench-trainer"
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
 PRACTICE_TITLE = "基准练习测验"
+COHORT_DRILL_TITLE = "基准演练：学校食堂食品安全谣言"
+# How far into their 60-minute run the cohort's officials are: each at another minute, so the
+# feed has revealed more to some than to others, and every run stays open for half an hour more.
+COHORT_MINUTES_IN = range(10, 30)
 QUIZ_BLOCK = 50  # a multiple of run.THREADS
 LECTURE_NAME = "documents/bench-lecture.mp4"
 LECTURE_BYTES = 500 * 1024 * 1024  # a 45-minute lecture
@@ -146,6 +157,30 @@ def practice_quiz() -> Quiz:
     return quiz
 
 
+def cohort_drill() -> Scenario:
+    """The demo's canteen drill (its injects, tasks and rubric), live on a lesson that has no drill
+    yet, with unlimited runs, made once per database: the drill_feed scenario's cohort takes it.
+    Earlier benchmark runs' runs of it are deleted, so every run starts its cohort afresh."""
+    scenario = Scenario.objects.filter(title=COHORT_DRILL_TITLE).first()
+    if scenario is None:
+        lesson = LessonPage.objects.live().filter(drill__isnull=True).order_by("path").first()
+        canteen = DRILL_COURSE["lessons"][0]["scenario"]
+        scenario = scenario_create(
+            lesson=lesson, spec={**canteen, "title": COHORT_DRILL_TITLE, "max_attempts": None}
+        )
+    DrillRun.objects.filter(scenario=scenario).delete()
+    return scenario
+
+
+def drill_feed_poll(visitor: Visitor, scenario: Scenario, minutes_in: int) -> str:
+    """The official's run of the cohort drill, started `minutes_in` real minutes ago, and the
+    feed's poll their page sends: the injects beyond those it already shows."""
+    now = timezone.now()
+    run = run_start(user=visitor.user, scenario=scenario, now=now - timedelta(minutes=minutes_in))
+    shown = len(feed_after(run=run, shown=0, now=now)["injects"])
+    return visitor.line("GET", f"{reverse('drill_feed', kwargs={'run_id': run.pk})}?shown={shown}")
+
+
 def lecture_video() -> Document:
     """A 500 MB lecture video (random bytes; written once per data directory) in a lesson, so
     that officials may open it: the video_range scenario seeks into its middle."""
@@ -192,11 +227,14 @@ def main():
     files: dict[str, list[str]] = {name: [] for name in HTTP_SCENARIOS}
     files["floor"].append("\t".join(["GET", "/healthz/live", "", "", "", ""]))
     lecture = lecture_video()
-    for visitor, lesson in officials_at_their_lesson(count):
+    drill = cohort_drill()
+    for index, (visitor, lesson) in enumerate(officials_at_their_lesson(count)):
         course = lesson.get_parent()
         files["learner_home"].append(visitor.line("GET", "/"))
         files["course_page"].append(visitor.line("GET", course.get_url()))
         files["lesson_page"].append(visitor.line("GET", lesson.get_url()))
+        minutes_in = COHORT_MINUTES_IN[index % len(COHORT_MINUTES_IN)]
+        files["drill_feed"].append(drill_feed_poll(visitor, drill, minutes_in))
         files["heartbeat"].append(visitor.line("POST", f"/learn/lessons/{lesson.pk}/heartbeat", JSON, "{}"))
         # A seek into the middle of the lecture, each official to another place.
         start = LECTURE_BYTES // 2 + (len(files["video_range"]) % 100) * RANGE_BYTES
@@ -261,7 +299,8 @@ def main():
     }
     (work / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
     print(
-        f"prepared {len(files['learner_home'])} official sessions, {len(files['quiz_submit'])} quiz requests"
+        f"prepared {len(files['learner_home'])} official sessions (each with a drill run), "
+        f"{len(files['quiz_submit'])} quiz requests"
     )
 
 

@@ -3,8 +3,8 @@
     DJANGO_SETTINGS_MODULE=training_site.settings.production SECRET_KEY=... ALLOWED_HOSTS=127.0.0.1 \\
     SITE_URL=http://127.0.0.1 DATABASE_URL=... python bench/profile.py lesson_page [--requests 200]
 
-Scenarios: learner_home, course_page, lesson_page, heartbeat, records_page, unit_summary,
-course_stats.
+Scenarios: learner_home, course_page, lesson_page, drill_feed, heartbeat, records_page,
+unit_summary, course_stats.
 """
 
 import argparse
@@ -24,11 +24,18 @@ from django.test import Client
 from django.urls import reverse
 
 from demo.scale.people import HR_EMPLOYEE_ID
+from drills.models import DrillRun, RunStatus
+from drills.selectors import feed_after
 from people.models import User
 from records.models import CurriculumRecord, RecordStatus
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from prepare import TRAINER_EMPLOYEE_ID, most_studied_course, next_lesson  # noqa: E402
+from prepare import (  # noqa: E402
+    COHORT_DRILL_TITLE,
+    TRAINER_EMPLOYEE_ID,
+    most_studied_course,
+    next_lesson,
+)
 
 
 def request_for(scenario: str):
@@ -41,6 +48,11 @@ def request_for(scenario: str):
     if scenario == "course_stats":
         trainer = User.objects.get(employee_id=TRAINER_EMPLOYEE_ID)  # made by bench/prepare.py
         return trainer, "get", reverse("courses_course_stats", args=[most_studied_course()[0]])
+    if scenario == "drill_feed":
+        # An open run of the cohort drill (made by bench/prepare.py), polled for what is new.
+        run = DrillRun.objects.filter(scenario__title=COHORT_DRILL_TITLE, status=RunStatus.OPEN).first()
+        shown = len(feed_after(run=run, shown=0)["injects"])
+        return run.user, "get", f"{reverse('drill_feed', kwargs={'run_id': run.pk})}?shown={shown}"
     user_id, curriculum_id = CurriculumRecord.objects.filter(status=RecordStatus.IN_PROGRESS).values_list(
         "user_id", "curriculum_id"
     )[0]

@@ -58,6 +58,7 @@ HTTP_SCENARIOS = [
     "learner_home",
     "course_page",
     "lesson_page",
+    "drill_feed",
     "heartbeat",
     "quiz_submit",
     "records_page",
@@ -77,6 +78,8 @@ TARGETS = {
     "course_page": ("ratio", ">=", 0.25),
     "lesson_page": ("ratio", ">=", 0.25),
     "heartbeat": ("ratio", ">=", 0.3),
+    # Issue 18: a cohort's polls of the drill feed cost no more than a lesson page each.
+    "drill_feed": ("vs_lesson_page", ">=", 1.0),
     "export_csv": ("ratio", "<=", 3.0),
     "export_xlsx": ("ratio", "<=", 2.0),
     "certificate_pdf": ("ms_each", "<", 50.0),
@@ -477,6 +480,18 @@ def measured(name: str, scenario, *args) -> dict:
         return {"failed": f"{type(error).__name__}: {error}", "errors": 1}
 
 
+def ratios(results: dict) -> None:
+    """Each HTTP scenario's requests/s over the floor's (`ratio`), and the drill feed's over the
+    lesson page's (`vs_lesson_page`), from figures measured in the same run."""
+    floor_rps = results.get("floor", {}).get("rps")
+    for name in HTTP_SCENARIOS:
+        if name in results and results[name].get("rps") and floor_rps:
+            results[name]["ratio"] = round(results[name]["rps"] / floor_rps, 3)
+    feed, lesson = results.get("drill_feed", {}), results.get("lesson_page", {})
+    if feed.get("rps") and lesson.get("rps"):
+        feed["vs_lesson_page"] = round(feed["rps"] / lesson["rps"], 2)
+
+
 def verdict(name: str, figures: dict) -> str:
     target = TARGETS.get(name)
     notes = []
@@ -562,10 +577,7 @@ def main():
     for name in HTTP_SCENARIOS:
         if name in wanted:
             results[name] = measured(name, http_scenario, serve, name, options.seconds)
-    floor_rps = results["floor"].get("rps")
-    for name in HTTP_SCENARIOS:
-        if name in results and results[name].get("rps") and floor_rps:
-            results[name]["ratio"] = round(results[name]["rps"] / floor_rps, 3)
+    ratios(results)
     for name in OFFLINE_SCENARIOS:
         if name in wanted:
             if name.startswith("export_"):

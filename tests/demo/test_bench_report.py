@@ -31,3 +31,21 @@ def test_a_failing_scenario_is_reported_and_the_others_are_kept(capsys):
     assert "export_csv       FAILED: ZeroDivisionError" in report
     lesson_line = next(line for line in report.splitlines() if line.startswith("lesson_page"))
     assert "30.0" in lesson_line and "0.03" in lesson_line
+
+
+def test_the_drill_feed_is_reported_against_the_floor_and_the_lesson_page():
+    bench = _bench()
+    results = {
+        "floor": {"rps": 1000.0, "p50_ms": 1.0, "p99_ms": 2.0, "errors": 0},
+        "lesson_page": {"rps": 30.0, "p50_ms": 60.0, "p99_ms": 90.0, "errors": 0},
+        "drill_feed": {"rps": 45.0, "p50_ms": 40.0, "p99_ms": 70.0, "errors": 0},
+    }
+
+    bench.ratios(results)
+
+    assert results["lesson_page"]["ratio"] == 0.03
+    assert results["drill_feed"]["ratio"] == 0.045
+    assert results["drill_feed"]["vs_lesson_page"] == 1.5
+    report = bench.table(results, None)
+    feed_line = next(line for line in report.splitlines() if line.startswith("drill_feed"))
+    assert "0.045" in feed_line and "met (vs_lesson_page >= 1.0)" in feed_line
