@@ -9,17 +9,19 @@ class DrillsConfig(AppConfig):
     verbose_name = _("Drills")
 
     def ready(self):
-        from django.db.models.signals import post_migrate
+        from django.db.models.signals import post_migrate, post_save
 
-        from courses.requirements import course_test
+        from wagtail.models import ModelLogEntry
+
         from courses.review import review_source
 
-        from .selectors import course_scenarios, drill_passed_in_course
+        from .audit import drills_history_audit
+        from .selectors import course_scenarios
         from .setup import drill_review_ensure_after_migrate
 
-        # A course's review carries its drills' drafts.
+        # A course's review carries its drills' drafts; a passed drill completes its lesson, and
+        # the course's hours are credited when the course completes (courses.services).
         review_source(course_scenarios)
-        # A passed drill counts as a passed test of its course (the crediting rule's bonus).
-        course_test(drill_passed_in_course)
+        post_save.connect(drills_history_audit, sender=ModelLogEntry, dispatch_uid="drills_history_audit")
         # The review workflow is made with the course tree (courses' post_migrate, run first).
         post_migrate.connect(drill_review_ensure_after_migrate, sender=self)

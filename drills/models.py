@@ -147,7 +147,8 @@ class Scenario(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, Clu
         FieldPanel("title"),
         FieldPanel("lesson"),
         FieldPanel("background"),
-        FieldRowPanel([FieldPanel("role"), FieldPanel("incident_level")]),
+        FieldPanel("role"),
+        FieldPanel("incident_level"),
         MultiFieldPanel(
             [
                 FieldRowPanel(

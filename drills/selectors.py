@@ -31,16 +31,6 @@ def course_scenarios(course: CoursePage) -> list[Scenario]:
     )
 
 
-def drill_passed_in_course(*, user: User, course: CoursePage) -> bool:
-    """Whether the official passed a drill of the course (a passed test: the rule's bonus)."""
-    return DrillRun.objects.filter(
-        user=user,
-        passed=True,
-        scenario__lesson__path__startswith=course.path,
-        scenario__lesson__depth=course.depth + 1,
-    ).exists()
-
-
 def scenario_of(*, lesson: LessonPage) -> Scenario | None:
     """The lesson's live drill, if it has one."""
     return Scenario.objects.live().filter(lesson=lesson).first()
