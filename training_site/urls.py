@@ -35,6 +35,7 @@ urlpatterns = [
     path("documents/<int:document_id>/<str:document_filename>", media_views.document_file),
     path("documents/", include(wagtaildocs_urls)),
     path("quizzes/", include("quizzes.urls")),
+    path("drills/", include("drills.urls")),
     path("certificates/", include("certificates.urls")),
     path("messages/", include("people.urls")),
     path("records/", include("records.urls")),
