@@ -199,11 +199,14 @@ def _clean_marks(script: dict, task: dict, marks, minutes: float) -> dict:
     for key, mark in marks.items():
         if key not in asked or not isinstance(mark, dict):
             raise InvalidAnswer
-        verdict = mark.get("verdict") or ""
-        note = (mark.get("note") or "").strip()
+        verdict, note = mark.get("verdict") or "", mark.get("note") or ""
+        # Posted JSON may hold anything: a number or a list is refused, not a server error.
+        if not isinstance(verdict, str) or not isinstance(note, str):
+            raise InvalidAnswer
+        note = note.strip()
         if verdict and verdict not in verdicts:
             raise InvalidAnswer
-        if not isinstance(note, str) or len(note) > MAX_NOTE_LENGTH:
+        if len(note) > MAX_NOTE_LENGTH:
             raise InvalidAnswer(
                 _("A note of evidence may be at most %(max)d characters long.") % {"max": MAX_NOTE_LENGTH}
             )

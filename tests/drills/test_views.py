@@ -228,6 +228,9 @@ def test_refusals_come_back_with_their_reason(client, learner, scenario):
     assert not_open.status_code == 409 and not_open.json()["error"] == str(services.TaskNotOpen.message)
     early_mark = save(client, run, "t1", marks={"i3": {"verdict": "true"}})
     assert early_mark.status_code == 400 and early_mark.json()["error"]
+    for odd in ({"i1": {"verdict": ["false"]}}, {"i1": {"verdict": "false", "note": 5}}, ["i1"]):
+        refused = save(client, run, "t1", marks=odd)
+        assert refused.status_code == 400 and refused.json()["error"]
     malformed = client.post(url("drill_answer_save", run, "t2"), "{", content_type="application/json")
     assert malformed.status_code == 400 and malformed.json()["error"]
     assert (
