@@ -178,7 +178,7 @@ def drill_feed_poll(visitor: Visitor, scenario: Scenario, minutes_in: int) -> st
     now = timezone.now()
     run = run_start(user=visitor.user, scenario=scenario, now=now - timedelta(minutes=minutes_in))
     shown = len(feed_after(run=run, shown=0, now=now)["injects"])
-    return visitor.line("GET", f"{reverse('drill_feed', kwargs={'run_id': run.pk})}?shown={shown}")
+    return visitor.line("GET", f"{reverse('drill_run_feed', kwargs={'run_id': run.pk})}?shown={shown}")
 
 
 def lecture_video() -> Document:

@@ -52,7 +52,7 @@ def request_for(scenario: str):
         # An open run of the cohort drill (made by bench/prepare.py), polled for what is new.
         run = DrillRun.objects.filter(scenario__title=COHORT_DRILL_TITLE, status=RunStatus.OPEN).first()
         shown = len(feed_after(run=run, shown=0)["injects"])
-        return run.user, "get", f"{reverse('drill_feed', kwargs={'run_id': run.pk})}?shown={shown}"
+        return run.user, "get", f"{reverse('drill_run_feed', kwargs={'run_id': run.pk})}?shown={shown}"
     user_id, curriculum_id = CurriculumRecord.objects.filter(status=RecordStatus.IN_PROGRESS).values_list(
         "user_id", "curriculum_id"
     )[0]

@@ -8,6 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.core.cache import cache
 from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -35,6 +36,35 @@ def course_scenarios(course: CoursePage) -> list[Scenario]:
 def scenario_of(*, lesson: LessonPage) -> Scenario | None:
     """The lesson's live drill, if it has one."""
     return Scenario.objects.live().filter(lesson=lesson).first()
+
+
+@dataclass(frozen=True)
+class DrillLink:
+    pk: int
+    title: str
+
+
+LIVE_DRILLS_KEY = "drills:live-by-lesson"
+
+
+def lesson_drill_link(*, lesson: LessonPage) -> DrillLink | None:
+    """The lesson's live drill for its page's link, from a cached map of every live drill (a
+    few dozen), so a lesson page asks the database nothing more; live_drills_forget empties it
+    whenever a scenario changes."""
+    drills = cache.get(LIVE_DRILLS_KEY)
+    if drills is None:
+        drills = {
+            lesson_id: (pk, title)
+            for pk, lesson_id, title in Scenario.objects.live().values_list("pk", "lesson_id", "title")
+        }
+        cache.set(LIVE_DRILLS_KEY, drills, None)
+    found = drills.get(lesson.pk)
+    return DrillLink(*found) if found else None
+
+
+def live_drills_forget(**kwargs) -> None:
+    """post_save and post_delete of a scenario (published, unpublished, moved, deleted)."""
+    cache.delete(LIVE_DRILLS_KEY)
 
 
 def reported_run(*, user: User, scenario: Scenario) -> DrillRun | None:

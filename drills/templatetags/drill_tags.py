@@ -10,4 +10,4 @@ register = template.Library()
 @register.simple_tag
 def lesson_drill(lesson):
     """{% lesson_drill page as drill %}: the lesson's live drill, if it has one."""
-    return selectors.scenario_of(lesson=lesson) if lesson.pk else None
+    return selectors.lesson_drill_link(lesson=lesson) if lesson.pk else None

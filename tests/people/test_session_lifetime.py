@@ -140,4 +140,4 @@ def test_the_admin_carries_the_idle_warning_too(client, superuser):
     client.force_login(superuser)
     page = client.get(reverse("wagtailadmin_home")).content.decode()
     assert "data-session-warning" in page
-    assert 'data-passive-paths="/admin/editing-sessions/"' in page
+    assert 'data-passive-paths="/admin/editing-sessions/ /drills/feed/"' in page

@@ -260,8 +260,9 @@ MFA_REQUIRED_FOR_STAFF = env.bool("MFA_REQUIRED_FOR_STAFF", default=False)
 # two minutes before), and after an absolute lifetime whatever the activity.
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
 SESSION_ABSOLUTE_HOURS = env.int("SESSION_ABSOLUTE_HOURS", default=12)
-# Requests an open page makes by itself, which are not activity (Wagtail's editor pings).
-SESSION_PASSIVE_PATHS = ("/admin/editing-sessions/",)
+# Requests an open page makes by itself, which are not activity (Wagtail's editor pings, a
+# drill's feed polls).
+SESSION_PASSIVE_PATHS = ("/admin/editing-sessions/", "/drills/feed/")
 # Officials are provisioned by HR; public sign-up stays off unless a deployment opts in.
 ACCOUNT_ALLOW_SIGNUP = env.bool("ACCOUNT_ALLOW_SIGNUP", default=False)
 
