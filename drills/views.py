@@ -40,6 +40,9 @@ FEED_POLL_SECONDS = 10
 # The refusals that are about the moment (a task not open or closed, a run over, an answer
 # already sent) rather than the answer itself.
 CONFLICTS = (services.RunClosed, services.TaskNotOpen, services.TaskClosed, services.AnswerSent)
+# A posted answer that cannot be read: not JSON, not UTF-8, or nested deeper than the parser
+# recurses (RecursionError, not a ValueError).
+UNREADABLE = (ValueError, UnicodeDecodeError, RecursionError)
 
 
 def _own_run(request, run_id: int) -> DrillRun:
@@ -175,7 +178,7 @@ def _posted_answer(request, task: dict) -> tuple[str, dict | None]:
         payload = json.loads(request.body or b"")
         if not isinstance(payload, dict):
             raise ValueError
-        text, marks = payload.get("text") or "", payload.get("marks")
+        text, marks = payload.get("text", ""), payload.get("marks")
         if not isinstance(text, str):
             raise ValueError
         return text, marks
@@ -211,7 +214,7 @@ def answer_save(request, run_id: int, task_key: str):
     task = _posted_task(run, task_key)
     try:
         text, marks = _posted_answer(request, task)
-    except (ValueError, UnicodeDecodeError):
+    except UNREADABLE:
         return JsonResponse({"error": _("The answer could not be read; reload the page.")}, status=400)
     try:
         answer, flags = services.answer_save(run=run, task_key=task_key, text=text, marks=marks)
@@ -229,7 +232,7 @@ def answer_send(request, run_id: int, task_key: str):
     task = _posted_task(run, task_key)
     try:
         text, marks = _posted_answer(request, task)
-    except (ValueError, UnicodeDecodeError):
+    except UNREADABLE:
         return JsonResponse({"error": _("The answer could not be read; reload the page.")}, status=400)
     if not _wants_json(request):
         _drafts_save(request, run, skip=task_key)

@@ -81,10 +81,12 @@ def run_start(*, user: User, scenario: Scenario, now: datetime | None = None) ->
     now = now or timezone.now()
     if not scenario.live:
         raise DrillNotLive
+    # Committed on its own: a start refused below (awaiting grading, no attempt left) must not
+    # roll back the submission of a run whose time is up.
+    runs_close_expired(now=now, scenario=scenario, user=user)
     try:
         with transaction.atomic():
             official_lock(user_id=user.pk)
-            runs_close_expired(now=now, scenario=scenario, user=user)
             runs = list(DrillRun.objects.filter(scenario=scenario, user=user).order_by("-number"))
             open_run = next((run for run in runs if run.status == RunStatus.OPEN), None)
             if open_run is not None:
@@ -155,10 +157,13 @@ def _answer_write(
     in_time = now <= clock.real_at(task["due"]) + grace()
     if not in_time:
         raise TaskClosed
-    text = (text or "").replace("\r\n", "\n")
+    text = _storable(text or "").replace("\r\n", "\n")
     if task["kind"] == "verify":
         marks = _clean_marks(run.script, task, marks, clock.minutes_at(now))
         text = ""
+        # Sent without a verdict, it would earn the timeliness of judging nothing.
+        if send and not any(mark["verdict"] for mark in marks.values()):
+            raise InvalidAnswer(_("Mark at least one item before sending."))
     else:
         marks = {}
         if text_length(text) > task["max_chars"]:
@@ -203,7 +208,7 @@ def _clean_marks(script: dict, task: dict, marks, minutes: float) -> dict:
         # Posted JSON may hold anything: a number or a list is refused, not a server error.
         if not isinstance(verdict, str) or not isinstance(note, str):
             raise InvalidAnswer
-        note = note.strip()
+        note = _storable(note).strip()
         if verdict and verdict not in verdicts:
             raise InvalidAnswer
         if len(note) > MAX_NOTE_LENGTH:
@@ -213,6 +218,12 @@ def _clean_marks(script: dict, task: dict, marks, minutes: float) -> dict:
         if verdict or note:
             cleaned[key] = {"verdict": verdict, "note": note}
     return cleaned
+
+
+def _storable(text: str) -> str:
+    """Without null characters, which no one types and PostgreSQL refuses in text and JSON
+    (a crafted request would otherwise end in a server error)."""
+    return text.replace("\x00", "")
 
 
 def run_submit(*, run: DrillRun, now: datetime | None = None) -> DrillRun:
@@ -282,7 +293,8 @@ def run_grade(
     *, run: DrillRun, grader: User, grades: dict, comment: str = "", now: datetime | None = None
 ) -> DrillRun:
     """A trainer's rubric grading: a level (and a comment) for every criterion. Once only: a
-    graded run is never re-graded (its pass may have completed a course)."""
+    graded run is never re-graded (its pass may have completed a course); and never by the
+    official who took it."""
     now = now or timezone.now()
     with transaction.atomic():
         official_lock(user_id=run.user_id)
@@ -291,6 +303,9 @@ def run_grade(
             raise GradingError(_("The official has not submitted this run yet."))
         if run.status == RunStatus.GRADED:
             raise GradingError(_("This run has already been graded."))
+        if run.user_id == grader.pk:
+            # A trainer who also takes drills would pass their own and earn its credit hours.
+            raise GradingError(_("Trainers do not grade their own runs: another trainer grades this one."))
         cleaned = {}
         for criterion in run.script["criteria"]:
             grade = grades.get(criterion["key"]) or {}
