@@ -17,12 +17,16 @@ from .script import judged_injects
 TEXT_WEIGHTS = {"timeliness": 30, "facts": 40, "forbidden": 20, "length": 10}
 VERIFY_WEIGHTS = {"timeliness": 20, "accuracy": 80}
 
-_NOT_WORDS = re.compile(r"[\W_]+", re.UNICODE)
+# Besides spaces and punctuation, the invisible characters that could split a forbidden phrase
+# (无\u200b可奉告): format characters (zero-width space and joiners, Cf) and combining marks are
+# not word characters already; the Hangul fillers are letters by category, yet blank (NFKC
+# turns U+3164 and U+FFA0 into U+1160).
+_NOT_WORDS = re.compile(r"[\W_\u115f\u1160]+", re.UNICODE)
 
 
 def normalised(text: str) -> str:
-    """Compared after NFKC (full-width → half-width), case folding, and without spaces or
-    punctuation, so “停止 供餐。” matches 停止供餐."""
+    """Compared after NFKC (full-width → half-width), case folding, and without spaces,
+    punctuation or invisible characters, so “停止 供餐。” matches 停止供餐."""
     return _NOT_WORDS.sub("", unicodedata.normalize("NFKC", text or "").casefold())
 
 
@@ -37,13 +41,27 @@ def fact_found(fact: str, text: str) -> bool:
     for alternative in fact.split("|"):
         words = [normalised(word) for word in alternative.split("&")]
         words = [word for word in words if word]
-        if words and all(_word_pattern(word).search(haystack) for word in words):
+        if words and all(_word_found(word, haystack) for word in words):
             return True
     return False
 
 
-def _word_pattern(word: str) -> re.Pattern:
-    return re.compile(f".{{0,{FACT_GAP}}}".join(re.escape(character) for character in word))
+def _word_found(word: str, haystack: str) -> bool:
+    """The word's characters in order, at most FACT_GAP others between two of them. Followed
+    position by position, in time linear in the text: a regular expression (暂.{0,4}停...)
+    backtracks exponentially in the word's length on a text repeating its characters, which
+    an official who has read the key facts in a debrief could send."""
+    ends = [position for position, character in enumerate(haystack) if character == word[0]]
+    for character in word[1:]:
+        ends = sorted(
+            {
+                position
+                for end in ends
+                for position in range(end + 1, min(end + FACT_GAP + 2, len(haystack)))
+                if haystack[position] == character
+            }
+        )
+    return bool(ends)
 
 
 def forbidden_found(forbidden: list[dict], text: str) -> list[dict]:

@@ -4,6 +4,7 @@ with a message rather than a server error, invisible characters do not hide a fo
 expression, and the checks, the grading and the import hold against hostile input."""
 
 import json
+import time
 from datetime import timedelta
 
 import pytest
@@ -13,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from drills.checks import fact_found, forbidden_found
 from drills.models import DrillAnswer, DrillRun, RunStatus
 from drills.services import runs as services
 from people import roles
@@ -173,6 +175,46 @@ def test_html_written_by_trainers_reaches_officials_as_text(client, learner):
     # The feed sends the text as it is; the page's script puts it in with textContent.
     feed = client.get(url("drill_run_feed", run)).json()
     assert feed["injects"][0]["author"] == "<img src=x onerror=alert(1)>"
+
+
+# Invisible characters and the checks ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "inserted",
+    [
+        "\u200b",  # zero-width space
+        "\u200d",  # zero-width joiner
+        "\u2060",  # word joiner
+        "\ufeff",  # zero-width no-break space
+        "\u00ad",  # soft hyphen
+        "\u034f",  # combining grapheme joiner
+        "\ufe0f",  # variation selector
+        "\u3000",  # ideographic space
+        "\u3164",  # Hangul filler: a letter by category, yet blank
+        "\uffa0",  # half-width Hangul filler
+        "\u115f",  # Hangul choseong filler
+    ],
+)
+def test_invisible_characters_do_not_hide_a_forbidden_expression(client, learner, scenario, inserted):
+    run = started(learner, scenario, minutes_ago=10)
+    text = f"目前无{inserted}可奉{inserted}告。"
+    response = save(client, run, "t2", text=text)
+    assert [item["phrase"] for item in response.json()["flags"]["forbidden"]] == ["无可奉告"]
+    assert [item["phrase"] for item in forbidden_found(run.script["forbidden"], text)] == ["无可奉告"]
+
+
+def test_a_long_key_fact_is_matched_in_time_whatever_the_text():
+    """A text repeating each character of a long key fact made the old regular expression
+    backtrack for hours (three times longer per character of the fact)."""
+    fact = "区教育局已暂停该校食堂供餐留样送检结果将及时公布"
+    hostile = "".join(character * 3 for character in fact[:-1])
+    began = time.monotonic()
+    assert not fact_found(fact, hostile)
+    assert time.monotonic() - began < 2
+    # Still tolerant of wording: a few characters between two of a word's, any order of words.
+    assert fact_found("暂停供餐", "暂停该校食堂供餐") and not fact_found("暂停供餐", "暂停该校的食堂供餐")
+    assert fact_found("送检&结果", "结果尽快公布，已送检") and fact_found("停止供餐|暂停供餐", "停 止 供 餐")
 
 
 # Grading -------------------------------------------------------------------------------------
