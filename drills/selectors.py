@@ -335,9 +335,10 @@ def run_feed(*, run: DrillRun, shown: int, now: datetime | None = None) -> dict:
 
 def inject_revealed(*, run: DrillRun, key: str, now: datetime | None = None) -> dict | None:
     """The run's inject `key` if the official has been shown it: while the run is open, by the
-    clock; once it is over, up to its end; after grading, every inject (the debrief)."""
+    clock; once it is over, up to its end; after grading, every inject once the debrief shows
+    the whole incident (debrief_complete)."""
     now = now or timezone.now()
-    if run.status == RunStatus.GRADED:
+    if run.status == RunStatus.GRADED and debrief_complete(run=run):
         minutes = float("inf")
     else:
         minutes = Clock.of(run).minutes_at(run.submitted_at or now)
@@ -441,19 +442,40 @@ class TimelineEntry:
 
 @dataclass
 class Debrief:
-    """What a graded run's result page shows beyond the scores."""
+    """What a graded run's result page shows beyond the scores; without the key (the truth of
+    each item, the key facts, the model answers, what came after the official finished)
+    unless `complete`."""
 
     timeline: list[TimelineEntry]
     tasks: list[TaskDebrief]
     criteria: list[CriterionGrade]
+    complete: bool
+
+
+def debrief_complete(*, run: DrillRun) -> bool:
+    """Whether a graded run's debrief may show the key: once the official has passed the drill
+    or can start no further run (the attempts allowed today, none open), as quizzes' default
+    review policy. Before that, a blank run submitted at once would hand over the key to pass
+    the next one with."""
+    if run.status != RunStatus.GRADED:
+        return False
+    runs = DrillRun.objects.filter(scenario_id=run.scenario_id, user_id=run.user_id)
+    if runs.filter(passed=True).exists():
+        return True
+    allowed = run.scenario.max_attempts
+    return bool(allowed) and runs.count() >= allowed and not runs.filter(status=RunStatus.OPEN).exists()
 
 
 def run_debrief(*, run: DrillRun) -> Debrief:
     """A graded run's debrief: the incident's timeline with the official's actions on it, each
-    task's checks against the key, the model answers, and the trainer's rubric."""
+    task's checks, and the trainer's rubric; with the key once debrief_complete."""
     script, clock = run.script, Clock.of(run)
+    complete = debrief_complete(run=run)
     answers = {answer.task: answer for answer in DrillAnswer.objects.filter(run=run)}
-    tasks = [_debrief_task(script, clock, task, answers.get(task["key"])) for task in script["tasks"]]
+    tasks = [
+        _debrief_task(script, clock, task, answers.get(task["key"]), complete=complete)
+        for task in script["tasks"]
+    ]
     end_minutes = clock.minutes_at(run.submitted_at) if run.submitted_at else clock.scenario_hours * 60
     timeline = [
         TimelineEntry(
@@ -462,10 +484,11 @@ def run_debrief(*, run: DrillRun) -> Debrief:
             what="inject",
             inject=inject_shown(inject, clock),
             after_end=inject["at"] > end_minutes,
-            veracity_label=Veracity(inject["veracity"]).label if inject["veracity"] else "",
-            facts=inject["facts"],
+            veracity_label=Veracity(inject["veracity"]).label if inject["veracity"] and complete else "",
+            facts=inject["facts"] if complete else "",
         )
         for inject in script["injects"]
+        if complete or inject["at"] <= end_minutes
     ]
     for item in tasks:
         answer = answers.get(item.receipt.key)
@@ -478,15 +501,22 @@ def run_debrief(*, run: DrillRun) -> Debrief:
     # At the same minute: what appeared, then what the official did, then the deadline passing.
     order = {"inject": 0, "sent": 1, "deadline": 2, "end": 3}
     timeline.sort(key=lambda entry: (entry.minutes, order[entry.what]))
-    return Debrief(timeline=timeline, tasks=tasks, criteria=_criteria_graded(script["criteria"], run.rubric))
+    return Debrief(
+        timeline=timeline,
+        tasks=tasks,
+        criteria=_criteria_graded(script["criteria"], run.rubric),
+        complete=complete,
+    )
 
 
-def _debrief_task(script: dict, clock: Clock, task: dict, answer: DrillAnswer | None) -> TaskDebrief:
+def _debrief_task(
+    script: dict, clock: Clock, task: dict, answer: DrillAnswer | None, *, complete: bool
+) -> TaskDebrief:
     checks = answer.checks if answer else {}
     marks = answer.marks if answer else {}
     right = set(checks.get("right", []))
     judged = []
-    if task["kind"] == "verify":
+    if task["kind"] == "verify" and complete:
         for inject in judged_injects(script, task["due"]):
             mark = marks.get(inject["key"]) or {}
             judged.append(
@@ -503,11 +533,11 @@ def _debrief_task(script: dict, clock: Clock, task: dict, answer: DrillAnswer | 
         receipt=_receipt(script, clock, task, answer),
         instructions=task["instructions"],
         percent=checks.get("percent"),
-        facts_found=[fact_shown(fact) for fact in checks.get("facts_found", [])],
-        facts_missed=[fact_shown(fact) for fact in checks.get("facts_missed", [])],
+        facts_found=[fact_shown(fact) for fact in checks.get("facts_found", [])] if complete else [],
+        facts_missed=[fact_shown(fact) for fact in checks.get("facts_missed", [])] if complete else [],
         accuracy=checks.get("accuracy"),
         judged=judged,
-        model_answer=task["model_answer"],
+        model_answer=task["model_answer"] if complete else "",
     )
 
 

@@ -3,16 +3,21 @@ until the official may no longer profit from it), requests nobody's browser send
 with a message rather than a server error, invisible characters do not hide a forbidden
 expression, and the checks, the grading and the import hold against hostile input."""
 
+import io
 import json
 import time
 from datetime import timedelta
 
 import pytest
+from PIL import Image as PILImage
 
+from django.core.files.images import ImageFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
+
+from wagtail.images.models import Image
 
 from drills.checks import fact_found, forbidden_found
 from drills.models import DrillAnswer, DrillRun, RunStatus
@@ -155,6 +160,63 @@ def test_the_last_attempt_whose_time_is_up_is_graded_when_another_is_refused(lea
         services.run_start(user=learner, scenario=scenario)
     run.refresh_from_db()
     assert run.status == RunStatus.GRADED and run.closed_by_deadline and not run.passed
+
+
+# The key waits -------------------------------------------------------------------------------
+
+
+def failed_run(user, scenario, trainer) -> DrillRun:
+    """The attack: a run sent early with a response that states no key fact, and submitted at
+    once, to read the debrief before the next run."""
+    run = started(user, scenario, minutes_ago=10)
+    services.answer_send(run=run, task_key="t2", text=WEAK_RESPONSE)
+    services.run_submit(run=run)
+    return services.run_grade(run=run, grader=trainer, grades=WORST)
+
+
+def with_image_on_the_forged_notice(run) -> str:
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (40, 30), (180, 35, 42)).save(buffer, format="PNG")
+    image = Image.objects.create(title="伪造通报", file=ImageFile(buffer, name="notice.png"))
+    run.script["injects"][1]["image"] = image.pk
+    run.save(update_fields=["script"])
+    return url("drill_inject_image", run, "i2")
+
+
+def test_a_failed_run_shows_no_key_while_another_may_be_taken(client, learner, scenario, trainer):
+    run = failed_run(learner, scenario, trainer)
+    assert run.status == RunStatus.GRADED and not run.passed
+    image_url = with_image_on_the_forged_notice(run)
+    response = client.get(url("drill_run_result", run))
+    html = response.content.decode()
+    assert response.status_code == 200 and WEAK_RESPONSE in html  # what was sent, and the scores
+    for key in (MODEL_ANSWER, DECIDING_FACT, KEY_FACT, "当时尚未检测"):
+        assert key not in html
+    # Nor what came after the official finished: the rest of the incident is for the next run.
+    assert FORGED_TEXT not in html and INQUIRY_QUESTION not in html
+    assert client.get(image_url).status_code == 404
+    debrief = response.context["debrief"]
+    assert not debrief.complete
+    assert all(not entry.veracity_label and not entry.facts for entry in debrief.timeline)
+    assert all(not task.model_answer and not task.facts_missed for task in debrief.tasks)
+
+
+def test_the_key_is_shown_once_no_attempt_is_left(client, learner, trainer):
+    scenario = factories.scenario(max_attempts=1)
+    run = failed_run(learner, scenario, trainer)
+    image_url = with_image_on_the_forged_notice(run)
+    html = client.get(url("drill_run_result", run)).content.decode()
+    for key in (MODEL_ANSWER, DECIDING_FACT, KEY_FACT, FORGED_TEXT, INQUIRY_QUESTION):
+        assert key in html
+    assert client.get(image_url).status_code == 200
+
+
+def test_the_briefing_and_the_run_page_never_carry_the_key(client, learner, scenario):
+    run = started(learner, scenario, minutes_ago=10)
+    for page in (reverse("drill_detail", args=[scenario.pk]), url("drill_run_take", run)):
+        html = client.get(page).content.decode()
+        for key in (MODEL_ANSWER, DECIDING_FACT, "当时尚未检测", "停止供餐", "送检&结果"):
+            assert key not in html
 
 
 # Trainers' texts on officials' pages ---------------------------------------------------------
