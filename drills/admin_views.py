@@ -152,8 +152,10 @@ def _names_shown(request, runs: list[DrillRun], where: str) -> bool:
 @permission_required("drills.grade_scenario", raise_exception=True)
 def queue(request):
     """Runs awaiting the rubric, the longest waiting first; officials shown by number only."""
-    scenario_id = request.GET.get("scenario")
-    scenario_id = int(scenario_id) if scenario_id and scenario_id.isdigit() else None
+    scenario_id = request.GET.get("scenario", "")
+    # A scenario's id: decimal digits (² is a digit that int() cannot read), fewer than a
+    # 64-bit integer's (the database refuses a larger number).
+    scenario_id = int(scenario_id) if scenario_id.isdecimal() and len(scenario_id) < 19 else None
     page = Paginator(grading_queue(scenario_id=scenario_id), QUEUE_PAGE_SIZE).get_page(request.GET.get("p"))
     runs = list(page.object_list)
     names = _names_shown(request, runs, "drill grading queue")

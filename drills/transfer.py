@@ -30,6 +30,12 @@ from .rules import scenario_problems
 FORMAT = "drill-scenario"
 VERSION = 1
 MAX_FILE_BYTES = 2 * 1024 * 1024
+# Far beyond any drill (the demo's have a dozen injects): saving a scenario costs Wagtail's
+# reference index a pass over every row per row, so thousands of injects would hold the
+# import for many minutes; and every run carries them in its frozen script.
+MAX_ITEMS = {"injects": 200, "tasks": 20, "criteria": 20}
+# The scenario's clock is stored in UTC and counted forward by up to 30 days.
+YEARS = range(1900, 2101)
 
 
 class ScenarioFileError(DomainError):
@@ -179,6 +185,10 @@ def scenario_file_read(data: bytes) -> dict:
                 % {"line": error.lineno, "column": error.colno}
             ]
         ) from None
+    except (ValueError, RecursionError):
+        # A number of thousands of digits (ValueError), or lists nested deeper than the parser
+        # recurses: JSON that no scenario file is.
+        content = None
     if not isinstance(content, dict) or content.get("format") != FORMAT:
         raise ScenarioFileError(
             [_('This is not a drill scenario file: it should start with {"format": "drill-scenario", ...}.')]
@@ -297,6 +307,13 @@ class _Reader:
         if not isinstance(items, list):
             self.fail(_scenario_label(), _("“%(field)s” must be a list.") % {"field": name})
             return
+        if len(items) > MAX_ITEMS[name]:
+            self.fail(
+                _scenario_label(),
+                _("“%(field)s” may hold at most %(max)d items; the file has %(count)d.")
+                % {"field": name, "max": MAX_ITEMS[name], "count": len(items)},
+            )
+            return
         for number, item in enumerate(items, 1):
             if isinstance(item, dict):
                 yield number, item
@@ -322,7 +339,7 @@ class _Reader:
     def _value(self, value, kind: str, name: str, label: str):
         names = {"field": name}
         if kind == "text":
-            if isinstance(value, str):
+            if _is_text(value):
                 return value
             self.fail(label, _("“%(field)s” must be text.") % names)
         elif kind in ("int", "optional_int"):
@@ -339,11 +356,11 @@ class _Reader:
                 label, _("“%(field)s” must be a date and time such as 2026-06-12T07:40:00+08:00.") % names
             )
         elif kind == "lines":
-            if isinstance(value, list) and all(isinstance(line, str) and "\n" not in line for line in value):
+            if isinstance(value, list) and all(_is_text(line) and "\n" not in line for line in value):
                 return [line.strip() for line in value if line.strip()]
             self.fail(label, _("“%(field)s” must be a list of one-line texts.") % names)
         elif kind == "image":
-            if value is None or isinstance(value, str):
+            if value is None or _is_text(value):
                 return value
             self.fail(label, _("“%(field)s” must be an image's title or null.") % names)
         elif kind == "levels":
@@ -362,7 +379,7 @@ class _Reader:
                 self.fail(level_label, _('write it as {"name": …, "share": …, "description": …}.'))
                 continue
             texts = [level.get("name"), level.get("description", "")]
-            if not all(isinstance(text, str) and "\n" not in text for text in texts) or "|" in texts[0]:
+            if not all(_is_text(text) and "\n" not in text for text in texts) or "|" in texts[0]:
                 self.fail(
                     level_label,
                     _("the name and the description must be one line of text, the name without “|”."),
@@ -408,6 +425,11 @@ class _Reader:
 _INVALID = object()
 
 
+def _is_text(value) -> bool:
+    """A string that can be stored: PostgreSQL refuses null characters in text."""
+    return isinstance(value, str) and "\x00" not in value
+
+
 def _datetime(value) -> datetime | None:
     if not isinstance(value, str):
         return None
@@ -415,6 +437,8 @@ def _datetime(value) -> datetime | None:
         moment = datetime.fromisoformat(value)
     except ValueError:
         return None
+    if moment.year not in YEARS:
+        return None  # near the calendar's ends: not stored in UTC, or the clock overflows
     return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 
 

@@ -12,6 +12,7 @@ import pytest
 from PIL import Image as PILImage
 
 from django.core.files.images import ImageFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -19,10 +20,14 @@ from django.utils.html import escape
 
 from wagtail.images.models import Image
 
+from courses.models import CompletionRule
 from drills.checks import fact_found, forbidden_found
-from drills.models import DrillAnswer, DrillRun, RunStatus
+from drills.models import DrillAnswer, DrillRun, RunStatus, Scenario
 from drills.services import runs as services
+from drills.services.scenarios import scenario_import
+from drills.transfer import ScenarioFileError, scenario_export
 from people import roles
+from tests.courses import factories as course_factories
 from tests.drills import factories
 from tests.factories.people import UserFactory
 
@@ -317,3 +322,57 @@ def test_a_trainer_who_takes_the_drill_does_not_grade_their_own_run(client, scen
     assert DrillRun.objects.get(pk=run.pk).status == RunStatus.SUBMITTED
     services.run_grade(run=run, grader=UserFactory(trainer=True), grades=WORST)
     assert DrillRun.objects.get(pk=run.pk).status == RunStatus.GRADED
+
+
+@pytest.mark.parametrize("value", ["²", "１", "99999999999999999999999", "-1", "1 OR 1=1"])
+def test_the_grading_queue_takes_any_scenario_filter(client, trainer, scenario, value):
+    client.force_login(trainer)
+    assert client.get(reverse("drill_grading:queue"), {"scenario": value}).status_code == 200
+
+
+# The scenario file ---------------------------------------------------------------------------
+
+
+def lesson_without_drill():
+    return course_factories.lesson(course_factories.course(title="舆情应对进阶"), rule=CompletionRule.DRILL)
+
+
+def file_with(scenario, **changes) -> bytes:
+    return json.dumps({**scenario_export(scenario), **changes}, ensure_ascii=False).encode("utf-8")
+
+
+def injects_with(scenario, *, author: str = "城南家长", more: int = 0) -> list[dict]:
+    """The scenario's injects, the first one shown as from `author` and repeated `more` times."""
+    first, *rest = scenario_export(scenario)["injects"]
+    first = {**first, "author": author}
+    return [first] * (1 + more) + rest
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        lambda scenario: b"[" * 100_000 + b"]" * 100_000,
+        lambda scenario: b'{"format": "drill-scenario", "version": ' + b"1" * 5000 + b"}",
+        lambda scenario: file_with(scenario, clock_start="0001-01-01T00:00:00+14:00"),
+        lambda scenario: file_with(scenario, clock_start="9999-12-31T20:00:00+08:00"),
+        lambda scenario: file_with(scenario, title="食堂\x00谣言"),
+        lambda scenario: file_with(scenario, injects=injects_with(scenario, author="家长\x00")),
+        lambda scenario: file_with(scenario, injects=injects_with(scenario, more=200)),
+    ],
+    ids=["nested", "long-number", "year-1", "year-9999", "null-in-title", "null-in-inject", "too-many"],
+)
+def test_a_hostile_scenario_file_is_refused_with_a_reason(trainer, scenario, data):
+    lesson = lesson_without_drill()
+    with pytest.raises(ScenarioFileError) as refused:
+        scenario_import(data=data(scenario), lesson=lesson, user=trainer)
+    assert refused.value.problems
+    assert not Scenario.objects.filter(lesson=lesson).exists()
+
+
+def test_the_import_page_lists_the_reason_of_a_hostile_file(client, trainer):
+    client.force_login(trainer)
+    upload = SimpleUploadedFile("deep.json", b"[" * 100_000 + b"]" * 100_000, content_type="application/json")
+    response = client.post(
+        reverse("drills_scenario_import"), {"file": upload, "lesson": lesson_without_drill().pk}
+    )
+    assert response.status_code == 200 and response.context["problems"]
