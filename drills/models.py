@@ -81,6 +81,11 @@ class ForbiddenExpression(models.Model):
         return self.phrase
 
 
+# The scenario's clock is stored in UTC and counted forward by up to 30 days: dates near the
+# calendar's ends would overflow.
+CLOCK_YEARS = range(1900, 2101)
+
+
 class ScenarioQuerySet(models.QuerySet):
     def live(self):
         return self.filter(live=True)
@@ -180,6 +185,11 @@ class Scenario(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, Clu
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        super().clean()
+        if self.clock_start is not None and self.clock_start.year not in CLOCK_YEARS:
+            raise ValidationError({"clock_start": _("Choose a date between the years 1900 and 2100.")})
 
     @property
     def minutes_per_real_minute(self) -> Decimal:

@@ -23,7 +23,7 @@ from wagtail.images import get_image_model
 
 from core.errors import DomainError
 
-from .models import DrillTask, Inject, RubricCriterion, Scenario
+from .models import CLOCK_YEARS, DrillTask, Inject, RubricCriterion, Scenario
 from .rubric import levels_read
 from .rules import scenario_problems
 
@@ -34,8 +34,6 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 # reference index a pass over every row per row, so thousands of injects would hold the
 # import for many minutes; and every run carries them in its frozen script.
 MAX_ITEMS = {"injects": 200, "tasks": 20, "criteria": 20}
-# The scenario's clock is stored in UTC and counted forward by up to 30 days.
-YEARS = range(1900, 2101)
 
 
 class ScenarioFileError(DomainError):
@@ -437,7 +435,7 @@ def _datetime(value) -> datetime | None:
         moment = datetime.fromisoformat(value)
     except ValueError:
         return None
-    if moment.year not in YEARS:
+    if moment.year not in CLOCK_YEARS:
         return None  # near the calendar's ends: not stored in UTC, or the clock overflows
     return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 

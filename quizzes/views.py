@@ -127,7 +127,8 @@ def attempt_answer(request, attempt_id: int):
         payload = json.loads(request.body or b"")
         question_id = int(payload["question"])
         response = payload.get("response")
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+    # RecursionError: JSON nested deeper than the parser recurses.
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, RecursionError):
         return JsonResponse({"error": "malformed"}, status=400)
     try:
         item = services.attempt_answer_save(attempt=attempt, question_id=question_id, response=response)

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from people.models import User
 
 MAX_NOTE_LENGTH = 500
+MAX_PADDING = 1000  # characters of white space allowed around an answer's text
 
 
 class DrillError(DomainError):
@@ -166,7 +167,8 @@ def _answer_write(
             raise InvalidAnswer(_("Mark at least one item before sending."))
     else:
         marks = {}
-        if text_length(text) > task["max_chars"]:
+        # Surrounding white space does not count, but is stored: it may not pad the text without end.
+        if text_length(text) > task["max_chars"] or len(text) > task["max_chars"] + MAX_PADDING:
             raise InvalidAnswer(
                 _("The answer is %(length)d characters long; this task allows at most %(max)d.")
                 % {"length": text_length(text), "max": task["max_chars"]}

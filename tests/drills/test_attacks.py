@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 from PIL import Image as PILImage
 
+from django.core.exceptions import ValidationError
 from django.core.files.images import ImageFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -114,6 +115,21 @@ def test_an_answer_that_cannot_be_read_is_refused_and_the_draft_kept(client, lea
         assert response.status_code == 400 and response.json()["error"]
     answer = DrillAnswer.objects.get(run=run, task="t2")
     assert answer.text == GOOD_RESPONSE and answer.submitted_at is None
+
+
+def test_white_space_may_not_pad_an_answer_without_end(client, learner, scenario):
+    run = started(learner, scenario, minutes_ago=10)
+    padded = GOOD_RESPONSE + " " * 1_000_000
+    response = save(client, run, "t2", text=padded)
+    assert response.status_code == 400 and response.json()["error"]
+    assert not DrillAnswer.objects.filter(run=run, task="t2").exists()
+
+
+def test_the_scenario_clock_stays_within_the_calendar(scenario):
+    scenario.clock_start = scenario.clock_start.replace(year=9999)
+    with pytest.raises(ValidationError) as refused:
+        scenario.full_clean()
+    assert "clock_start" in refused.value.message_dict
 
 
 def test_null_characters_never_reach_the_database(client, learner, scenario):

@@ -78,6 +78,9 @@ def test_malformed_and_foreign_answers_get_4xx_and_write_nothing(client, learner
     attempt = learner.quiz_attempts.get()
     url = reverse("attempt_answer", args=[attempt.pk])
     assert client.post(url, "not json", content_type="application/json").status_code == 400
+    # Nested deeper than the parser recurses: refused, not a server error.
+    nested = "[" * 100_000 + "]" * 100_000
+    assert client.post(url, nested, content_type="application/json").status_code == 400
     assert client.post(url, json.dumps({"response": [1]}), content_type="application/json").status_code == 400
     assert save(client, attempt, 999_999, [1]).status_code == 400
     single = attempt.questions.get(question__type="single")
