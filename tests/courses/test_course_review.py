@@ -191,3 +191,13 @@ def test_restarting_the_review_after_changes_were_requested_carries_the_drafts(
     client.force_login(reviewer)
     approve(client, course)
     assert Quiz.objects.get(pk=course_in_progress["quiz"].pk).live
+
+
+def test_a_course_with_a_drill_rule_lesson_without_its_drill_is_not_submitted(client, trainer):
+    course = factories.course(title="舆情应对")
+    lesson = factories.lesson(course, title="演练一 食堂谣言", publish=False)
+    draft(LessonPage.objects.get(pk=lesson.pk), completion_rule=CompletionRule.DRILL)
+    client.force_login(trainer)
+    page = submit(client, course).content.decode()
+    assert "课时“演练一 食堂谣言”以演练通过为完成条件，但还没有演练" in page
+    assert not WorkflowState.objects.filter(object_id=str(course.pk)).exists()
