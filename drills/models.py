@@ -6,8 +6,6 @@ freezes the live version it started from (`DrillRun.script`), so an approved edi
 changes a drill under way or its grading.
 """
 
-from decimal import Decimal
-
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
@@ -190,11 +188,6 @@ class Scenario(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, Clu
         super().clean()
         if self.clock_start is not None and self.clock_start.year not in CLOCK_YEARS:
             raise ValidationError({"clock_start": _("Choose a date between the years 1900 and 2100.")})
-
-    @property
-    def minutes_per_real_minute(self) -> Decimal:
-        """How many scenario minutes pass in one real minute."""
-        return Decimal(self.scenario_hours * 60) / Decimal(self.real_minutes)
 
     @property
     def scenario_minutes(self) -> int:

@@ -33,11 +33,6 @@ def course_scenarios(course: CoursePage) -> list[Scenario]:
     )
 
 
-def scenario_of(*, lesson: LessonPage) -> Scenario | None:
-    """The lesson's live drill, if it has one."""
-    return Scenario.objects.live().filter(lesson=lesson).first()
-
-
 @dataclass(frozen=True)
 class DrillLink:
     pk: int
