@@ -60,6 +60,7 @@ TRAINER_EMPLOYEE_ID = "bench-trainer"
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
 PRACTICE_TITLE = "基准练习测验"
+AUTOSAVE_TITLE = "基准练习测验（自动保存）"
 COHORT_DRILL_TITLE = "基准演练：学校食堂食品安全谣言"
 # How far into their 60-minute run the cohort's officials are: each at another minute, so the
 # feed has revealed more to some than to others, and every run stays open for half an hour more.
@@ -139,17 +140,16 @@ def officials_at_their_lesson(count: int) -> Iterator[tuple[Visitor, LessonPage]
         yield Visitor(user), next_lesson(user, curriculum_id)
 
 
-def practice_quiz() -> Quiz:
-    """A practice quiz on a lesson, with unlimited attempts, made once per database: the quiz
-    scenario can open fresh attempts on every run without using up anyone's final exams."""
-    quiz = Quiz.objects.filter(title=PRACTICE_TITLE).first()
+def practice_quiz(title: str = PRACTICE_TITLE, position: int = 0) -> Quiz:
+    """A practice quiz on a lesson (the first course's `position`-th), with unlimited attempts,
+    made once per database: the quiz scenarios can open fresh attempts on every run without
+    using up anyone's final exams."""
+    quiz = Quiz.objects.filter(title=title).first()
     if quiz is not None:
         return quiz
     exam = Quiz.objects.filter(course__isnull=False).order_by("pk").first()
-    lesson = LessonPage.objects.child_of(exam.course).live().order_by("path").first()
-    quiz = Quiz.objects.create(
-        title=PRACTICE_TITLE, lesson=lesson, max_attempts=None, time_limit_minutes=None
-    )
+    lesson = LessonPage.objects.child_of(exam.course).live().order_by("path")[position]
+    quiz = Quiz.objects.create(title=title, lesson=lesson, max_attempts=None, time_limit_minutes=None)
     QuizQuestion.objects.bulk_create(
         QuizQuestion(quiz=quiz, question_id=item.question_id, sort_order=item.sort_order)
         for item in exam.fixed_questions.all()
@@ -228,7 +228,9 @@ def main():
     files["floor"].append("\t".join(["GET", "/healthz/live", "", "", "", ""]))
     lecture = lecture_video()
     drill = cohort_drill()
+    visitors = []
     for index, (visitor, lesson) in enumerate(officials_at_their_lesson(count)):
+        visitors.append(visitor)
         course = lesson.get_parent()
         files["learner_home"].append(visitor.line("GET", "/"))
         files["course_page"].append(visitor.line("GET", course.get_url()))
@@ -270,6 +272,15 @@ def main():
             continue
         for step in range(max(map(len, block))):
             files["quiz_submit"].extend(sequence[step] for sequence in block if step < len(sequence))
+    # Autosave alone: each of the officials has an open attempt on a second practice quiz and
+    # saves its answers again and again (a save may repeat; the attempt is never submitted).
+    autosave = practice_quiz(AUTOSAVE_TITLE, position=1)
+    for visitor in visitors:
+        attempt = attempt_start(user=visitor.user, quiz=autosave)
+        answer_url = f"/quizzes/attempts/{attempt.pk}/answer"
+        for item in attempt.questions.order_by("position"):
+            body = json.dumps({"question": item.question_id, "response": item.correct[:1]})
+            files["quiz_answer"].append(visitor.line("POST", answer_url, JSON, body))
     hr = User.objects.get(employee_id=scale_people.HR_EMPLOYEE_ID)
     unit = hr.managed_units.get()
     hr_visitor = Visitor(hr)
@@ -296,6 +307,7 @@ def main():
         "stats_course_enrollments": CourseEnrollment.objects.filter(course_id=stats_course).count(),
         "admin_cookie": admin.cookie,
         "hr_cookie": hr_visitor.cookie,
+        "official_cookie": visitors[0].cookie,
     }
     (work / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
     print(

@@ -61,6 +61,7 @@ HTTP_SCENARIOS = [
     "drill_feed",
     "heartbeat",
     "quiz_submit",
+    "quiz_answer",
     "records_page",
     "unit_summary",
     "course_stats",
@@ -71,23 +72,43 @@ ONE_SHOT = {"quiz_submit"}
 # Served through nginx in front of gunicorn, as deployed: the app checks, nginx sends the bytes.
 PROXIED = {"video_range"}
 PROXY_PORT = PORT + 1
-OFFLINE_SCENARIOS = ["export_csv", "export_xlsx", "certificate_pdf", "certificate_zip", "import_officials"]
-# (figure, comparison, value): what each scenario is asked to reach, reported, never enforced.
+OFFLINE_SCENARIOS = [
+    "export_csv",
+    "export_xlsx",
+    "certificate_pdf",
+    "certificate_zip",
+    "import_officials",
+    "cold_start",
+]
+# Pages whose p99 is also measured at about half their maximum throughput (`half_p99_ms`).
+PAGES = ["learner_home", "course_page", "lesson_page", "drill_feed", "heartbeat", "quiz_answer",
+         "records_page", "unit_summary"]  # fmt: skip
+HALF_LOAD = ("half_p99_ms", "<=", 100.0)
+# (figure, comparison, value): what each scenario is asked to reach, reported, never enforced
+# (issue 19 for the pages, the heartbeat, exports, certificates and the cold start).
 TARGETS = {
-    "learner_home": ("ratio", ">=", 0.15),
-    "course_page": ("ratio", ">=", 0.25),
-    "lesson_page": ("ratio", ">=", 0.25),
-    "heartbeat": ("ratio", ">=", 0.3),
+    "learner_home": [("ratio", ">=", 0.15), HALF_LOAD],
+    "course_page": [("ratio", ">=", 0.25), HALF_LOAD],
+    "lesson_page": [("ratio", ">=", 0.25), HALF_LOAD],
+    "heartbeat": [("ratio", ">=", 0.3), HALF_LOAD],
+    "quiz_answer": [("ratio", ">=", 0.25), HALF_LOAD],
+    # HR's pages: a share of the floor, and a province's unit no slower than twice a small one's.
+    "records_page": [("ratio", ">=", 0.05), ("p99_growth", "<=", 2.0), HALF_LOAD],
+    "unit_summary": [("ratio", ">=", 0.05), ("p99_growth", "<=", 2.0), HALF_LOAD],
     # Issue 18: a cohort's polls of the drill feed cost no more than a lesson page each.
-    "drill_feed": ("vs_lesson_page", ">=", 1.0),
-    "export_csv": ("ratio", "<=", 3.0),
-    "export_xlsx": ("ratio", "<=", 2.0),
-    "certificate_pdf": ("ms_each", "<", 50.0),
-    "import_officials": ("seconds", "<", 60.0),
-    "video_range": ("alone_p99_ms", "<", 50.0),
+    "drill_feed": [("vs_lesson_page", ">=", 1.0), HALF_LOAD],
+    "export_csv": [("ratio", "<=", 2.0)],
+    "export_xlsx": [("ratio", "<=", 2.0)],
+    "certificate_pdf": [("ms_each", "<=", 25.0)],
+    "import_officials": [("seconds", "<", 60.0)],
+    "video_range": [("alone_p99_ms", "<", 50.0)],
     # An admin page a trainer waits for; it reads every progress row of the course, so it grows.
-    "course_stats": ("p99_ms", "<", 500.0),
+    "course_stats": [("p99_ms", "<", 500.0)],
+    "cold_start": [("first_ms", "<=", 300.0)],
 }
+COLD_STARTS = 3
+# How long the cold-start scenario leaves a new server to boot its workers before asking it.
+COLD_BOOT_SECONDS = 10
 MEMORY_LIMIT_MB = 300
 
 
@@ -284,6 +305,11 @@ def http_scenario(env: dict, scenario: str, seconds: int) -> dict:
         if scenario not in ONE_SHOT:
             wrk(scenario, WARMUP_SECONDS, target)
         figures = wrk(scenario, seconds, target)
+        if scenario in PAGES:
+            # One connection keeps one of the two workers busy: about half the maximum rate.
+            half = wrk(scenario, max(seconds // 3, 3), target, connections=1)
+            figures.update(half_rps=half["rps"], half_p99_ms=half["p99_ms"])
+            figures["errors"] += half["errors"]
         if scenario in PROXIED:
             # What one official waits after a seek, with nobody else asking.
             alone = wrk(scenario, seconds, target, connections=1)
@@ -461,6 +487,44 @@ def import_scenario(env: dict) -> dict:
     }
 
 
+def cold_start_scenario(env: dict) -> dict:
+    """The first pages officials ask for after a deploy: a fresh server, once it accepts
+    connections and its workers have had time to boot (nothing else asked it anything), serves
+    the course catalogue to an official twice (the two requests may reach both workers).
+    `first_ms` is the slowest of them over COLD_STARTS restarts; `warm_ms` the same page once
+    served before."""
+    meta = json.loads((WORK / "meta.json").read_text())
+    cookies = dict(part.split("=", 1) for part in meta["official_cookie"].split("; "))
+    command = gunicorn_command(bind=f"127.0.0.1:{PORT}", workers=2, error_log=WORK / "gunicorn.log")
+    firsts, warm, errors = [], [], 0
+    for _ in range(COLD_STARTS):
+        process = subprocess.Popen(command, cwd=ROOT, env=env)
+        try:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                try:
+                    socket.create_connection(("127.0.0.1", PORT), timeout=1).close()
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            time.sleep(COLD_BOOT_SECONDS)
+            for times in (firsts, firsts, warm):
+                started = time.perf_counter()
+                answer = _send("/courses/", cookies=cookies)
+                answer.read()
+                times.append(1000 * (time.perf_counter() - started))
+                errors += answer.status != 200
+        finally:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=30)
+    return {
+        "first_ms": round(max(firsts), 1),
+        "first_median_ms": round(sorted(firsts)[len(firsts) // 2], 1),
+        "warm_ms": round(sorted(warm)[len(warm) // 2], 1),
+        "errors": errors,
+    }
+
+
 def offline_scenario(env: dict, scenario: str) -> dict:
     command = [PYTHON, str(ROOT / "bench" / "offline.py"), scenario]
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
@@ -493,13 +557,13 @@ def ratios(results: dict) -> None:
 
 
 def verdict(name: str, figures: dict) -> str:
-    target = TARGETS.get(name)
     notes = []
-    if target and figures.get(target[0]) is not None:
-        key, comparison, value = target
-        actual = figures[key]
+    for key, comparison, value in TARGETS.get(name, []):
+        actual = figures.get(key)
+        if actual is None:
+            continue
         met = {">=": actual >= value, "<=": actual <= value, "<": actual < value}[comparison]
-        notes.append(f"{'met' if met else 'MISSED'} ({key} {comparison} {value})")
+        notes.append(f"{'met' if met else 'MISSED'} ({key} {actual} {comparison} {value})")
     if name.startswith(("export", "certificate_zip")) and figures.get("peak_mb"):
         met = figures["peak_mb"] < MEMORY_LIMIT_MB
         notes.append(f"memory {'met' if met else 'MISSED'} (< {MEMORY_LIMIT_MB} MB)")
@@ -532,9 +596,7 @@ def table(results: dict, other: dict | None) -> str:
             str("-" if figures.get(key) is None else figures[key]).rjust(width) for key, width in columns
         )
         if other:
-            theirs = other.get(name, {}).get("p99_ms")
-            growth = round(figures["p99_ms"] / theirs, 2) if theirs and figures.get("p99_ms") else "-"
-            line += f"{growth:>14}"
+            line += f"{figures.get('p99_growth', '-'):>14}"
         note = verdict(name, figures)
         lines.append(line + (f"  {note}" if note else ""))
     return "\n".join(lines)
@@ -584,6 +646,8 @@ def main():
                 results[name] = measured(name, export_scenario, serve, name.removeprefix("export_"))
             elif name == "import_officials":
                 results[name] = measured(name, import_scenario, serve)
+            elif name == "cold_start":
+                results[name] = measured(name, cold_start_scenario, serve)
             else:
                 results[name] = measured(name, offline_scenario, serve, name)
 
@@ -605,6 +669,11 @@ def main():
         f"{options.scale} on {database}, {results['date']}, {os.cpu_count()} cores, "
         f"gunicorn 2 workers, wrk {THREADS} threads x {CONNECTIONS} connections, {options.seconds} s each"
     )
+    if other:
+        for name in HTTP_SCENARIOS:
+            theirs = other.get(name, {}).get("p99_ms")
+            if theirs and results.get(name, {}).get("p99_ms"):
+                results[name]["p99_growth"] = round(results[name]["p99_ms"] / theirs, 2)
     print(table(results, other))
     errors = sum(figures.get("errors", 0) for figures in results.values() if isinstance(figures, dict))
     if errors:

@@ -9,11 +9,14 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses")
 
     def ready(self):
-        from django.db.models.signals import post_migrate, post_save
+        from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
         from wagtail.documents import get_document_model
-        from wagtail.signals import workflow_approved, workflow_submitted
+        from wagtail.models import PageViewRestriction
+        from wagtail.signals import post_page_move, workflow_approved, workflow_submitted
 
+        from .content_cache import content_changed, page_changed
+        from .models import CreditBand, CreditRule
         from .review import submission_publish, submission_record
         from .services import document_uploaded
         from .setup import course_tree_ensure_after_migrate
@@ -23,5 +26,19 @@ class CoursesConfig(AppConfig):
         # Approving a course's review publishes the lessons' and quizzes' drafts it carried.
         workflow_submitted.connect(submission_record, dispatch_uid="course_submission_record")
         workflow_approved.connect(submission_publish, dispatch_uid="course_submission_publish")
+        # What course and lesson pages cache about the tree is recomputed after any change to it.
+        uid = "courses_content_"
+        for name, signal in (("saved", post_save), ("deleted", post_delete)):
+            signal.connect(page_changed, dispatch_uid=f"{uid}page_{name}")
+            signal.connect(
+                content_changed, sender=PageViewRestriction, dispatch_uid=f"{uid}restriction_{name}"
+            )
+        m2m_changed.connect(
+            content_changed, sender=PageViewRestriction.groups.through, dispatch_uid=uid + "groups"
+        )
+        post_page_move.connect(content_changed, dispatch_uid=uid + "page_moved")
+        for model in (CreditRule, CreditBand):  # the course page shows the rule in force
+            post_save.connect(content_changed, sender=model, dispatch_uid=f"{uid}{model.__name__}_saved")
+            post_delete.connect(content_changed, sender=model, dispatch_uid=f"{uid}{model.__name__}_gone")
         # A video's or audio's length is read from its file as it is uploaded or replaced.
         post_save.connect(document_uploaded, sender=get_document_model(), dispatch_uid="document_uploaded")

@@ -14,6 +14,8 @@ from django.http import HttpRequest
 
 from wagtail.models import Page, PageViewRestriction, Site
 
+from .content_cache import content_cached
+
 # URL path -> (page id, content type id), per process. Only a hint: the page loaded is checked
 # against the URL path, so a moved, renamed or deleted page falls back to Wagtail's routing.
 _locations: dict[str, tuple[int, int]] = {}
@@ -57,11 +59,17 @@ def page_at(root: Page, path_components: list[str], models: tuple[type[Page], ..
         _locations[url_path] = location
     page_id, content_type_id = location
     model = next((m for m in models if _content_type_id(m) == content_type_id), None)
-    page = model.objects.filter(pk=page_id).first() if model else None
-    if page is None or page.url_path != url_path or not page.live:
+    page = live_page(page_id, model) if model is not None else None
+    if page is None or page.url_path != url_path:
         _locations.pop(url_path, None)
         return None
     return page
+
+
+def live_page(page_id: int, model: type[Page]) -> Page | None:
+    """The live page of `model` with this id (from the content cache), or None."""
+    page = content_cached(f"page:{page_id}", lambda: Page.objects.filter(pk=page_id).specific().first())
+    return page if isinstance(page, model) and page.live else None
 
 
 def view_restrictions(page: Page):
@@ -71,9 +79,14 @@ def view_restrictions(page: Page):
     steplen = page.steplen
     paths = [page.path[:end] for end in range(steplen, len(page.path) + 1, steplen)]
     # An ancestor that is an alias takes its source's restrictions, as in Wagtail.
-    return PageViewRestriction.objects.filter(
-        Q(page__path__in=paths) | Q(page__aliases__path__in=paths)
-    ).distinct()
+    return content_cached(
+        f"restrictions:{page.path}",
+        lambda: list(
+            PageViewRestriction.objects.filter(Q(page__path__in=paths) | Q(page__aliases__path__in=paths))
+            .distinct()
+            .prefetch_related("groups")
+        ),
+    )
 
 
 def routing_clear() -> None:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from people.models import User
 from people.selectors import unit_paths_above
 
+from .content_cache import content_cached
 from .models import (
     Assignment,
     CourseEnrollment,
@@ -142,11 +143,16 @@ def hours_required_for(*, user: User) -> Decimal:
 
 
 def credit_rule_in_force() -> CreditRule:
-    """Today's crediting rule, with its conversion table when it converts study time."""
-    rule = CreditRule.objects.in_force()
-    measured = rule.basis == CreditBasis.MEASURED
-    rule.band_list = sorted(rule.bands.all(), key=lambda band: band.min_minutes) if measured else []
-    return rule
+    """Today's crediting rule, with its conversion table when it converts study time (the same
+    for everyone: from the content cache, which a change to any rule or band refreshes)."""
+
+    def rule_in_force():
+        rule = CreditRule.objects.in_force()
+        measured = rule.basis == CreditBasis.MEASURED
+        rule.band_list = sorted(rule.bands.all(), key=lambda band: band.min_minutes) if measured else []
+        return rule
+
+    return content_cached(f"credit-rule:{timezone.localdate().isoformat()}", rule_in_force)
 
 
 def hours_earned(*, user: User, year: int) -> Decimal:
@@ -312,14 +318,13 @@ def continue_lesson_for(*, user: User) -> LessonLink | None:
 
 
 def course_lessons(*, course: CoursePage) -> list[LessonLink]:
-    """The course's live lessons in order."""
-    rows = (
-        LessonPage.objects.child_of(course)
-        .live()
-        .order_by("path")
-        .values_list("pk", "title", "url_path", "estimated_minutes")
-    )
-    return [_link(row) for row in rows]
+    """The course's live lessons in order (the same for every official: from the cache)."""
+
+    def rows():
+        lessons = LessonPage.objects.child_of(course).live().order_by("path")
+        return list(lessons.values_list("pk", "title", "url_path", "estimated_minutes"))
+
+    return [_link(row) for row in content_cached(f"lessons:{course.pk}", rows)]
 
 
 def lesson_states(*, user: User, course: CoursePage) -> list[LessonState]:

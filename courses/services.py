@@ -27,6 +27,7 @@ from core.errors import DomainError
 from core.task_queue import background_task
 from people.services import official_lock
 
+from .content_cache import content_changed
 from .credit import course_credit
 from .models import (
     Assignment,
@@ -91,12 +92,14 @@ def _progress_ensure(*, user: User, lesson: LessonPage, course: CoursePage, now:
     """The official's progress on the lesson, locked, created if missing, with the official
     enrolled in its course (after the progress exists, so that the start it announces shows
     when the lesson was first opened). The caller holds the official's lock."""
-    progress, _created = LessonProgress.objects.select_for_update().get_or_create(
+    progress, created = LessonProgress.objects.select_for_update().get_or_create(
         user=user,
         lesson=lesson,
         defaults={"course": course, "first_opened_at": now, "last_seen_at": now},
     )
-    enrollment_ensure(user=user, course=course, now=now)
+    if created or progress.last_beat_at is None:
+        # A lesson that has had a beat was enrolled by its first one (in its transaction).
+        enrollment_ensure(user=user, course=course, now=now)
     return progress
 
 
@@ -108,6 +111,18 @@ def enrollment_ensure(*, user: User, course: CoursePage, now: datetime | None = 
     if created:
         course_started.send(sender=CourseEnrollment, user=user, course=course)
     return enrollment
+
+
+# What a beat changes on the lesson's progress row (a new row is created whole).
+HEARTBEAT_FIELDS = [
+    "active_seconds",
+    "presence_held_seconds",
+    "last_beat_at",
+    "last_seen_at",
+    "video_duration",
+    "video_position",
+    "video_resume_at",
+]
 
 
 def progress_heartbeat(
@@ -184,7 +199,7 @@ def progress_heartbeat(
             watched = min(int(video_position), reachable, duration)
             progress.video_position = max(progress.video_position, watched)
             progress.video_resume_at = min(int(video_position), duration)
-        progress.save()
+        progress.save(update_fields=HEARTBEAT_FIELDS)
         if progress.completed_at is None and _rule_met(lesson, progress):
             lesson_complete(progress=progress, now=now)
     return progress
@@ -213,6 +228,7 @@ def media_duration_read_task(document_id: int) -> int | None:
     LessonPage.objects.filter(pk__in=[int(pk) for pk in pages.values_list("object_id", flat=True)]).update(
         video_seconds=None
     )
+    content_changed()  # cached lesson pages hold the old length
     return seconds
 
 
@@ -224,6 +240,7 @@ def lesson_video_seconds(lesson: LessonPage) -> int | None:
         video = lesson.video_document()
         lesson.video_seconds = (MediaDuration.objects.read(video).seconds or 0) if video is not None else 0
         LessonPage.objects.filter(pk=lesson.pk).update(video_seconds=lesson.video_seconds)
+        content_changed()
     return lesson.video_seconds or None
 
 
@@ -488,7 +505,7 @@ def _live_course_of(lesson: LessonPage) -> CoursePage:
     """The lesson's course, provided both are live (a draft lesson or course cannot be studied)."""
     if not lesson.live:
         raise LessonNotAvailable
-    course = CoursePage.objects.filter(path=lesson.path[: -LessonPage.steplen], live=True).first()
+    course = lesson.live_course()
     if course is None:
         raise LessonNotAvailable
     return course

@@ -2,8 +2,8 @@ import json
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from wagtail import hooks
@@ -35,7 +35,9 @@ def learning_search(request):
 @require_POST
 def lesson_heartbeat(request, lesson_id: int):
     """A study heartbeat from a visible, active lesson page; the server decides what it earns."""
-    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    lesson = routing.live_page(lesson_id, LessonPage)
+    if lesson is None:
+        raise Http404
     try:
         payload = json.loads(request.body or b"{}")
     except (ValueError, UnicodeDecodeError):

@@ -2,12 +2,25 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import (
+    BACKEND_SESSION_KEY,
+    HASH_SESSION_KEY,
+    SESSION_KEY,
+    get_user_model,
+    load_backend,
+    logout,
+)
+from django.contrib.auth import get_user as auth_get_user
+from django.contrib.auth.middleware import AuthenticationMiddleware
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.crypto import constant_time_compare
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
+from .identity_cache import identity_prefetch, user_remember
 from .roles import is_staff_account
 from .second_factor import SECOND_FACTOR_PASSED, second_factor_enrolled
 from .session_policy import session_lifetime_check
@@ -15,6 +28,46 @@ from .sso import local_password_allowed
 
 STAFF_CHECK = "people.staff_checked"
 STAFF_CHECK_SECONDS = 300
+
+
+class CachedAuthenticationMiddleware(AuthenticationMiddleware):
+    """Django's AuthenticationMiddleware, with the signed-in user's row and header facts read
+    from the shared cache in one round trip (people.identity_cache) instead of the database.
+    The session is verified against the row as Django does (its auth hash, which changes with
+    the password and when every session is signed out); anything unusual (a hash that only a
+    fallback secret verifies, an unknown backend) goes through Django's own get_user."""
+
+    def process_request(self, request):
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: _user_cached(request))
+
+
+def _user_cached(request):
+    if not hasattr(request, "_cached_user"):
+        request._cached_user = _user_from_session(request)
+    return request._cached_user
+
+
+def _user_from_session(request):
+    session = request.session
+    try:
+        user_id = get_user_model()._meta.pk.to_python(session[SESSION_KEY])
+        backend_path = session[BACKEND_SESSION_KEY]
+    except KeyError:
+        return AnonymousUser()
+    if backend_path not in settings.AUTHENTICATION_BACKENDS:
+        return AnonymousUser()
+    user, header = identity_prefetch(user_id)
+    if user is None:
+        user = load_backend(backend_path).get_user(user_id)
+        if user is None:
+            return AnonymousUser()
+        user_remember(user)
+    session_hash = session.get(HASH_SESSION_KEY)
+    if not (session_hash and constant_time_compare(session_hash, user.get_session_auth_hash())):
+        return auth_get_user(request)  # fallback secrets, or the session is flushed
+    user._identity_prefetched = header
+    return user
 
 
 class PasswordChangeRequiredMiddleware:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from .identity_cache import identity_forget
 from .validators import validate_chinese_phone
 
 employee_id_validator = RegexValidator(
@@ -71,7 +72,19 @@ class OrgUnit(MP_Node):
         return separator.join(names)
 
 
-class UserManager(BaseUserManager):
+class UserQuerySet(models.QuerySet):
+    """Writes that skip save() still drop the cached copies of the rows they change."""
+
+    def update(self, **kwargs):
+        identity_forget(list(self.values_list("pk", flat=True)))
+        return super().update(**kwargs)
+
+    def bulk_update(self, objs, *args, **kwargs):
+        identity_forget([obj.pk for obj in objs])
+        return super().bulk_update(objs, *args, **kwargs)
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def _create_user(self, employee_id, password, **extra_fields):

@@ -9,9 +9,13 @@ from allauth.mfa.signals import (
     authenticator_used,
 )
 
+from django.contrib.auth.models import Group
 from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from . import lockout, second_factor, services
+from .identity_cache import header_forget, headers_forget_all, identity_forget
+from .models import Notification, OrgUnit, User
 from .sign_in_refusals import sign_in_refusal
 
 
@@ -51,7 +55,46 @@ def on_second_factor_removed(sender, request, user, **kwargs):
         second_factor.second_factor_removed(session=request.session, user=user)
 
 
+def on_user_changed(sender, instance, **kwargs):
+    identity_forget([instance.pk])
+
+
+def on_membership_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """A user's groups or own permissions changed, from either side of the relation."""
+    if not action.startswith("post_"):
+        return
+    if not reverse:
+        header_forget([instance.pk])
+    elif pk_set:
+        header_forget(pk_set)
+    else:
+        headers_forget_all()  # a group or permission cleared of all its users
+
+
+def on_many_headers_changed(sender, **kwargs):
+    """A group's permissions or name, or a unit's name: every header may show it."""
+    if kwargs.get("action", "post_").startswith("post_"):
+        headers_forget_all()
+
+
+def on_notification_changed(sender, instance, **kwargs):
+    header_forget([instance.user_id])
+
+
 def connect():
+    uid = "people_identity_"
+    post_save.connect(on_user_changed, sender=User, dispatch_uid=uid + "user_saved")
+    post_delete.connect(on_user_changed, sender=User, dispatch_uid=uid + "user_deleted")
+    m2m_changed.connect(on_membership_changed, sender=User.groups.through, dispatch_uid=uid + "groups")
+    m2m_changed.connect(on_membership_changed, sender=User.user_permissions.through, dispatch_uid=uid + "own")
+    m2m_changed.connect(on_many_headers_changed, sender=Group.permissions.through, dispatch_uid=uid + "group")
+    for model in (Group, OrgUnit):
+        post_save.connect(on_many_headers_changed, sender=model, dispatch_uid=f"{uid}{model.__name__}_saved")
+        post_delete.connect(
+            on_many_headers_changed, sender=model, dispatch_uid=f"{uid}{model.__name__}_deleted"
+        )
+    post_save.connect(on_notification_changed, sender=Notification, dispatch_uid=uid + "notice_saved")
+    post_delete.connect(on_notification_changed, sender=Notification, dispatch_uid=uid + "notice_deleted")
     user_logged_in.connect(on_user_logged_in, dispatch_uid="people_login_event_success")
     user_login_failed.connect(on_user_login_failed, dispatch_uid="people_login_event_failure")
     password_changed.connect(on_password_chosen, dispatch_uid="people_password_changed")

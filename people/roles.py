@@ -11,6 +11,8 @@ from django.db.models import Q
 
 from wagtail.models import Collection, GroupCollectionPermission
 
+from .identity_cache import header_for
+
 OFFICIAL = "学员"
 TRAINER = "培训管理员"
 HR = "组织人事"
@@ -231,14 +233,11 @@ def roles_ensure_after_migrate(**kwargs) -> None:
 
 
 def user_has_role(user, role: str) -> bool:
-    """Whether the user belongs to the role's group (cached on the user for the request)."""
+    """Whether the user belongs to the role's group (people.identity_cache: from the shared
+    cache, once per request)."""
     if not user.is_authenticated:
         return False
-    cache = getattr(user, "_role_names", None)
-    if cache is None:
-        cache = set(user.groups.values_list("name", flat=True))
-        user._role_names = cache
-    return role in cache
+    return role in header_for(user).roles
 
 
 def is_site_admin(user) -> bool:
@@ -267,8 +266,4 @@ def is_staff_account(user) -> bool:
     staff too (second factor required, local password kept)."""
     if user.is_superuser:
         return True
-    cache = getattr(user, "_role_names", None)
-    if cache is None:
-        cache = set(user.groups.values_list("name", flat=True))
-        user._role_names = cache
-    return bool(cache - {OFFICIAL})
+    return bool(header_for(user).roles - {OFFICIAL})

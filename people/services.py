@@ -21,6 +21,7 @@ from core.mail import delivery_connection
 from . import roles
 from .activation import activation_code_derive, activation_code_hash, activation_code_new
 from .backends import user_for_login_name
+from .identity_cache import header_forget
 from .models import LoginEvent, Notification, OrgUnit, User
 from .session_policy import session_started
 from .signals import placement_changed
@@ -356,7 +357,9 @@ def sessions_end_all(*, user: User) -> None:
 
 
 def notifications_mark_read(*, user: User) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+    marked = Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+    header_forget([user.pk])
+    return marked
 
 
 def password_chosen(*, user: User) -> None:

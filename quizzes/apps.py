@@ -9,17 +9,18 @@ class QuizzesConfig(AppConfig):
     verbose_name = _("Quizzes")
 
     def ready(self):
-        from django.db.models.signals import post_migrate, post_save
+        from django.db.models.signals import post_delete, post_migrate, post_save
 
         from wagtail.models import ModelLogEntry
 
+        from courses.content_cache import content_changed
         from courses.media import media_page_resolver
         from courses.requirements import course_requirement, course_test
         from courses.review import review_publisher, review_source
         from courses.review_checks import review_check
 
         from .audit import quizzes_history_audit
-        from .models import Question
+        from .models import Question, Quiz
         from .selectors import (
             course_draw_problems,
             course_question_drafts,
@@ -46,4 +47,7 @@ class QuizzesConfig(AppConfig):
         review_check(course_draw_problems)
         # The review workflow is made with the course tree (courses' post_migrate, run first).
         post_migrate.connect(quiz_review_ensure_after_migrate, sender=self)
+        # Course and lesson pages cache which quiz a lesson or course has.
+        post_save.connect(content_changed, sender=Quiz, dispatch_uid="quizzes_content_saved")
+        post_delete.connect(content_changed, sender=Quiz, dispatch_uid="quizzes_content_deleted")
         post_save.connect(quizzes_history_audit, sender=ModelLogEntry, dispatch_uid="quizzes_history_audit")

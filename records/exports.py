@@ -1,12 +1,16 @@
 """CSV and XLSX downloads of exactly the rows a filter selects, streamed with flat memory.
 
-The database hands over every cell already in its written form (dates as Asia/Shanghai text,
-numbers as floats), a chunk of rows at a time; Python only looks names up and neutralises
-formulas, a column at a time, so no Python code runs per row (docs/benchmarks.md).
+On PostgreSQL the database writes the CSV itself (COPY ... TO STDOUT), every cell formatted,
+looked up and neutralised in the query, and Python only passes its bytes on (csv_download).
+Elsewhere, and for XLSX, the database hands over every cell already in its written form
+(dates as Asia/Shanghai text, numbers as floats), a chunk of rows at a time; Python only looks
+names up and neutralises formulas, a column at a time, so no Python code runs per row
+(docs/benchmarks.md). Both CSV paths write the same cells.
 """
 
 import csv
 import io
+import json
 import tempfile
 from collections.abc import Iterable, Iterator
 from datetime import datetime
@@ -17,7 +21,7 @@ from openpyxl import Workbook
 
 from django.conf import settings
 from django.db import NotSupportedError, connections
-from django.db.models import CharField, FloatField, Func, QuerySet
+from django.db.models import Case, CharField, F, FloatField, Func, QuerySet, Value, When
 from django.db.models.functions import Cast
 from django.db.models.sql.constants import MULTI
 
@@ -110,6 +114,34 @@ class IsoDate(Func):
         raise NotSupportedError("IsoDate supports PostgreSQL and SQLite only.")
 
 
+class Neutralised(Func):
+    """core.spreadsheets.neutralise() in PostgreSQL: a quote before a leading formula trigger
+    (FORMULA_TRIGGERS: = + - @ tab, carriage return)."""
+
+    output_field = CharField()
+    template = r"regexp_replace(%(expressions)s, '^([=+@\t\r-])', '''\1')"
+
+
+class FloatText(Func):
+    """A number as Python's str(float()) writes it (2.5, 0.0, 85.33333333333333), in PostgreSQL:
+    float8's text is the shortest that reads back exactly, as Python's; a whole number gets
+    Python's ".0"."""
+
+    output_field = CharField()
+    template = r"regexp_replace((%(expressions)s)::float8::text, '^(-?[0-9]+)$', '\1.0')"
+
+
+class JsonLookup(Func):
+    """The text a JSON object (a parameter, parsed once per query) holds under the key."""
+
+    output_field = CharField()
+    template = "(%(expressions)s)"
+    arg_joiner = "::jsonb ->> "
+
+    def __init__(self, mapping: dict[str, str], key):
+        super().__init__(Value(json.dumps(mapping, ensure_ascii=False)), key)
+
+
 def export_headers(*, course_title: str = "") -> list[str]:
     """The header row: with a course column when the rows are per course."""
     if not course_title:
@@ -170,6 +202,77 @@ def _column_chunks(cells: QuerySet) -> Iterator[dict[str, tuple]]:
     chunks = query.get_compiler(cells.db).execute_sql(MULTI, chunked_fetch=chunked, chunk_size=CHUNK)
     for chunk in chunks:
         yield dict(zip(EXPORT_COLUMNS, zip(*chunk, strict=True), strict=True))
+
+
+def csv_download(rows: QuerySet, names: dict[str, str], *, course_title: str = "") -> Iterator[bytes]:
+    """record_rows() as the CSV file, header first: written by PostgreSQL where it is the
+    database, else by csv_stream(export_rows())."""
+    headers = export_headers(course_title=course_title)
+    if connections[rows.db].vendor != "postgresql":
+        return csv_stream(export_rows(rows, names, course_title=course_title), headers)
+    return _csv_copied(_copy_cells(rows, names, course_title=course_title), headers)
+
+
+def _copy_cells(rows: QuerySet, names: dict[str, str], *, course_title: str) -> QuerySet:
+    """export_rows()' cells, each computed by the database as csv_stream writes it."""
+    units = {path: neutralise(name) for path, name in names.items()}
+    titles = {str(pk): neutralise(title) for pk, title in curriculum_titles().items()}
+    cells = rows.annotate(
+        cell_employee_id=Neutralised("user__employee_id"),
+        cell_full_name=Neutralised("user__full_name"),
+        cell_unit=JsonLookup(units, F("unit_path")),
+        cell_position=Neutralised("position"),
+        cell_curriculum=JsonLookup(titles, Cast("curriculum_id", CharField())),
+        cell_course=Value(neutralise(course_title), output_field=CharField()),
+        cell_state=Case(
+            *[When(state=state, then=Value(name)) for state, name in STATUS_NAMES.items()],
+            output_field=CharField(),
+        ),
+        cell_score=FloatText("row_score"),
+        cell_hours=FloatText("row_hours"),
+        cell_due=IsoDate("due_date"),
+        cell_started=LocalMinute("row_started"),
+        cell_completed=LocalMinute("row_completed"),
+        cell_serial=Neutralised("row_serial"),
+    )
+    columns = [
+        "cell_employee_id",
+        "cell_full_name",
+        "cell_unit",
+        "cell_position",
+        "cell_curriculum",
+        *(["cell_course"] if course_title else []),
+        "cell_state",
+        "row_progress",
+        "cell_score",
+        "cell_hours",
+        "cell_due",
+        "cell_started",
+        "cell_completed",
+        "cell_serial",
+    ]
+    return cells.values_list(*columns)
+
+
+def _csv_copied(cells: QuerySet, headers: list[str]) -> Iterator[bytes]:
+    """The BOM and header row, then the rows as PostgreSQL's COPY writes them, in pieces of
+    about CSV_PIECE bytes (the server sends a message per row)."""
+    head = io.StringIO()
+    head.write("\ufeff")
+    csv.writer(head).writerow(headers)
+    yield head.getvalue().encode()
+    sql, params = cells.query.sql_with_params()
+    piece = bytearray()
+    with (
+        connections[cells.db].cursor() as cursor,
+        cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy,
+    ):
+        for data in copy:
+            piece += data
+            if len(piece) >= CSV_PIECE:
+                yield bytes(piece)
+                piece.clear()
+    yield bytes(piece)
 
 
 def csv_stream(chunks: Iterable[list[tuple]], headers: list[str]) -> Iterator[bytes]:

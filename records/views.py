@@ -85,9 +85,10 @@ def records_csv(request):
         return _refused(request, form, filters, rows, AuditAction.EXPORT_CSV)
     count = rows.count()
     audit_record(request=request, action=AuditAction.EXPORT_CSV, filters=filters.as_dict, row_count=count)
-    chunks, headers = _export(filters, rows)
+    course_title = filters.course.title if filters.course else ""
     response = StreamingHttpResponse(
-        exports.csv_stream(chunks, headers), content_type="text/csv; charset=utf-8"
+        exports.csv_download(rows, selectors.unit_names(), course_title=course_title),
+        content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=_filename("csv")

@@ -20,6 +20,7 @@ from wagtail.url_routing import RouteResult
 from courses import routing
 from courses.admin_forms import CoursePageForm, LessonPageForm
 from courses.blocks import LessonBodyBlock
+from courses.content_cache import content_cached
 from courses.fragments import cached_fragment, fingerprint
 
 from .media import MediaDuration, video_required_seconds
@@ -219,8 +220,15 @@ class LessonPage(Page):
                 return block.value["video"]
         return None
 
+    def live_course(self) -> "CoursePage | None":
+        """The lesson's course if it is live (from the content cache)."""
+        path = self.path[: -self.steplen]
+        return content_cached(
+            f"course-at:{path}", lambda: CoursePage.objects.filter(path=path, live=True).first()
+        )
+
     def serve(self, request, *args, **kwargs):
-        course = CoursePage.objects.filter(path=self.path[: -self.steplen], live=True).first()
+        course = self.live_course()
         if course is None:
             raise Http404
         request.lesson_course = course

@@ -2,6 +2,7 @@
 
 from django import template
 
+from courses.content_cache import content_cached
 from quizzes import selectors
 
 register = template.Library()
@@ -10,10 +11,14 @@ register = template.Library()
 @register.simple_tag
 def lesson_quiz(lesson):
     """{% lesson_quiz page as quiz %}: the lesson's quiz, if it has one."""
-    return selectors.quiz_of(lesson=lesson) if lesson.pk else None
+    if not lesson.pk:
+        return None
+    return content_cached(f"lesson-quiz:{lesson.pk}", lambda: selectors.quiz_of(lesson=lesson))
 
 
 @register.simple_tag
 def final_exam(course):
     """{% final_exam page as final_quiz %}: the course's final exam, if it has one."""
-    return selectors.quiz_of(course=course) if course.pk else None
+    if not course.pk:
+        return None
+    return content_cached(f"final-exam:{course.pk}", lambda: selectors.quiz_of(course=course))

@@ -48,4 +48,4 @@ def test_the_drill_feed_is_reported_against_the_floor_and_the_lesson_page():
     assert results["drill_feed"]["vs_lesson_page"] == 1.5
     report = bench.table(results, None)
     feed_line = next(line for line in report.splitlines() if line.startswith("drill_feed"))
-    assert "0.045" in feed_line and "met (vs_lesson_page >= 1.0)" in feed_line
+    assert "0.045" in feed_line and "met (vs_lesson_page 1.5 >= 1.0)" in feed_line

@@ -1,0 +1,135 @@
+"""Course and lesson pages take the tree's shared facts (the page, its course, restrictions,
+the course's lessons, the lesson's quiz) from the cache, and every change to them shows on
+the next request (courses.content_cache)."""
+
+import pytest
+
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from wagtail.models import PageViewRestriction
+
+from courses.models import CoursePage, LessonPage
+from people import roles
+from quizzes.models import Quiz
+from tests.courses import factories
+from tests.factories.people import UserFactory
+from tests.quizzes import factories as quiz_factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def studying(client):
+    official = UserFactory(official=True)
+    client.force_login(official)
+    course = factories.course(title="舆情应对")
+    first = factories.lesson(course, title="第一课")
+    second = factories.lesson(course, title="第二课")
+    return official, course, first, second
+
+
+def html(client, url) -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_lesson_page_asks_the_database_only_about_the_official(client, studying):
+    _official, course, first, _second = studying
+    html(client, first.url)
+
+    with CaptureQueriesContext(connection) as queries:
+        html(client, first.url)
+
+    statements = [query["sql"] for query in queries]
+    assert all("courses_lessonprogress" in sql for sql in statements), statements
+    assert len(statements) == 2  # when it was seen, and the official's lesson states
+
+
+def test_a_course_page_asks_the_database_only_about_the_official(client, studying):
+    _official, course, _first, _second = studying
+    html(client, course.url)
+
+    with CaptureQueriesContext(connection) as queries:
+        html(client, course.url)
+
+    statements = " ".join(query["sql"] for query in queries)
+    for table in ("wagtailcore_page", "wagtailcore_pageviewrestriction", "quizzes_quiz", "people_user"):
+        assert f'FROM "{table}"' not in statements, table
+
+
+def test_a_lesson_added_or_renamed_shows_in_the_outline_at_once(client, studying):
+    _official, course, _first, second = studying
+    assert "第三课" not in html(client, course.url)
+    assert "第三课" not in html(client, second.url)
+
+    factories.lesson(course, title="第三课")
+    assert "第三课" in html(client, course.url)
+    assert "第三课" in html(client, second.url)  # its next lesson
+
+    page = LessonPage.objects.get(pk=second.pk)
+    page.title = "第二课（修订）"
+    page.save_revision().publish()
+    assert "第二课（修订）" in html(client, course.url)
+
+
+def test_a_restriction_added_after_the_page_was_cached_applies_at_once(client, studying):
+    _official, course, first, _second = studying
+    html(client, first.url)
+
+    restriction = PageViewRestriction.objects.create(
+        page=CoursePage.objects.get(pk=course.pk), restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.set([Group.objects.get(name=roles.HR)])
+    assert client.get(first.url).status_code != 200
+
+    restriction.delete()
+    assert client.get(first.url).status_code == 200
+
+
+def test_a_restrictions_groups_changed_apply_at_once(client, studying):
+    _official, course, first, _second = studying
+    restriction = PageViewRestriction.objects.create(
+        page=CoursePage.objects.get(pk=course.pk), restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.set([Group.objects.get(name=roles.OFFICIAL)])
+    html(client, first.url)
+
+    restriction.groups.set([Group.objects.get(name=roles.HR)])
+    assert client.get(first.url).status_code != 200
+
+
+def test_a_quiz_added_or_taken_off_a_lesson_shows_at_once(client, studying):
+    _official, _course, first, _second = studying
+    assert "quiz" not in html(client, first.url).split("lesson__body")[-1].split("lesson-nav")[0]
+
+    quiz = quiz_factories.quiz(lesson=LessonPage.objects.get(pk=first.pk))
+    assert reverse("quiz_detail", args=[quiz.pk]) in html(client, first.url)
+
+    Quiz.objects.get(pk=quiz.pk).unpublish()
+    assert reverse("quiz_detail", args=[quiz.pk]) not in html(client, first.url)
+
+
+def test_a_course_unpublished_takes_its_cached_lessons_and_heartbeats_with_it(client, studying):
+    _official, course, first, _second = studying
+    beat = reverse("lesson_heartbeat", args=[first.pk])
+    html(client, first.url)
+    assert client.post(beat, "{}", content_type="application/json").status_code == 200
+
+    CoursePage.objects.get(pk=course.pk).unpublish()
+
+    assert client.get(first.url).status_code == 404
+    assert client.post(beat, "{}", content_type="application/json").status_code == 404
+
+
+def test_a_lesson_unpublished_refuses_its_heartbeat_at_once(client, studying):
+    _official, _course, first, _second = studying
+    beat = reverse("lesson_heartbeat", args=[first.pk])
+    assert client.post(beat, "{}", content_type="application/json").status_code == 200
+
+    LessonPage.objects.get(pk=first.pk).unpublish()
+
+    assert client.post(beat, "{}", content_type="application/json").status_code == 404
