@@ -16,7 +16,7 @@ class CoursesConfig(AppConfig):
         from wagtail.signals import post_page_move, workflow_approved, workflow_submitted
 
         from .content_cache import content_changed, page_changed
-        from .models import CreditBand, CreditRule
+        from .models import Assignment, CreditBand, CreditRule, HoursRequirement
         from .review import submission_publish, submission_record
         from .services import document_uploaded
         from .setup import course_tree_ensure_after_migrate
@@ -37,7 +37,10 @@ class CoursesConfig(AppConfig):
             content_changed, sender=PageViewRestriction.groups.through, dispatch_uid=uid + "groups"
         )
         post_page_move.connect(content_changed, dispatch_uid=uid + "page_moved")
-        for model in (CreditRule, CreditBand):  # the course page shows the rule in force
+        # The course page shows the rule in force; the home page the assignments reaching the
+        # official and the hours their position requires.
+        m2m_changed.connect(content_changed, sender=Assignment.units.through, dispatch_uid=uid + "assigned")
+        for model in (CreditRule, CreditBand, Assignment, HoursRequirement):
             post_save.connect(content_changed, sender=model, dispatch_uid=f"{uid}{model.__name__}_saved")
             post_delete.connect(content_changed, sender=model, dispatch_uid=f"{uid}{model.__name__}_gone")
         # A video's or audio's length is read from its file as it is uploaded or replaced.

@@ -14,6 +14,7 @@ from people.models import User
 from people.selectors import unit_paths_above
 
 from .content_cache import content_cached
+from .fragments import fingerprint
 from .models import (
     Assignment,
     CourseEnrollment,
@@ -121,11 +122,14 @@ def assignments_for(*, user: User) -> list[Assignment]:
     if user.org_unit_id is None:
         return []
     paths = unit_paths_above(user.org_unit.path)
-    candidates = (
-        Assignment.objects.filter(units__path__in=paths, curriculum__live=True)
-        .select_related("curriculum")
-        .distinct()
-        .order_by("due_date")
+    candidates = content_cached(
+        f"assignments:{user.org_unit.path}",
+        lambda: list(
+            Assignment.objects.filter(units__path__in=paths, curriculum__live=True)
+            .select_related("curriculum")
+            .distinct()
+            .order_by("due_date")
+        ),
     )
     titles = {user.position, user.rank} - {""}
     return [a for a in candidates if not a.position_list() or titles & set(a.position_list())]
@@ -133,11 +137,14 @@ def assignments_for(*, user: User) -> list[Assignment]:
 
 def hours_required_for(*, user: User) -> Decimal:
     """The yearly requirement for the user's position or rank, or the site default."""
-    requirement = (
-        HoursRequirement.objects.filter(position_or_rank__in=[user.position, user.rank])
-        .order_by("-hours")
-        .values_list("hours", flat=True)
-        .first()
+    requirement = content_cached(
+        f"hours-required:{fingerprint(user.position, user.rank)}",
+        lambda: (
+            HoursRequirement.objects.filter(position_or_rank__in=[user.position, user.rank])
+            .order_by("-hours")
+            .values_list("hours", flat=True)
+            .first()
+        ),
     )
     return requirement if requirement is not None else Decimal(settings.YEARLY_CREDIT_HOURS)
 
@@ -170,7 +177,11 @@ def course_progress_map(*, user: User, courses: list[CoursePage]) -> dict[int, C
     for course in courses:
         condition |= Q(path__startswith=course.path, depth=course.depth + 1)
     lesson_course = {}
-    for lesson_id, path in LessonPage.objects.live().filter(condition).values_list("pk", "path"):
+    lessons = content_cached(
+        "live-lessons:" + ",".join(sorted(str(course.pk) for course in courses)),
+        lambda: list(LessonPage.objects.live().filter(condition).values_list("pk", "path")),
+    )
+    for lesson_id, path in lessons:
         course = by_path[path[: -LessonPage.steplen]]
         totals[course] += 1
         lesson_course[lesson_id] = course
@@ -215,10 +226,13 @@ def curricula_progress(
 ) -> tuple[list[CurriculumProgress], dict[int, CourseProgress], set[int]]:
     """Each curriculum with the official's progress in its live courses (and the progress of
     `extra_courses`), in a fixed number of queries; also the ids of the curricula's courses."""
-    links = list(
-        CurriculumCourse.objects.filter(curriculum_id__in=due_by_curriculum, course__live=True)
-        .select_related("course")
-        .order_by("curriculum_id", "sort_order")
+    links = content_cached(
+        "curriculum-courses:" + ",".join(sorted(map(str, due_by_curriculum))),
+        lambda: list(
+            CurriculumCourse.objects.filter(curriculum_id__in=due_by_curriculum, course__live=True)
+            .select_related("course")
+            .order_by("curriculum_id", "sort_order")
+        ),
     )
     courses = {link.course.pk: link.course for link in links} | {c.pk: c for c in extra_courses}
     progress = course_progress_map(user=user, courses=list(courses.values()))

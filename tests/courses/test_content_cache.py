@@ -2,16 +2,19 @@
 the course's lessons, the lesson's quiz) from the cache, and every change to them shows on
 the next request (courses.content_cache)."""
 
+from decimal import Decimal
+
 import pytest
 
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from wagtail.models import PageViewRestriction
 
-from courses.models import CoursePage, LessonPage
+from courses.models import CoursePage, CurriculumCourse, CurriculumPage, HoursRequirement, LessonPage
 from people import roles
 from quizzes.models import Quiz
 from tests.courses import factories
@@ -133,3 +136,47 @@ def test_a_lesson_unpublished_refuses_its_heartbeat_at_once(client, studying):
     LessonPage.objects.get(pk=first.pk).unpublish()
 
     assert client.post(beat, "{}", content_type="application/json").status_code == 404
+
+
+def test_an_assignment_made_or_changed_shows_on_the_home_page_at_once(client, org_tree):
+    official = UserFactory(official=True, org_unit=org_tree["a1"])
+    client.force_login(official)
+    home = reverse("learner_home")
+    curriculum = factories.curriculum([factories.course(title="网络安全")], title="网络安全专题班")
+    assert "网络安全专题班" not in html(client, home)
+
+    assignment = factories.assignment(curriculum, units=[org_tree["b"]], due=timezone.localdate())
+    assert "网络安全专题班" not in html(client, home)
+
+    assignment.units.add(org_tree["a"])
+    assert "网络安全专题班" in html(client, home)
+
+    assignment.delete()
+    assert "网络安全专题班" not in html(client, home)
+
+
+def test_a_course_added_to_a_curriculum_shows_on_the_home_page_at_once(client, org_tree):
+    official = UserFactory(official=True, org_unit=org_tree["a1"])
+    client.force_login(official)
+    home = reverse("learner_home")
+    curriculum = factories.curriculum([factories.course(title="政务微博")], title="新媒体专题班")
+    factories.assignment(curriculum, units=[org_tree["a"]], due=timezone.localdate())
+    assert "短视频运营" not in html(client, home)
+
+    page = CurriculumPage.objects.get(pk=curriculum.pk)
+    page.curriculum_courses.add(
+        CurriculumCourse(course=factories.course(title="短视频运营"), required=True, sort_order=5)
+    )
+    page.save_revision().publish()
+    assert "短视频运营" in html(client, home)
+
+
+def test_a_new_requirement_for_the_officials_position_shows_at_once(client, org_tree):
+    official = UserFactory(official=True, org_unit=org_tree["a1"], position="科员")
+    client.force_login(official)
+    home = reverse("learner_home")
+    html(client, home)
+
+    HoursRequirement.objects.create(position_or_rank="科员", hours=Decimal("77"))
+
+    assert "77" in html(client, home)

@@ -34,7 +34,7 @@ def build(user, unit, *, courses: int, lessons: int):
 # page: when it was seen, and the lesson states; the course page: the lesson states, the
 # enrolment, the crediting rule in force; the home page reads assignments and progress (one
 # more when every lesson seen is done: the next lesson to study).
-MAX_QUERIES = {"home": 11, "course": 3, "lesson": 2}
+MAX_QUERIES = {"home": 7, "course": 3, "lesson": 2}
 
 
 def count(client, url):

@@ -4,6 +4,7 @@ The environment is read here and only here (django-environ). Each variable is li
 `.env.example` and in the README's production section.
 """
 
+import hashlib
 from datetime import timedelta
 from pathlib import Path
 
@@ -132,7 +133,13 @@ if REDIS_URL:
         "default": {
             "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "training",
+            # Entries copy rows of one database (users, pages): sites whose databases share a
+            # Redis (staging beside production, a benchmark's) must never read each other's.
+            "KEY_PREFIX": "training-"
+            + hashlib.blake2b(
+                f"{DATABASES['default'].get('HOST', '')}/{DATABASES['default']['NAME']}".encode(),
+                digest_size=6,
+            ).hexdigest(),
             "OPTIONS": {
                 "SOCKET_CONNECT_TIMEOUT": 0.5,
                 "SOCKET_TIMEOUT": 0.5,
