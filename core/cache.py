@@ -8,6 +8,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from django.core.cache import cache
+from django.db import transaction
 
 log = logging.getLogger("training.cache")
 
@@ -30,6 +31,20 @@ class ResilientRedisCache(RedisCache):
                 raise
             log.warning("the shared cache does not answer; touch ignored")
             return False
+
+
+def generation_bump(key: str) -> None:
+    """Make stale every entry stored with the generation kept under `key` (entries store the
+    generation they were computed under and are used only while it is current): now, and again
+    once the transaction commits, since a request that read the old rows before the commit may
+    have stored them under the new generation meanwhile."""
+
+    def bump():
+        if not cache.add(key, 1, None):
+            cache.incr(key)
+
+    bump()
+    transaction.on_commit(bump)
 
 
 def shared_cache_reachable() -> bool:

@@ -12,9 +12,10 @@ CONTENT_SECONDS, which bounds how long a change made around the signals can go u
 from collections.abc import Callable
 
 from django.core.cache import cache
-from django.db import transaction
 
 from wagtail.models import Page
+
+from core.cache import generation_bump
 
 CONTENT_SECONDS = 5 * 60
 _GENERATION = "courses:content-generation"
@@ -35,16 +36,8 @@ def content_cached(key: str, compute: Callable[[], object]) -> object:
 
 
 def content_changed(**kwargs) -> None:
-    """A receiver for any change to the course tree's pages, restrictions or quizzes: bumps the
-    generation now and again once the transaction commits (a request that read the old state
-    before the commit may have cached it meanwhile)."""
-
-    def bump():
-        if not cache.add(_GENERATION, 1, None):
-            cache.incr(_GENERATION)
-
-    bump()
-    transaction.on_commit(bump)
+    """A receiver for any change to what the entries copy: the next request reads afresh."""
+    generation_bump(_GENERATION)
 
 
 def page_changed(sender, **kwargs) -> None:

@@ -18,6 +18,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 
+from core.cache import generation_bump
+
 IDENTITY_SECONDS = 120
 _GENERATION = "people:identity-generation"
 
@@ -113,10 +115,4 @@ def header_forget(pks) -> None:
 
 def headers_forget_all() -> None:
     """Every header entry is out of date (a group's permissions or name, a unit's name)."""
-
-    def bump():
-        if cache.add(_GENERATION, 1, None) is False:
-            cache.incr(_GENERATION)
-
-    bump()
-    transaction.on_commit(bump)
+    generation_bump(_GENERATION)

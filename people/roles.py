@@ -266,4 +266,4 @@ def is_staff_account(user) -> bool:
     staff too (second factor required, local password kept)."""
     if user.is_superuser:
         return True
-    return bool(header_for(user).roles - {OFFICIAL})
+    return user.is_authenticated and bool(header_for(user).roles - {OFFICIAL})
