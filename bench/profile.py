@@ -3,11 +3,12 @@
     DJANGO_SETTINGS_MODULE=training_site.settings.production SECRET_KEY=... ALLOWED_HOSTS=127.0.0.1 \\
     SITE_URL=http://127.0.0.1 DATABASE_URL=... python bench/profile.py lesson_page [--requests 200]
 
-Scenarios: learner_home, course_page, lesson_page, drill_feed, heartbeat, records_page,
-unit_summary, course_stats.
+Scenarios: learner_home, course_page, lesson_page, drill_feed, heartbeat, quiz_answer,
+records_page, unit_summary, course_stats.
 """
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
@@ -27,10 +28,12 @@ from demo.scale.people import HR_EMPLOYEE_ID
 from drills.models import DrillRun, RunStatus
 from drills.selectors import feed_after
 from people.models import User
+from quizzes.models import Attempt, AttemptStatus
 from records.models import CurriculumRecord, RecordStatus
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from prepare import (  # noqa: E402
+    AUTOSAVE_TITLE,
     COHORT_DRILL_TITLE,
     TRAINER_EMPLOYEE_ID,
     most_studied_course,
@@ -44,15 +47,21 @@ def request_for(scenario: str):
         hr = User.objects.get(employee_id=HR_EMPLOYEE_ID)
         unit = hr.managed_units.get()
         path = f"/records/?unit={unit.pk}" if scenario == "records_page" else f"/records/units/{unit.pk}/"
-        return hr, "get", path
+        return hr, "get", path, None
     if scenario == "course_stats":
         trainer = User.objects.get(employee_id=TRAINER_EMPLOYEE_ID)  # made by bench/prepare.py
-        return trainer, "get", reverse("courses_course_stats", args=[most_studied_course()[0]])
+        return trainer, "get", reverse("courses_course_stats", args=[most_studied_course()[0]]), None
+    if scenario == "quiz_answer":
+        # An open attempt on the autosave scenario's practice quiz (made by bench/prepare.py).
+        attempt = Attempt.objects.filter(quiz__title=AUTOSAVE_TITLE, status=AttemptStatus.OPEN).first()
+        item = attempt.questions.order_by("position").first()
+        body = json.dumps({"question": item.question_id, "response": item.correct[:1]})
+        return attempt.user, "post", f"/quizzes/attempts/{attempt.pk}/answer", body
     if scenario == "drill_feed":
         # An open run of the cohort drill (made by bench/prepare.py), polled for what is new.
         run = DrillRun.objects.filter(scenario__title=COHORT_DRILL_TITLE, status=RunStatus.OPEN).first()
         shown = len(feed_after(run=run, shown=0)["injects"])
-        return run.user, "get", f"{reverse('drill_run_feed', kwargs={'run_id': run.pk})}?shown={shown}"
+        return run.user, "get", f"{reverse('drill_run_feed', kwargs={'run_id': run.pk})}?shown={shown}", None
     user_id, curriculum_id = CurriculumRecord.objects.filter(status=RecordStatus.IN_PROGRESS).values_list(
         "user_id", "curriculum_id"
     )[0]
@@ -64,7 +73,7 @@ def request_for(scenario: str):
         "lesson_page": ("get", lesson.get_url()),
         "heartbeat": ("post", f"/learn/lessons/{lesson.pk}/heartbeat"),
     }
-    return user, *paths[scenario]
+    return user, *paths[scenario], "{}"
 
 
 def main():
@@ -72,11 +81,11 @@ def main():
     parser.add_argument("scenario")
     parser.add_argument("--requests", type=int, default=200)
     options = parser.parse_args()
-    user, method, path = request_for(options.scenario)
+    user, method, path, body = request_for(options.scenario)
     client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
     client.force_login(user)
     send = getattr(client, method)
-    kwargs = {"data": "{}", "content_type": "application/json"} if method == "post" else {}
+    kwargs = {"data": body, "content_type": "application/json"} if method == "post" else {}
     for _ in range(5):
         status = send(path, **kwargs).status_code
     profiler = Profiler()
