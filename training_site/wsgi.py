@@ -8,7 +8,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "training_site.settings.producti
 
 application = get_wsgi_application()
 
-if os.environ.get("WARM_UP", "1") != "0":
+from django.conf import settings  # noqa: E402 - configured by get_wsgi_application()
+
+if settings.WARM_UP:
     from core.warmup import warm_up
 
     warm_up()

@@ -509,6 +509,9 @@ LOGGING = {
 YEARLY_CREDIT_HOURS = env.int("YEARLY_CREDIT_HOURS", default=50)  # unless set per position/rank
 # Seconds between study heartbeats; one heartbeat can never credit more than this.
 STUDY_HEARTBEAT_SECONDS = 15
+# A server process imports its URL configurations, compiles templates and connects before it
+# serves its first request (core.warmup, from training_site/wsgi.py).
+WARM_UP = env.bool("WARM_UP", default=True)
 # Presence checks: after every 10 to 20 minutes of study (at random), a "继续学习" prompt that
 # must be answered within 60 seconds, or the study time from the prompt on is not credited.
 PRESENCE_CHECK_MINUTES = (
