@@ -2,6 +2,7 @@
 (IGNORE_EXCEPTIONS), so what must not run without it asks here."""
 
 import logging
+import time
 
 from django_redis.cache import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -40,11 +41,26 @@ def generation_bump(key: str) -> None:
     have stored them under the new generation meanwhile."""
 
     def bump():
-        if not cache.add(key, 1, None):
+        if not cache.add(key, _generation_new(), None):
             cache.incr(key)
 
     bump()
     transaction.on_commit(bump)
+
+
+def generation_current(found: dict, key: str) -> int:
+    """The generation under `key`, from a get_many that asked for it. A generation that is
+    missing (the database cache culls rows by key order, whatever their timeout) starts again
+    from the clock, never from a value entries computed before the last bump may carry."""
+    if key in found:
+        return found[key]
+    cache.add(key, _generation_new(), None)
+    current = cache.get(key)
+    return _generation_new() if current is None else current
+
+
+def _generation_new() -> int:
+    return time.time_ns()
 
 
 def shared_cache_reachable() -> bool:

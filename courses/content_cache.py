@@ -13,9 +13,7 @@ from collections.abc import Callable
 
 from django.core.cache import cache
 
-from wagtail.models import Page
-
-from core.cache import generation_bump
+from core.cache import generation_bump, generation_current
 
 CONTENT_SECONDS = 5 * 60
 _GENERATION = "courses:content-generation"
@@ -26,7 +24,7 @@ def content_cached(key: str, compute: Callable[[], object]) -> object:
     """compute()'s value (picklable, None allowed), once per content generation."""
     key = f"courses:content:{key}"
     found = cache.get_many([_GENERATION, key])
-    generation = found.get(_GENERATION, 0)
+    generation = generation_current(found, _GENERATION)
     entry = found.get(key, _MISSING)
     if entry is not _MISSING and entry[0] == generation:
         return entry[1]
@@ -38,9 +36,3 @@ def content_cached(key: str, compute: Callable[[], object]) -> object:
 def content_changed(**kwargs) -> None:
     """A receiver for any change to what the entries copy: the next request reads afresh."""
     generation_bump(_GENERATION)
-
-
-def page_changed(sender, **kwargs) -> None:
-    """post_save / post_delete of any model: content_changed for Wagtail pages."""
-    if isinstance(sender, type) and issubclass(sender, Page):
-        content_changed()

@@ -18,7 +18,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 
-from core.cache import generation_bump
+from core.cache import generation_bump, generation_current
 
 IDENTITY_SECONDS = 120
 _GENERATION = "people:identity-generation"
@@ -46,7 +46,7 @@ def identity_prefetch(pk) -> tuple[object | None, tuple[tuple | None, int]]:
     """The cached user and (their cached header entry, the current generation), in one round
     trip."""
     found = cache.get_many([_user_key(pk), _header_key(pk), _GENERATION])
-    return found.get(_user_key(pk)), (found.get(_header_key(pk)), found.get(_GENERATION, 0))
+    return found.get(_user_key(pk)), (found.get(_header_key(pk)), generation_current(found, _GENERATION))
 
 
 def user_remember(user) -> None:
@@ -62,7 +62,7 @@ def header_for(user) -> Header:
     prefetched = getattr(user, "_identity_prefetched", None)
     if prefetched is None:
         found = cache.get_many([_header_key(user.pk), _GENERATION])
-        prefetched = (found.get(_header_key(user.pk)), found.get(_GENERATION, 0))
+        prefetched = (found.get(_header_key(user.pk)), generation_current(found, _GENERATION))
     entry, generation = prefetched
     if entry is not None and entry[0] == generation:
         header = entry[1]

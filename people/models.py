@@ -75,13 +75,18 @@ class OrgUnit(MP_Node):
 class UserQuerySet(models.QuerySet):
     """Writes that skip save() still drop the cached copies of the rows they change."""
 
+    # After the write: a request between a delete and the write would cache the old row again
+    # (outside a transaction the after-commit delete runs at once, so before the write too).
     def update(self, **kwargs):
-        identity_forget(list(self.values_list("pk", flat=True)))
-        return super().update(**kwargs)
+        pks = list(self.values_list("pk", flat=True))
+        updated = super().update(**kwargs)
+        identity_forget(pks)
+        return updated
 
     def bulk_update(self, objs, *args, **kwargs):
+        updated = super().bulk_update(objs, *args, **kwargs)
         identity_forget([obj.pk for obj in objs])
-        return super().bulk_update(objs, *args, **kwargs)
+        return updated
 
 
 class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
