@@ -1,13 +1,18 @@
 """Builders for drill scenarios: a small canteen-rumour incident, live on a lesson completed by it."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
+
 from courses.models import CompletionRule
-from drills.models import DrillTask, Inject, RubricCriterion, Scenario
+from drills.models import DrillRun, DrillTask, Inject, RubricCriterion, Scenario
+from drills.services import runs as run_services
 from tests.courses import factories as course_factories
 
 SCENARIO_START = datetime(2026, 6, 12, 7, 40, tzinfo=ZoneInfo("Asia/Shanghai"))
+# The scenario below runs 48 scenario minutes in a real minute.
+SCENARIO_MINUTE = timedelta(seconds=60 / 48)
 LEVELS = "优秀|100|完全做到\n良好|75|基本做到\n一般|50|部分做到\n差|0|没有做到"
 
 
@@ -101,3 +106,10 @@ def scenario(*, lesson=None, criteria=True, live=True, **fields) -> Scenario:
         item.live = False
         item.save()
     return Scenario.objects.get(pk=item.pk)
+
+
+def started(user, scenario, *, minutes_ago: float = 0) -> DrillRun:
+    """A run started so that the scenario's clock stands at `minutes_ago` scenario minutes."""
+    return run_services.run_start(
+        user=user, scenario=scenario, now=timezone.now() - minutes_ago * SCENARIO_MINUTE
+    )

@@ -33,11 +33,11 @@ from drills.statistics import scenario_statistics
 from people import roles
 from tests.courses import factories as course_factories
 from tests.drills import factories
+from tests.drills.factories import SCENARIO_MINUTE
 from tests.factories.people import UserFactory
 
 pytestmark = pytest.mark.django_db
 T0 = timezone.now().replace(microsecond=0) - timedelta(days=1)
-SCENARIO_MINUTE = timedelta(seconds=60 / 48)
 RIGHT_MARKS = {"i1": {"verdict": "unverifiable"}, "i2": {"verdict": "false"}, "i3": {"verdict": "true"}}
 GOOD_RESPONSE = "区教育局已暂停该校食堂供餐，留样已送检，检测结果将及时公布。"
 

@@ -6,7 +6,6 @@ expression, and the checks, the grading and the import hold against hostile inpu
 import io
 import json
 import time
-from datetime import timedelta
 
 import pytest
 from PIL import Image as PILImage
@@ -16,7 +15,6 @@ from django.core.files.images import ImageFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import escape
 
 from wagtail.images.models import Image
@@ -30,12 +28,12 @@ from drills.transfer import ScenarioFileError, scenario_export
 from people import roles
 from tests.courses import factories as course_factories
 from tests.drills import factories
+from tests.drills.factories import SCENARIO_MINUTE, started
 from tests.factories.people import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 # 48 scenario minutes per real minute (the factory's clock).
-SCENARIO_MINUTE = timedelta(seconds=60 / 48)
 GOOD_RESPONSE = "区教育局已暂停该校食堂供餐，留样已送检，检测结果将及时公布。"
 # The key, which a debrief shows only once it can no longer help a next run.
 MODEL_ANSWER = "区教育局已暂停该校食堂供餐，留样已送检，结果将及时公布。"
@@ -46,23 +44,6 @@ FORGED_TEXT = "已有12名学生住院"
 INQUIRY_QUESTION = "有没有学生住院？"
 WORST = {"c1": {"level": 3}, "c2": {"level": 3}}
 WEAK_RESPONSE = "情况正在调查中，请大家不信谣、不传谣。"
-
-
-@pytest.fixture
-def scenario():
-    return factories.scenario()
-
-
-@pytest.fixture
-def learner(client, official):
-    client.force_login(official)
-    return official
-
-
-def started(user, scenario, *, minutes_ago: float = 0) -> DrillRun:
-    return services.run_start(
-        user=user, scenario=scenario, now=timezone.now() - minutes_ago * SCENARIO_MINUTE
-    )
 
 
 def url(name, run, *extra):

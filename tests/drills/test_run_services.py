@@ -10,12 +10,12 @@ from drills import selectors
 from drills.models import DrillAnswer, DrillRun, RunStatus
 from drills.services import runs as services
 from tests.drills import factories
+from tests.drills.factories import SCENARIO_MINUTE
 from tests.factories.people import UserFactory
 
 pytestmark = pytest.mark.django_db
 T0 = timezone.now().replace(microsecond=0)
 # 48 scenario minutes per real minute.
-SCENARIO_MINUTE = timedelta(seconds=60 / 48)
 
 
 def at(minutes):

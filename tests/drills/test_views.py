@@ -19,12 +19,12 @@ from drills.models import DrillAnswer, DrillRun, RunStatus
 from drills.services import runs as services
 from tests.courses import factories as course_factories
 from tests.drills import factories
+from tests.drills.factories import SCENARIO_MINUTE, started
 from tests.factories.people import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 # 48 scenario minutes per real minute (the factory's clock).
-SCENARIO_MINUTE = timedelta(seconds=60 / 48)
 # What the feed must not show before scenario minute 96 (the forged notice) and 480 (the inquiry).
 FORGED_TEXT = "已有12名学生住院"
 INQUIRY_QUESTION = "有没有学生住院？"
@@ -32,24 +32,6 @@ INQUIRY_QUESTION = "有没有学生住院？"
 DECIDING_FACT = "区卫健委确认无学生住院"
 MODEL_ANSWER = "区教育局已暂停该校食堂供餐，留样已送检，结果将及时公布。"
 GOOD_RESPONSE = "区教育局已暂停该校食堂供餐，留样已送检，检测结果将及时公布。"
-
-
-@pytest.fixture
-def scenario():
-    return factories.scenario()
-
-
-@pytest.fixture
-def learner(client, official):
-    client.force_login(official)
-    return official
-
-
-def started(user, scenario, *, minutes_ago: float = 0) -> DrillRun:
-    """A run started so that the scenario's clock stands at `minutes_ago` scenario minutes."""
-    return services.run_start(
-        user=user, scenario=scenario, now=timezone.now() - minutes_ago * SCENARIO_MINUTE
-    )
 
 
 def move_to(run, minutes: float) -> None:
