@@ -114,36 +114,34 @@ class IsoDate(Func):
         raise NotSupportedError("IsoDate supports PostgreSQL and SQLite only.")
 
 
-class Neutralised(Func):
-    """core.spreadsheets.neutralise() in PostgreSQL: a quote before a leading formula trigger
-    (FORMULA_TRIGGERS: = + - @ tab, carriage return). A column is tested with left(): a regular
-    expression per row costs about 0.4 s per million rows. An expression with parameters, which
-    must appear once, goes through regexp_replace."""
+class CellText(Func):
+    """A cell's text computed in PostgreSQL from one expression. A regular expression per row
+    costs about 0.4 s per million rows, so a plain column goes through `repeated`, which names
+    it several times; an expression with parameters, which must appear once, goes through
+    `once` (a regular expression). `{x}` stands for the expression in both."""
 
     output_field = CharField()
+    once = repeated = "{x}"
 
     def as_postgresql(self, compiler, connection, **extra_context):
         sql, params = compiler.compile(self.source_expressions[0])
-        if params:
-            return rf"regexp_replace({sql}, '^([=+@\t\r-])', '''\1')", params
-        triggers = r"'=', '+', '-', '@', E'\t', E'\r'"
-        return f"CASE WHEN left({sql}, 1) IN ({triggers}) THEN '''' || {sql} ELSE {sql} END", params
+        return (self.once if params else self.repeated).replace("{x}", sql), params
 
 
-class FloatText(Func):
-    """A number as Python's str(float()) writes it (2.5, 0.0, 85.33333333333333), in PostgreSQL:
-    float8's text is the shortest that reads back exactly, as Python's; a whole number gets
-    Python's ".0". As with Neutralised, without a regular expression where the number may be
-    repeated."""
+class Neutralised(CellText):
+    """core.spreadsheets.neutralise(): a quote before a leading formula trigger (= + - @ tab,
+    carriage return)."""
 
-    output_field = CharField()
+    once = r"regexp_replace({x}, '^([=+@\t\r-])', '''\1')"
+    repeated = r"CASE WHEN left({x}, 1) IN ('=', '+', '-', '@', E'\t', E'\r') THEN '''' || {x} ELSE {x} END"
 
-    def as_postgresql(self, compiler, connection, **extra_context):
-        sql, params = compiler.compile(self.source_expressions[0])
-        if params:
-            return rf"regexp_replace(({sql})::float8::text, '^(-?[0-9]+)$', '\1.0')", params
-        whole = f"trunc({sql})::text || '.0'"
-        return f"CASE WHEN {sql} = trunc({sql}) THEN {whole} ELSE ({sql})::float8::text END", params
+
+class FloatText(CellText):
+    """A number as Python's str(float()) writes it (2.5, 0.0, 85.33333333333333): float8's text
+    is the shortest that reads back exactly, as Python's; a whole number gets Python's ".0"."""
+
+    once = r"regexp_replace(({x})::float8::text, '^(-?[0-9]+)$', '\1.0')"
+    repeated = "CASE WHEN {x} = trunc({x}) THEN trunc({x})::text || '.0' ELSE ({x})::float8::text END"
 
 
 class JsonLookup(Func):
