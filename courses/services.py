@@ -48,6 +48,7 @@ from .models import (
 from .models.media import PLAYABLE_EXTENSIONS
 from .requirements import course_requirements_met, course_test_passed
 from .signals import course_completed, course_started
+from .steady_beat import steady_beat
 
 if TYPE_CHECKING:
     from people.models import User
@@ -146,10 +147,27 @@ def progress_heartbeat(
     is due (the progress's `presence_check`, for the page to show): the time from the prompt on
     is held until it is answered in time (`presence_answer`), and lost if it is not. A beat
     from a session older than the account's latest sign-in (`signed_in_elsewhere`, with one
-    study session per account) earns nothing and takes nothing.
+    study session per account) earns nothing and takes nothing. The steady beat is one
+    statement on PostgreSQL (courses.steady_beat); every other beat takes the path below.
     """
     interval = timedelta(seconds=settings.STUDY_HEARTBEAT_SECONDS)
     course = _live_course_of(lesson)
+    video_known = video_position is None or lesson.video_seconds is not None
+    if not signed_in_elsewhere and video_known:
+        beat_at = now or timezone.now()
+        progress = steady_beat(
+            user=user,
+            lesson=lesson,
+            now=beat_at,
+            quiet_after=interval * 2,
+            video_position=video_position,
+            video_seconds=lesson.video_seconds,
+            playback_rate=MAX_PLAYBACK_RATE,
+        )
+        if progress is not None:
+            if progress.completed_at is not None or not _rule_met(lesson, progress):
+                return progress
+            now = beat_at  # completed by the full path, at the same moment: it earns nothing more
     with transaction.atomic():
         official_lock(user_id=user.pk)
         # The clock is read once the lock is held: a beat that waited for it is no older than

@@ -63,3 +63,18 @@ def test_query_count_does_not_grow_with_data(client, org_tree, page):
     large_count = count(client, url(large))
     assert small_count == large_count
     assert large_count <= MAX_QUERIES[page]
+
+
+def test_a_steady_heartbeat_is_one_statement_on_postgresql(client, org_tree):
+    """Session, user and lesson from the shared cache; the beat itself one UPDATE on PostgreSQL
+    (courses.steady_beat), the full path's locked transaction elsewhere."""
+    official = UserFactory(official=True, org_unit=org_tree["a1"])
+    (_course, lessons), *_ = build(official, org_tree["a"], courses=1, lessons=2)
+    client.force_login(official)
+    beat = reverse("lesson_heartbeat", args=[lessons[-1].pk])
+    for _first_beat_then_warm in range(2):
+        assert client.post(beat, "{}", content_type="application/json").status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(beat, "{}", content_type="application/json")
+    assert response.status_code == 200
+    assert len(queries) == (1 if connection.vendor == "postgresql" else 7)
