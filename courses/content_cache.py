@@ -7,32 +7,73 @@ view restriction or a quiz bumps the generation (content_changed, connected in a
 quizzes' apps.py), so the next request computes afresh. Publishing is rare next to page
 views, so one generation for the whole tree costs little. Entries also expire after
 CONTENT_SECONDS, which bounds how long a change made around the signals can go unseen.
+
+A request reads the generation once, with its first entry; its other entries come from the
+process's own copies of entries it holds under that generation (pickled, so that no request
+sees another's changes to the objects), without asking the shared cache again. Outside a
+request (tasks, commands) every read asks the shared cache.
 """
 
+import pickle
 from collections.abc import Callable
 
+from asgiref.local import Local
+
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 
 from core.cache import generation_bump, generation_current
 
 CONTENT_SECONDS = 5 * 60
+# Entries a process keeps copies of (a page, a course's lessons...: a few kilobytes each).
+LOCAL_ENTRIES = 2000
 _GENERATION = "courses:content-generation"
 _MISSING = object()
+_local_entries: dict[str, tuple[int, bytes]] = {}
+_request = Local()
 
 
 def content_cached(key: str, compute: Callable[[], object]) -> object:
     """compute()'s value (picklable, None allowed), once per content generation."""
     key = f"courses:content:{key}"
-    found = cache.get_many([_GENERATION, key])
-    generation = generation_current(found, _GENERATION)
-    entry = found.get(key, _MISSING)
+    local = _local_entries.get(key)
+    generation = getattr(_request, "generation", None)
+    entry = _MISSING
+    if generation is None:
+        # The generation, and the entry with it unless this process holds a copy.
+        found = cache.get_many([_GENERATION] if local is not None else [_GENERATION, key])
+        generation = generation_current(found, _GENERATION)
+        if getattr(_request, "serving", False):
+            _request.generation = generation
+        entry = found.get(key, _MISSING)
+    if local is not None and local[0] == generation:
+        return pickle.loads(local[1])  # noqa: S301 - bytes this process pickled itself
+    if entry is _MISSING:
+        entry = cache.get(key, _MISSING)
     if entry is not _MISSING and entry[0] == generation:
-        return entry[1]
-    value = compute()
-    cache.set(key, (generation, value), CONTENT_SECONDS)
+        value = entry[1]
+    else:
+        value = compute()
+        cache.set(key, (generation, value), CONTENT_SECONDS)
+    if len(_local_entries) >= LOCAL_ENTRIES:
+        _local_entries.clear()
+    _local_entries[key] = (generation, pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
     return value
 
 
 def content_changed(**kwargs) -> None:
     """A receiver for any change to what the entries copy: the next request reads afresh."""
+    _request.generation = None  # this request's next read sees the new generation
     generation_bump(_GENERATION)
+
+
+def _request_started(**kwargs) -> None:
+    _request.serving, _request.generation = True, None
+
+
+def _request_finished(**kwargs) -> None:
+    _request.serving, _request.generation = False, None
+
+
+request_started.connect(_request_started, dispatch_uid="courses_content_request_started")
+request_finished.connect(_request_finished, dispatch_uid="courses_content_request_finished")

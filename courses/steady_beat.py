@@ -41,7 +41,8 @@ _VIDEO = """,
 _STATEMENT = """
 WITH focus AS (
     UPDATE {focus} AS f SET last_beat_at = %(now)s
-    WHERE f.user_id = (SELECT u.id FROM {user} AS u WHERE u.id = %(user)s FOR NO KEY UPDATE)
+    WHERE f.user_id = %(user)s
+        AND f.user_id = (SELECT u.id FROM {user} AS u WHERE u.id = %(user)s FOR NO KEY UPDATE)
         AND f.lesson_id = %(lesson)s
         AND f.presence_token = ''
         AND (f.presence_due_at IS NULL OR f.presence_due_at > %(now)s)

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -14,6 +15,7 @@ from django.utils import timezone
 
 from wagtail.models import PageViewRestriction
 
+from courses.content_cache import content_cached
 from courses.models import CoursePage, CurriculumCourse, CurriculumPage, HoursRequirement, LessonPage
 from people import roles
 from quizzes.models import Quiz
@@ -180,3 +182,54 @@ def test_a_new_requirement_for_the_officials_position_shows_at_once(client, org_
     HoursRequirement.objects.create(position_or_rank="科员", hours=Decimal("77"))
 
     assert "77" in html(client, home)
+
+
+def test_a_change_made_by_another_process_shows_though_this_one_holds_copies(client, studying):
+    """Another server bumped the generation in the shared cache (its receivers ran there, not
+    here): this process's copies of the entries are not used at the next request."""
+    _official, course, first, second = studying
+    assert "第二课" in html(client, first.url)
+    LessonPage.objects.filter(pk=second.pk).update(title="第二课（修订）")
+    cache.incr("courses:content-generation")
+
+    assert "第二课（修订）" in html(client, first.url)
+
+
+def test_a_request_asks_the_shared_cache_for_the_generation_once(client, studying, monkeypatch):
+    """The lesson page's six entries: one round trip for the generation, the process's copies
+    for the rest."""
+    _official, _course, first, _second = studying
+    html(client, first.url)
+    asked, inside = [], []
+    real_get_many, real_get = cache.get_many, cache.get
+
+    def get_many(keys, *args, **kwargs):
+        asked.append(tuple(keys))
+        inside.append(True)  # the cache's get_many may use its get
+        try:
+            return real_get_many(keys, *args, **kwargs)
+        finally:
+            inside.pop()
+
+    def get(key, *args, **kwargs):
+        if not inside:
+            asked.append((key,))
+        return real_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get_many", get_many)
+    monkeypatch.setattr(cache, "get", get)
+    html(client, first.url)
+    content = [keys for keys in asked if any(key.startswith("courses:") for key in keys)]
+    assert content == [("courses:content-generation",)]
+
+
+def test_copies_are_never_shared_between_callers():
+    first = content_cached("test-copies", lambda: {"lessons": ["第一课"]})
+    first["lessons"].append("changed by one caller")
+    assert content_cached("test-copies", lambda: {"lessons": []}) == {"lessons": ["第一课"]}
+
+
+def test_outside_a_request_every_read_sees_the_shared_generation():
+    assert content_cached("test-outside", lambda: "old") == "old"
+    cache.incr("courses:content-generation")
+    assert content_cached("test-outside", lambda: "new") == "new"
