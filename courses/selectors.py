@@ -10,6 +10,7 @@ from django.db.models import Min, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from people.identity_cache import unit_path_of
 from people.models import User
 from people.selectors import unit_paths_above
 
@@ -29,6 +30,7 @@ from .models import (
     LessonProgress,
     video_required_seconds,
 )
+from .routing import live_page
 
 
 @dataclass(frozen=True)
@@ -119,11 +121,12 @@ class LearnerHome:
 
 def assignments_for(*, user: User) -> list[Assignment]:
     """Assignments that reach the user through their unit (or a unit above it) and position."""
-    if user.org_unit_id is None:
+    unit_path = unit_path_of(user)
+    if not unit_path:
         return []
-    paths = unit_paths_above(user.org_unit.path)
+    paths = unit_paths_above(unit_path)
     candidates = content_cached(
-        f"assignments:{user.org_unit.path}",
+        f"assignments:{unit_path}",
         lambda: list(
             Assignment.objects.filter(units__path__in=paths, curriculum__live=True)
             .select_related("curriculum")
@@ -167,43 +170,51 @@ def hours_earned(*, user: User, year: int) -> Decimal:
     return total or Decimal("0")
 
 
-def course_progress_map(*, user: User, courses: list[CoursePage]) -> dict[int, CourseProgress]:
-    """Progress per course in three queries: live lessons, completed lessons, completions."""
+def course_progress_map(
+    *, user: User, courses: list[CoursePage], completed_course_ids: set[int] | None = None
+) -> dict[int, CourseProgress]:
+    """Progress per course: the courses' live lessons (the same for everyone: from the content
+    cache), the official's completed lessons in them, and their completed courses (one query
+    each, the latter unless the caller read them: `completed_course_ids`)."""
     if not courses:
         return {}
-    by_path = {course.path: course for course in courses}
-    totals = dict.fromkeys(by_path.values(), 0)
-    condition = Q()
-    for course in courses:
-        condition |= Q(path__startswith=course.path, depth=course.depth + 1)
-    lesson_course = {}
-    lessons = content_cached(
-        "live-lessons:" + ",".join(sorted(str(course.pk) for course in courses)),
-        lambda: list(LessonPage.objects.live().filter(condition).values_list("pk", "path")),
+    course_ids = sorted(course.pk for course in courses)
+    live_lessons = content_cached(
+        "live-lessons-by-course:" + ",".join(map(str, course_ids)), lambda: _live_lessons_by_course(courses)
     )
-    for lesson_id, path in lessons:
-        course = by_path[path[: -LessonPage.steplen]]
-        totals[course] += 1
-        lesson_course[lesson_id] = course
-    completed_counts = dict.fromkeys(courses, 0)
-    for lesson_id in LessonProgress.objects.filter(
-        user=user, lesson_id__in=lesson_course, completed_at__isnull=False
-    ).values_list("lesson_id", flat=True):
-        completed_counts[lesson_course[lesson_id]] += 1
-    completed_courses = set(
-        CourseEnrollment.objects.filter(
-            user=user, course__in=courses, completed_at__isnull=False
-        ).values_list("course_id", flat=True)
-    )
+    lesson_course = {lesson: course_id for course_id, lessons in live_lessons.items() for lesson in lessons}
+    completed_counts = dict.fromkeys(course_ids, 0)
+    completed = LessonProgress.objects.filter(user=user, completed_at__isnull=False)
+    for lesson_id in completed.values_list("lesson_id", flat=True):
+        if lesson_id in lesson_course:
+            completed_counts[lesson_course[lesson_id]] += 1
+    if completed_course_ids is None:
+        completed_course_ids = set(
+            CourseEnrollment.objects.filter(
+                user=user, course_id__in=course_ids, completed_at__isnull=False
+            ).values_list("course_id", flat=True)
+        )
     return {
         course.pk: CourseProgress(
             course=course,
-            lessons_total=totals[course],
-            lessons_completed=completed_counts[course],
-            completed=course.pk in completed_courses,
+            lessons_total=len(live_lessons[course.pk]),
+            lessons_completed=completed_counts[course.pk],
+            completed=course.pk in completed_course_ids,
         )
         for course in courses
     }
+
+
+def _live_lessons_by_course(courses: list[CoursePage]) -> dict[int, frozenset[int]]:
+    """{course id: its live lessons' ids}, in one query over the courses' children."""
+    by_path = {course.path: course.pk for course in courses}
+    condition = Q()
+    for course in courses:
+        condition |= Q(path__startswith=course.path, depth=course.depth + 1)
+    lessons: dict[int, set[int]] = {course.pk: set() for course in courses}
+    for lesson_id, path in LessonPage.objects.live().filter(condition).values_list("pk", "path"):
+        lessons[by_path[path[: -LessonPage.steplen]]].add(lesson_id)
+    return {course_id: frozenset(ids) for course_id, ids in lessons.items()}
 
 
 def own_due_dates(assignments: list[Assignment]) -> dict[int, tuple[CurriculumPage, date | None]]:
@@ -222,10 +233,15 @@ def own_due_dates(assignments: list[Assignment]) -> dict[int, tuple[CurriculumPa
 
 
 def curricula_progress(
-    *, user: User, due_by_curriculum: dict[int, tuple[CurriculumPage, date | None]], extra_courses=()
+    *,
+    user: User,
+    due_by_curriculum: dict[int, tuple[CurriculumPage, date | None]],
+    extra_course_ids=(),
+    completed_course_ids: set[int] | None = None,
 ) -> tuple[list[CurriculumProgress], dict[int, CourseProgress], set[int]]:
     """Each curriculum with the official's progress in its live courses (and the progress of
-    `extra_courses`), in a fixed number of queries; also the ids of the curricula's courses."""
+    the live ones among `extra_course_ids`), in a fixed number of queries; also the ids of the
+    curricula's courses."""
     links = content_cached(
         "curriculum-courses:" + ",".join(sorted(map(str, due_by_curriculum))),
         lambda: list(
@@ -234,8 +250,13 @@ def curricula_progress(
             .order_by("curriculum_id", "sort_order")
         ),
     )
-    courses = {link.course.pk: link.course for link in links} | {c.pk: c for c in extra_courses}
-    progress = course_progress_map(user=user, courses=list(courses.values()))
+    courses = {link.course.pk: link.course for link in links}
+    for course_id in extra_course_ids:
+        if course_id not in courses and (course := live_page(course_id, CoursePage)) is not None:
+            courses[course_id] = course
+    progress = course_progress_map(
+        user=user, courses=list(courses.values()), completed_course_ids=completed_course_ids
+    )
     curricula = []
     for curriculum_id, (curriculum, due_date) in due_by_curriculum.items():
         item = CurriculumProgress(curriculum=curriculum, due_date=due_date)
@@ -258,13 +279,15 @@ def curricula_progress(
 def learner_home(*, user: User) -> LearnerHome:
     """我的学习: assigned curricula with deadlines and progress, other enrolled courses,
     this year's hours against the requirement, and where to continue."""
-    enrolled = list(
-        CoursePage.objects.live().filter(enrollments__user=user).order_by("-enrollments__enrolled_at")
-    )
+    enrolments = CourseEnrollment.objects.filter(user=user).order_by("-enrolled_at")
+    enrolled = dict(enrolments.values_list("course_id", "completed_at"))  # latest first
     curricula, progress, in_curricula = curricula_progress(
-        user=user, due_by_curriculum=own_due_dates(assignments_for(user=user)), extra_courses=enrolled
+        user=user,
+        due_by_curriculum=own_due_dates(assignments_for(user=user)),
+        extra_course_ids=enrolled,
+        completed_course_ids={course_id for course_id, completed in enrolled.items() if completed},
     )
-    other_courses = [progress[c.pk] for c in enrolled if c.pk not in in_curricula]
+    other_courses = [progress[pk] for pk in enrolled if pk not in in_curricula and pk in progress]
     continue_lesson = continue_lesson_for(user=user)
     if continue_lesson is None:
         # Every lesson seen is done: offer the next one, from the curricula (soonest due

@@ -4,7 +4,7 @@ one round trip.
 
 Both entries are dropped when what they copy changes: a user row saved, deleted or updated
 through the queryset (people.models.UserQuerySet), a membership or permission added or removed,
-a group or unit renamed, a message sent or read (people.receivers). A group's permissions or a
+a group or unit renamed or moved, a message sent or read (people.receivers). A group's permissions or a
 group or unit renamed changes many users at once, so the header entries also carry a
 generation that such changes bump. Entries expire after IDENTITY_SECONDS whatever happens,
 which bounds how long a change made around the signals (raw SQL, or while the cache was
@@ -29,7 +29,7 @@ def _user_key(pk) -> str:
 
 
 def _header_key(pk) -> str:
-    return f"people:header:{pk}"
+    return f"people:header:v2:{pk}"  # v2: with the unit's path
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,7 @@ class Header:
     roles: frozenset[str]
     admin_access: bool
     unit_name: str
+    unit_path: str  # the assignments reaching the user are their unit's and those above it
     unread: int
 
 
@@ -73,12 +74,21 @@ def header_for(user) -> Header:
     return header
 
 
+def unit_path_of(user) -> str:
+    """The path of the user's unit ("" without one): from the header entry the request read
+    with the user (no query), else from their unit's row."""
+    if getattr(user, "_identity_prefetched", None) is not None:
+        return header_for(user).unit_path
+    return user.org_unit.path if user.org_unit_id else ""
+
+
 def _header_load(user) -> Header:
     groups = user.groups.through.objects.filter(user_id=user.pk).values("group_id")
     return Header(
         roles=frozenset(user.groups.values_list("name", flat=True)),
         admin_access=user.is_active and (user.is_superuser or _admin_permission(user, groups)),
         unit_name=user.org_unit.name if user.org_unit_id else "",
+        unit_path=user.org_unit.path if user.org_unit_id else "",
         unread=user.notifications.filter(read_at__isnull=True).count(),
     )
 

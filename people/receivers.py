@@ -17,6 +17,7 @@ from . import lockout, second_factor, services
 from .identity_cache import header_forget, headers_forget_all, identity_forget
 from .models import Notification, OrgUnit, User
 from .sign_in_refusals import sign_in_refusal
+from .signals import placement_changed
 
 
 def on_user_logged_in(sender, request, user, **kwargs):
@@ -72,7 +73,8 @@ def on_membership_changed(sender, instance, action, reverse, pk_set, **kwargs):
 
 
 def on_many_headers_changed(sender, **kwargs):
-    """A group's permissions or name, or a unit's name: every header may show it."""
+    """A group's permissions or name, a unit's name or place in the tree (its path, and its
+    descendants' paths): every header may show it."""
     if kwargs.get("action", "post_").startswith("post_"):
         headers_forget_all()
 
@@ -93,6 +95,7 @@ def connect():
         post_delete.connect(
             on_many_headers_changed, sender=model, dispatch_uid=f"{uid}{model.__name__}_deleted"
         )
+    placement_changed.connect(on_many_headers_changed, sender=OrgUnit, dispatch_uid=uid + "unit_moved")
     post_save.connect(on_notification_changed, sender=Notification, dispatch_uid=uid + "notice_saved")
     post_delete.connect(on_notification_changed, sender=Notification, dispatch_uid=uid + "notice_deleted")
     user_logged_in.connect(on_user_logged_in, dispatch_uid="people_login_event_success")

@@ -29,12 +29,13 @@ def build(user, unit, *, courses: int, lessons: int):
     return made
 
 
-# Only what is the official's own: the session, the user and the header come from the shared
-# cache (people.identity_cache), the course tree's facts too (courses.content_cache). The lesson
-# page: when it was seen, and the lesson states; the course page: the lesson states, the
-# enrolment, the crediting rule in force; the home page reads assignments and progress (one
-# more when every lesson seen is done: the next lesson to study).
-MAX_QUERIES = {"home": 7, "course": 3, "lesson": 2}
+# Only what is the official's own: the session, the user and the header (with the unit's path)
+# come from the shared cache (people.identity_cache), the course tree's facts too
+# (courses.content_cache). The lesson page: when it was seen, and the lesson states; the course
+# page: the lesson states, the enrolment, the crediting rule in force; the home page: the
+# enrolments, the completed lessons, the lesson to continue and the year's hours (one more when
+# every lesson seen is done: the next lesson to study).
+MAX_QUERIES = {"home": 5, "course": 3, "lesson": 2}
 
 
 def count(client, url):
