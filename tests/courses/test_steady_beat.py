@@ -3,12 +3,11 @@ path (courses.services.progress_heartbeat) credits, beat for beat, and takes the
 first. PostgreSQL only: other databases always take the full path."""
 
 import random
-import threading
 from datetime import timedelta
 
 import pytest
 
-from django.db import connection, connections, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -17,6 +16,7 @@ from courses.models import CompletionRule, LessonPage, LessonProgress, StudyFocu
 from people.services import official_lock
 from tests.courses import factories
 from tests.factories.people import UserFactory
+from tests.locking import behind_a_lock
 
 pytestmark = [
     pytest.mark.postgres,
@@ -179,41 +179,20 @@ def test_a_steady_beat_waits_for_the_officials_lock_and_then_matches_nothing_sta
     that writer changed: the later beat it finds sends it to the full path (a late beat)."""
     official, lesson = UserFactory(official=True), course_lessons[0]
     services.progress_heartbeat(user=official, lesson=lesson, takeover=True, now=T0)
-    locked, released = threading.Event(), threading.Event()
 
-    def later_beat_holding_the_lock():
-        try:
-            with transaction.atomic():
-                official_lock(user_id=official.pk)
-                locked.set()
-                released.wait(10)
-                LessonProgress.objects.filter(user=official, lesson=lesson).update(
-                    last_beat_at=T0 + timedelta(seconds=30), active_seconds=30
-                )
-                StudyFocus.objects.filter(user=official).update(last_beat_at=T0 + timedelta(seconds=30))
-        finally:
-            connections.close_all()
+    def later_beat():
+        LessonProgress.objects.filter(user=official, lesson=lesson).update(
+            last_beat_at=T0 + timedelta(seconds=30), active_seconds=30
+        )
+        StudyFocus.objects.filter(user=official).update(last_beat_at=T0 + timedelta(seconds=30))
 
-    holder = threading.Thread(target=later_beat_holding_the_lock)
-    holder.start()
-    assert locked.wait(10)
-    answer = {}
-
-    def waiting_beat():
-        try:
-            answer["progress"] = services.progress_heartbeat(
-                user=official, lesson=lesson, now=T0 + timedelta(seconds=15)
-            )
-        finally:
-            connections.close_all()
-
-    waiting = threading.Thread(target=waiting_beat)
-    waiting.start()
-    waiting.join(1)
-    assert waiting.is_alive()  # it waits for the official's lock
-    released.set()
-    holder.join(10)
-    waiting.join(10)
+    progress = behind_a_lock(
+        lock=lambda: official_lock(user_id=official.pk),
+        then=later_beat,
+        waiting=lambda: services.progress_heartbeat(
+            user=official, lesson=lesson, now=T0 + timedelta(seconds=15)
+        ),
+    )
     row = LessonProgress.objects.get(user=official, lesson=lesson)
     assert (row.active_seconds, row.last_beat_at) == (30, T0 + timedelta(seconds=30))
-    assert answer["progress"].active_seconds == 30
+    assert progress.active_seconds == 30
