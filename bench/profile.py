@@ -28,6 +28,7 @@ from demo.scale.people import HR_EMPLOYEE_ID
 from drills.models import DrillRun, RunStatus
 from drills.selectors import feed_after
 from people.models import User
+from people.second_factor import second_factor_passed
 from quizzes.models import Attempt, AttemptStatus
 from records.models import CurriculumRecord, RecordStatus
 
@@ -84,6 +85,9 @@ def main():
     user, method, path, body = request_for(options.scenario)
     client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
     client.force_login(user)
+    session = client.session
+    second_factor_passed(session=session)  # as bench/prepare.py's sessions (staff need it)
+    session.save()
     send = getattr(client, method)
     kwargs = {"data": body, "content_type": "application/json"} if method == "post" else {}
     for _ in range(5):

@@ -294,10 +294,17 @@ def curriculum_titles() -> dict[int, str]:
     return dict(CurriculumPage.objects.values_list("pk", "title"))
 
 
-def unit_names() -> dict[str, str]:
-    """Every unit's full name by its materialised path (one query for the whole tree)."""
+def unit_names(paths=None) -> dict[str, str]:
+    """Units' full names by their materialised paths, in one query: the whole tree's (for an
+    export), or only those of `paths` and the units above them (for a page of rows)."""
+    units = OrgUnit.objects.order_by("path")
+    if paths is not None:
+        step = OrgUnit.steplen
+        units = units.filter(
+            path__in={path[:end] for path in paths for end in range(step, len(path) + 1, step)}
+        )
     names: dict[str, str] = {}
-    for path, name in OrgUnit.objects.order_by("path").values_list("path", "name"):
+    for path, name in units.values_list("path", "name"):
         parent = names.get(path[: -OrgUnit.steplen])
         names[path] = f"{parent}/{name}" if parent else name
     return names

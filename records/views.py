@@ -40,7 +40,7 @@ def _list_context(request, form, page, filters) -> dict:
     return {
         "form": form,
         "page": page,
-        "names": selectors.unit_names() if page.object_list else {},
+        "names": selectors.unit_names({row.unit_path for row in page.object_list if row.unit_path}),
         "query": query.urlencode(),
         "sort_query": sort_query.urlencode(),
         "sort": filters.sort if filters else "unit",
