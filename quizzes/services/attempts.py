@@ -207,25 +207,22 @@ def attempt_answer_save(
         raise AttemptClosed(
             _("Time is up: the attempt was submitted with the answers saved before the deadline.")
         )
-    if attempt.status != AttemptStatus.OPEN:
-        raise AttemptClosed
-    # The question as drawn (its type and options are frozen on the item).
-    item = AttemptQuestion.objects.filter(attempt=attempt, question_id=question_id).first()
-    if item is None:
-        raise InvalidAnswer
-    item.response = _clean_response(item, response)
-    item.answered_at = now
-    # One UPDATE, provided the attempt is still open once its row is locked: a submit grading
-    # it meanwhile holds that lock, so an answer is either graded or refused, never saved
-    # after the grading read the answers. It locks only the attempt and its item, so it needs
-    # no official's lock and cannot take part in a deadlock.
-    still_open = Attempt.objects.select_for_update().filter(pk=attempt.pk, status=AttemptStatus.OPEN)
+    # Saving an answer locks only the attempt and touches nothing else, so it needs no
+    # official's lock and cannot take part in a deadlock.
     with transaction.atomic():
-        saved = AttemptQuestion.objects.filter(pk=item.pk, attempt__in=still_open).update(
-            response=item.response, answered_at=now
+        attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        if attempt.status != AttemptStatus.OPEN:
+            raise AttemptClosed
+        item = (
+            AttemptQuestion.objects.select_related("question")
+            .filter(attempt=attempt, question_id=question_id)
+            .first()
         )
-    if not saved:
-        raise AttemptClosed
+        if item is None:
+            raise InvalidAnswer
+        item.response = _clean_response(item, response)
+        item.answered_at = now
+        item.save(update_fields=["response", "answered_at"])
     return item
 
 

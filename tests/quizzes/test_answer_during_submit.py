@@ -1,5 +1,5 @@
 """An answer saved while a submit grades the attempt is either graded or refused, never saved
-after the grading read the answers: the answer's single UPDATE waits for the attempt's lock.
+after the grading read the answers: saving an answer waits for the attempt's lock.
 PostgreSQL only (SQLite serialises every writer anyway)."""
 
 import pytest
