@@ -37,13 +37,15 @@ _VIDEO = """,
 # (people.services.official_lock): the scalar subquery is an InitPlan, run before the focus's
 # row is read. Rows changed meanwhile by a beat that held the lock are checked again against
 # every condition (READ COMMITTED re-reads a row it updates), so a beat that waited finds the
-# later beat and matches nothing.
+# later beat and matches nothing. The focus row is found by its key, the official: "+ 0" keeps
+# the planner off the lesson's index, which statistics behind a new course's crowd (many
+# officials on one lesson, counted as few) would make it choose and scan.
 _STATEMENT = """
 WITH focus AS (
     UPDATE {focus} AS f SET last_beat_at = %(now)s
     WHERE f.user_id = %(user)s
         AND f.user_id = (SELECT u.id FROM {user} AS u WHERE u.id = %(user)s FOR NO KEY UPDATE)
-        AND f.lesson_id = %(lesson)s
+        AND f.lesson_id + 0 = %(lesson)s
         AND f.presence_token = ''
         AND (f.presence_due_at IS NULL OR f.presence_due_at > %(now)s)
         AND f.last_beat_at BETWEEN %(quiet_from)s AND %(now)s
