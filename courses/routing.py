@@ -89,6 +89,13 @@ def view_restrictions(page: Page):
     )
 
 
+def page_viewable(page: Page, request: HttpRequest) -> bool:
+    """Whether the request passes the page's and its ancestors' view restrictions, as Wagtail
+    checks them before serving the page. What is studied on a page (its heartbeat, its quiz,
+    its drill) is held to the page's restrictions."""
+    return all(restriction.accept_request(request) for restriction in page.get_view_restrictions())
+
+
 def routing_clear() -> None:
     _locations.clear()
     _sites.clear()

@@ -180,7 +180,7 @@ def course_progress_map(
         return {}
     course_ids = sorted(course.pk for course in courses)
     live_lessons = content_cached(
-        "live-lessons-by-course:" + ",".join(map(str, course_ids)), lambda: _live_lessons_by_course(courses)
+        f"live-lessons-by-course:{fingerprint(course_ids)}", lambda: _live_lessons_by_course(courses)
     )
     lesson_course = {lesson: course_id for course_id, lessons in live_lessons.items() for lesson in lessons}
     completed_counts = dict.fromkeys(course_ids, 0)
@@ -243,7 +243,7 @@ def curricula_progress(
     the live ones among `extra_course_ids`), in a fixed number of queries; also the ids of the
     curricula's courses."""
     links = content_cached(
-        "curriculum-courses:" + ",".join(sorted(map(str, due_by_curriculum))),
+        f"curriculum-courses:{fingerprint(sorted(due_by_curriculum))}",
         lambda: list(
             CurriculumCourse.objects.filter(curriculum_id__in=due_by_curriculum, course__live=True)
             .select_related("course")

@@ -36,7 +36,7 @@ def learning_search(request):
 def lesson_heartbeat(request, lesson_id: int):
     """A study heartbeat from a visible, active lesson page; the server decides what it earns."""
     lesson = routing.live_page(lesson_id, LessonPage)
-    if lesson is None:
+    if lesson is None or not routing.page_viewable(lesson, request):
         raise Http404
     try:
         payload = json.loads(request.body or b"{}")

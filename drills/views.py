@@ -26,6 +26,7 @@ from wagtail.images.models import SourceImageIOError
 from core.files import stored_file_response
 from courses import selectors as course_selectors
 from courses.models import CoursePage
+from courses.routing import page_viewable
 
 from . import selectors
 from .models import DrillRun, IncidentLevel, RunStatus, Scenario, Veracity
@@ -50,9 +51,10 @@ def _own_run(request, run_id: int) -> DrillRun:
     return get_object_or_404(DrillRun, pk=run_id, user=request.user)
 
 
-def _visible_scenario(scenario_id: int) -> Scenario:
+def _visible_scenario(request, scenario_id: int) -> Scenario:
+    """A live drill on a live lesson the requester may view (its restrictions hold for the drill)."""
     scenario = get_object_or_404(Scenario.objects.live().select_related("lesson"), pk=scenario_id)
-    if not scenario.lesson.live:
+    if not scenario.lesson.live or not page_viewable(scenario.lesson, request):
         raise Http404
     return scenario
 
@@ -61,7 +63,7 @@ def _visible_scenario(scenario_id: int) -> Scenario:
 def drill_detail(request, scenario_id: int):
     """The incident's briefing, the deadlines that apply, the official's runs so far, and a
     start (or resume) button."""
-    scenario = _visible_scenario(scenario_id)
+    scenario = _visible_scenario(request, scenario_id)
     runs = selectors.runs_of(user=request.user, scenario=scenario)
     open_run = next((run for run in runs if run.status == RunStatus.OPEN), None)
     context = {
@@ -82,7 +84,7 @@ def drill_detail(request, scenario_id: int):
 @login_required
 @require_POST
 def run_start(request, scenario_id: int):
-    scenario = _visible_scenario(scenario_id)
+    scenario = _visible_scenario(request, scenario_id)
     try:
         run = services.run_start(user=request.user, scenario=scenario)
     except services.DrillError as error:

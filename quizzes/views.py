@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from courses import selectors as course_selectors
 from courses.models import CoursePage
+from courses.routing import page_viewable
 
 from . import selectors, services
 from .models import AcceptedAnswer, Attempt, AttemptStatus, Quiz
@@ -21,10 +22,11 @@ def _own_attempt(request, attempt_id: int) -> Attempt:
     return get_object_or_404(Attempt.objects.select_related("quiz"), pk=attempt_id, user=request.user)
 
 
-def _visible_quiz(quiz_id: int) -> Quiz:
+def _visible_quiz(request, quiz_id: int) -> Quiz:
+    """A live quiz on a live page the requester may view (its restrictions hold for the quiz)."""
     quiz = get_object_or_404(Quiz.objects.live().select_related("lesson", "course"), pk=quiz_id)
     page = quiz.lesson or quiz.course
-    if page is None or not page.live:
+    if page is None or not page.live or not page_viewable(page, request):
         raise Http404
     return quiz
 
@@ -70,7 +72,7 @@ def _shown_now(question) -> dict:
 @login_required
 def quiz_detail(request, quiz_id: int):
     """The quiz's rules, the official's attempts so far, and a start (or resume) button."""
-    quiz = _visible_quiz(quiz_id)
+    quiz = _visible_quiz(request, quiz_id)
     attempts = list(Attempt.objects.filter(quiz=quiz, user=request.user).order_by("number"))
     open_attempt = next((a for a in attempts if a.status == AttemptStatus.OPEN), None)
     context = {
@@ -89,7 +91,7 @@ def quiz_detail(request, quiz_id: int):
 @login_required
 @require_POST
 def attempt_start(request, quiz_id: int):
-    quiz = _visible_quiz(quiz_id)
+    quiz = _visible_quiz(request, quiz_id)
     try:
         attempt = services.attempt_start(user=request.user, quiz=quiz)
     except services.QuizError as error:

@@ -16,7 +16,14 @@ from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from courses.content_cache import content_cached
-from courses.models import CoursePage, CurriculumCourse, CurriculumPage, HoursRequirement, LessonPage
+from courses.models import (
+    CourseEnrollment,
+    CoursePage,
+    CurriculumCourse,
+    CurriculumPage,
+    HoursRequirement,
+    LessonPage,
+)
 from people import roles
 from quizzes.models import Quiz
 from tests.courses import factories
@@ -233,3 +240,21 @@ def test_outside_a_request_every_read_sees_the_shared_generation():
     assert content_cached("test-outside", lambda: "old") == "old"
     cache.incr("courses:content-generation")
     assert content_cached("test-outside", lambda: "new") == "new"
+
+
+def test_keys_stay_short_however_many_courses_an_official_takes(client, monkeypatch):
+    """Without Redis the cache is a database table whose keys hold 255 characters: a key
+    listing every course of an official's home page made PostgreSQL refuse the write."""
+    official = UserFactory(official=True)
+    for number in range(40):
+        course = factories.course(title=f"课程{number}")
+        CourseEnrollment.objects.create(user=official, course=course, enrolled_at=timezone.now())
+    client.force_login(official)
+    keys = []
+    real_set = cache.set
+    monkeypatch.setattr(cache, "set", lambda key, *a, **k: keys.append(key) or real_set(key, *a, **k))
+
+    html(client, reverse("learner_home"))
+
+    assert any(key.startswith("courses:content:live-lessons") for key in keys)
+    assert max(map(len, keys)) <= 100
