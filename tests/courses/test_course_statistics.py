@@ -4,6 +4,8 @@ queries; only those who author or review the course see them."""
 
 import csv
 import io
+import random
+from statistics import median
 
 import pytest
 
@@ -13,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import CompletionRule, CourseEnrollment, LessonPage, LessonProgress
-from courses.statistics import course_statistics
+from courses.statistics import CourseStats, LessonStats, course_statistics
 from people import roles
 from tests.courses import factories
 from tests.factories.people import UserFactory
@@ -22,32 +24,21 @@ pytestmark = pytest.mark.django_db
 NOW = timezone.now()
 
 
+def progress(user, lesson, course, **fields) -> LessonProgress:
+    return LessonProgress.objects.create(
+        user=user, lesson=lesson, course=course, first_opened_at=NOW, last_seen_at=NOW, **fields
+    )
+
+
 def study(user, course, lessons_done, *, active=600, partial=None, video=None):
     """An official who completed the first `lessons_done` lessons, each with `active` seconds,
     and opened `partial` (a lesson) without completing it; `video` is (position, duration)."""
     lessons = list(LessonPage.objects.child_of(course).order_by("path"))
     for lesson in lessons[:lessons_done]:
-        LessonProgress.objects.create(
-            user=user,
-            lesson=lesson,
-            course=course,
-            first_opened_at=NOW,
-            last_seen_at=NOW,
-            active_seconds=active,
-            completed_at=NOW,
-        )
+        progress(user, lesson, course, active_seconds=active, completed_at=NOW)
     if partial is not None:
         position, duration = video or (0, 0)
-        LessonProgress.objects.create(
-            user=user,
-            lesson=partial,
-            course=course,
-            first_opened_at=NOW,
-            last_seen_at=NOW,
-            active_seconds=60,
-            video_position=position,
-            video_duration=duration,
-        )
+        progress(user, partial, course, active_seconds=60, video_position=position, video_duration=duration)
     completed_at = NOW if lessons_done == len(lessons) else None
     CourseEnrollment.objects.create(user=user, course=course, enrolled_at=NOW, completed_at=completed_at)
 
@@ -111,6 +102,8 @@ def test_the_page_and_csv_for_the_trainer(client, studied, trainer):
 
 
 def test_queries_do_not_grow_with_officials(studied):
+    """Six, the progress rows aggregated by the database."""
+
     def queries():
         with CaptureQueriesContext(connection) as captured:
             course_statistics(course=studied)
@@ -119,7 +112,7 @@ def test_queries_do_not_grow_with_officials(studied):
     before = queries()
     for _ in range(4):
         study(UserFactory(official=True), studied, 3)
-    assert queries() == before
+    assert queries() == before == 6
 
 
 @pytest.mark.parametrize("role", [roles.OFFICIAL, roles.HR])
@@ -132,3 +125,87 @@ def test_others_cannot_see_a_courses_statistics(client, studied, role):
 def test_the_reviewer_sees_them(client, studied):
     client.force_login(UserFactory(roles=(roles.REVIEWER,)))
     assert client.get(reverse("courses_course_stats", args=[studied.pk])).status_code == 200
+
+
+def reference(course) -> CourseStats:
+    """The statistics as they were computed before the database aggregated them, every progress
+    row read in Python: what the trainer sees must not change."""
+    live = list(LessonPage.objects.child_of(course).live().order_by("path").values_list("pk", "title"))
+    lessons = {pk: LessonStats(lesson_id=pk, title=title) for pk, title in live}
+    active = {pk: [] for pk, _ in live}
+    watched = {pk: [] for pk, _ in live}
+    order = {pk: index for index, (pk, _) in enumerate(live)}
+    finished = dict(CourseEnrollment.objects.filter(course=course).values_list("user_id", "completed_at"))
+    total, furthest = {}, {}
+    rows = LessonProgress.objects.filter(course=course).values_list(
+        "user_id", "lesson_id", "active_seconds", "completed_at", "video_position", "video_duration"
+    )
+    for user_id, lesson_id, seconds, completed_at, position, duration in rows:
+        total[user_id] = total.get(user_id, 0) + seconds
+        if lesson_id not in lessons:
+            continue
+        lessons[lesson_id].started += 1
+        if duration:
+            watched[lesson_id].append(min(position / duration, 1.0))
+        if completed_at is not None:
+            lessons[lesson_id].completed += 1
+            active[lesson_id].append(seconds)
+            furthest[user_id] = max(furthest.get(user_id, -1), order[lesson_id])
+    never = 0
+    for user_id, completed_at in finished.items():
+        if completed_at is None and user_id in furthest:
+            lessons[live[furthest[user_id]][0]].stopped_here += 1
+        elif completed_at is None:
+            never += 1
+    for pk, lesson in lessons.items():
+        lesson.median_active_seconds = round(median(active[pk])) if active[pk] else None
+        lesson.video_watched_share = sum(watched[pk]) / len(watched[pk]) if watched[pk] else None
+        lesson.completion_rate = lesson.completed / lesson.started if lesson.started else None
+    completers = [total.get(user_id, 0) for user_id, done in finished.items() if done is not None]
+    return CourseStats(
+        started=len(finished),
+        completed=len(completers),
+        completion_rate=len(completers) / len(finished) if finished else None,
+        median_active_seconds=round(median(completers)) if completers else None,
+        never_completed_a_lesson=never,
+        lessons=list(lessons.values()),
+    )
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_database_counts_what_reading_every_row_counted(course, seed):
+    """Random officials: enrolled or not, finished or not (some without any progress), lessons
+    studied in any order, even counts (medians between two values), videos partly watched, and a
+    lesson since unpublished whose rows count in the course's total time only."""
+    chooser = random.Random(seed)
+    retired = factories.lesson(course, title="已下线的一课")
+    lessons = list(LessonPage.objects.child_of(course).order_by("path"))
+    for _ in range(40):
+        user = UserFactory(official=True)
+        for lesson in lessons:
+            if chooser.random() < 0.6:
+                duration = chooser.choice([0, 120, 301])
+                progress(
+                    user,
+                    lesson,
+                    course,
+                    active_seconds=chooser.randrange(0, 2000),
+                    completed_at=NOW if chooser.random() < 0.6 else None,
+                    video_position=chooser.randrange(0, 400) if duration else 0,
+                    video_duration=duration,
+                )
+        if chooser.random() < 0.9:
+            done = NOW if chooser.random() < 0.4 else None
+            CourseEnrollment.objects.create(user=user, course=course, enrolled_at=NOW, completed_at=done)
+    retired.unpublish()
+
+    expected, stats = reference(course), course_statistics(course=course)
+
+    def shares(figures):  # the mean of fractions, summed in another order: equal but for rounding
+        return [lesson.video_watched_share for lesson in figures.lessons]
+
+    assert shares(stats) == pytest.approx(shares(expected))
+    assert any(shares(stats)) and any(lesson.stopped_here for lesson in stats.lessons)
+    for lesson in (*stats.lessons, *expected.lessons):
+        lesson.video_watched_share = None
+    assert stats == expected
