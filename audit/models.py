@@ -27,6 +27,10 @@ class AuditEvent(models.Model):
     object ids and the filter), how many rows and with what result. Append-only: the database
     refuses updates, and deletes of rows younger than the retention period."""
 
+    # Its admin view registers it with Wagtail's reference index, which would then queue a task
+    # per row written (every HR page view) to record that a log line mentions a user.
+    wagtail_reference_index_ignore = True
+
     created_at = models.DateTimeField(_("time (UTC)"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -81,6 +81,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("scenario")
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--all", action="store_true", help="show library frames too")
     options = parser.parse_args()
     user, method, path, body = request_for(options.scenario)
     client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
@@ -99,7 +100,7 @@ def main():
             send(path, **kwargs)
     seconds = time.perf_counter() - started
     print(f"{options.scenario}: {path} HTTP {status}, {1000 * seconds / options.requests:.1f} ms per request")
-    print(profiler.output_text(unicode=True, color=False, show_all=False))
+    print(profiler.output_text(unicode=True, color=False, show_all=options.all))
 
 
 if __name__ == "__main__":

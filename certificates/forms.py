@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.widgets import LightModelChoiceField, NativeDateInput
 from courses.models import CurriculumPage
+from courses.selectors import live_titles
 from people.models import OrgUnit
 from people.selectors import units_in_scope
 
@@ -58,6 +59,7 @@ class CertificateFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units_in_scope(user=viewer).order_by("path")
         self.fields["curriculum"].queryset = CurriculumPage.objects.live().order_by("title")
+        self.fields["curriculum"].labels = live_titles(CurriculumPage)
 
     def to_filter(self) -> CertificateFilter:
         """The viewer's filter; a refused value (a unit outside scope, a bad date) gives a

@@ -2,10 +2,10 @@
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-SELECTED = mark_safe(" selected")
+SELECTED = " selected"
 
 
 class NativeDateInput(forms.DateInput):
@@ -21,20 +21,22 @@ class NativeDateInput(forms.DateInput):
 class LongSelect(forms.Select):
     """A single-choice <select> written directly from its choices.
 
-    Django builds a dictionary per option and renders each through its own template: on HR's
-    filter (hundreds of units and courses) that was most of the page's time. Flat choices only
-    (no option groups).
+    Django builds a dictionary per option and renders each through its own template, and
+    format_html checks each value: on HR's filter (hundreds of units and courses) that was most
+    of the page's time. Flat choices only (no option groups).
     """
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = set(self.format_value(value))
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            ((key, SELECTED if str(key) in chosen else "", label) for key, label in self.choices),
+        options = "".join(
+            f'<option value="{escape(key)}"{SELECTED if str(key) in chosen else ""}>{escape(label)}</option>'
+            for key, label in self.choices
         )
         return format_html(
-            '<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options
+            '<select name="{}"{}>{}</select>',
+            name,
+            flatatt(self.build_attrs(self.attrs, attrs)),
+            mark_safe(options),  # noqa: S308 - every key and label escaped above
         )
 
 
@@ -42,16 +44,24 @@ class _LabelChoiceIterator(forms.models.ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        yield from self.queryset.values_list("pk", self.field.label_field)
+        if self.field.labels is not None:
+            yield from self.field.labels
+        else:
+            yield from self.queryset.values_list("pk", self.field.label_field)
 
 
 class LightModelChoiceField(forms.ModelChoiceField):
     """A ModelChoiceField whose choices read two columns, not whole objects (a Wagtail page
-    carries its content), shown in a LongSelect; the chosen value is still a model instance."""
+    carries its content), shown in a LongSelect; the chosen value is still a model instance,
+    checked against the queryset.
+
+    `labels`, when set, are the (pk, label) pairs the select shows instead of reading them from
+    the queryset: a cached copy of the same rows."""
 
     iterator = _LabelChoiceIterator
     widget = LongSelect
 
     def __init__(self, queryset, *, label_field: str, **kwargs):
         self.label_field = label_field
+        self.labels: list[tuple[int, str]] | None = None
         super().__init__(queryset, **kwargs)

@@ -165,6 +165,15 @@ def credit_rule_in_force() -> CreditRule:
     return content_cached(f"credit-rule:{timezone.localdate().isoformat()}", rule_in_force)
 
 
+def live_titles(model: type[CoursePage] | type[CurriculumPage]) -> list[tuple[int, str]]:
+    """(id, title) of every live course or curriculum, by title: what filter forms offer, the
+    same for everyone (from the content cache)."""
+    return content_cached(
+        f"live-titles:{model._meta.label_lower}",
+        lambda: list(model.objects.live().order_by("title").values_list("pk", "title")),
+    )
+
+
 def hours_earned(*, user: User, year: int) -> Decimal:
     total = CreditHourEntry.objects.filter(user=user, year=year).aggregate(total=Sum("hours"))["total"]
     return total or Decimal("0")

@@ -1,14 +1,14 @@
 """Who is asking, without asking the database: the signed-in user's row and the few facts every
-page's header shows (roles, admin access, unit, unread messages) come from the shared cache in
-one round trip.
+page's header shows or checks (roles, admin access, unit, unread messages, the units HR
+manages) come from the shared cache in one round trip.
 
 Both entries are dropped when what they copy changes: a user row saved, deleted or updated
-through the queryset (people.models.UserQuerySet), a membership or permission added or removed,
-a group or unit renamed or moved, a message sent or read (people.receivers). A group's permissions or a
-group or unit renamed changes many users at once, so the header entries also carry a
-generation that such changes bump. Entries expire after IDENTITY_SECONDS whatever happens,
-which bounds how long a change made around the signals (raw SQL, or while the cache was
-unreachable) can go unseen.
+through the queryset (people.models.UserQuerySet), a membership, permission or managed unit
+added or removed, a group or unit renamed or moved, a message sent or read (people.receivers).
+A group's permissions or a group or unit renamed or moved changes many users at once, so the
+header entries also carry a generation that such changes bump. Entries expire after
+IDENTITY_SECONDS whatever happens, which bounds how long a change made around the signals (raw
+SQL, or while the cache was unreachable) can go unseen.
 """
 
 from dataclasses import dataclass
@@ -29,7 +29,7 @@ def _user_key(pk) -> str:
 
 
 def _header_key(pk) -> str:
-    return f"people:header:v2:{pk}"  # v2: with the unit's path
+    return f"people:header:v3:{pk}"  # v3: with the managed units' paths
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,7 @@ class Header:
     unit_name: str
     unit_path: str  # the assignments reaching the user are their unit's and those above it
     unread: int
+    managed_paths: tuple[str, ...] = ()  # HR's scope: these units and everything below them
 
 
 def identity_prefetch(pk) -> tuple[object | None, tuple[tuple | None, int]]:
@@ -82,6 +83,18 @@ def unit_path_of(user) -> str:
     return user.org_unit.path if user.org_unit_id else ""
 
 
+def managed_paths_of(user) -> tuple[str, ...]:
+    """The paths of the units the user manages, in tree order: from the header entry the
+    request read with the user (no query), else from the database."""
+    if getattr(user, "_identity_prefetched", None) is not None:
+        return header_for(user).managed_paths
+    return _managed_paths_load(user)
+
+
+def _managed_paths_load(user) -> tuple[str, ...]:
+    return tuple(user.managed_units.order_by("path").values_list("path", flat=True))
+
+
 def _header_load(user) -> Header:
     groups = user.groups.through.objects.filter(user_id=user.pk).values("group_id")
     return Header(
@@ -90,6 +103,7 @@ def _header_load(user) -> Header:
         unit_name=user.org_unit.name if user.org_unit_id else "",
         unit_path=user.org_unit.path if user.org_unit_id else "",
         unread=user.notifications.filter(read_at__isnull=True).count(),
+        managed_paths=_managed_paths_load(user),
     )
 
 

@@ -24,7 +24,10 @@ employee_id_validator = RegexValidator(
 class OrgUnitQuerySet(MP_NodeQuerySet):
     def with_descendants_of(self, units) -> "OrgUnitQuerySet":
         """The given units and every unit below them, in one query on the materialised path."""
-        paths = [unit.path for unit in units]
+        return self.under_paths([unit.path for unit in units])
+
+    def under_paths(self, paths) -> "OrgUnitQuerySet":
+        """The units at these materialised paths and every unit below them."""
         if not paths:
             return self.none()
         condition = models.Q()
@@ -230,6 +233,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 class LoginEvent(models.Model):
     """One attempt to sign in, successful or not, with when, who and from where."""
+
+    wagtail_reference_index_ignore = True  # a log: no "usage" to show, no task per sign-in
 
     created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     identifier = models.CharField(_("login name"), max_length=254)

@@ -61,7 +61,8 @@ def on_user_changed(sender, instance, **kwargs):
 
 
 def on_membership_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    """A user's groups or own permissions changed, from either side of the relation."""
+    """A user's groups, own permissions or managed units changed, from either side of the
+    relation."""
     if not action.startswith("post_"):
         return
     if not reverse:
@@ -89,6 +90,9 @@ def connect():
     post_delete.connect(on_user_changed, sender=User, dispatch_uid=uid + "user_deleted")
     m2m_changed.connect(on_membership_changed, sender=User.groups.through, dispatch_uid=uid + "groups")
     m2m_changed.connect(on_membership_changed, sender=User.user_permissions.through, dispatch_uid=uid + "own")
+    m2m_changed.connect(
+        on_membership_changed, sender=User.managed_units.through, dispatch_uid=uid + "managed"
+    )
     m2m_changed.connect(on_many_headers_changed, sender=Group.permissions.through, dispatch_uid=uid + "group")
     for model in (Group, OrgUnit):
         post_save.connect(on_many_headers_changed, sender=model, dispatch_uid=f"{uid}{model.__name__}_saved")

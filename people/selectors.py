@@ -6,6 +6,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
+from .identity_cache import managed_paths_of
 from .models import OrgUnit, User
 from .roles import STAFF_ROLES, is_hr, is_site_admin
 
@@ -17,7 +18,7 @@ def units_in_scope(*, user: User) -> QuerySet[OrgUnit]:
         return OrgUnit.objects.all()
     if not is_hr(user):
         return OrgUnit.objects.none()
-    return OrgUnit.objects.with_descendants_of(user.managed_units.only("path"))
+    return OrgUnit.objects.under_paths(managed_paths_of(user))
 
 
 def people_in_scope(*, user: User) -> QuerySet[User]:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
+from people.identity_cache import managed_paths_of
 from people.models import OrgUnit
 from people.roles import is_site_admin
 from people.selectors import people_in_scope
@@ -54,7 +55,7 @@ def _managed_paths(viewer: User) -> list[str] | None:
     """The paths of the units the person manages; None for site administrators (every unit)."""
     if is_site_admin(viewer):
         return None
-    return list(viewer.managed_units.values_list("path", flat=True))
+    return list(managed_paths_of(viewer))
 
 
 def _may_decide(viewer: User, claim: OfflineClaim, managed: list[str] | None) -> bool:

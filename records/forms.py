@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.widgets import LightModelChoiceField, NativeDateInput
 from courses.models import CoursePage, CurriculumPage
+from courses.selectors import live_titles
 from people.models import OrgUnit
 from people.selectors import units_in_scope
 
@@ -34,7 +35,9 @@ class RecordFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units_in_scope(user=viewer).order_by("path")
         self.fields["curriculum"].queryset = CurriculumPage.objects.live().order_by("title")
+        self.fields["curriculum"].labels = live_titles(CurriculumPage)
         self.fields["course"].queryset = CoursePage.objects.live().order_by("title")
+        self.fields["course"].labels = live_titles(CoursePage)
 
     def to_filter(self) -> RecordFilter:
         """The viewer's filter; a refused parameter gives a filter that matches nothing, so a

@@ -35,9 +35,9 @@ from courses.models import (
     LessonProgress,
 )
 from drills.selectors import best_drill_percent
+from people.identity_cache import managed_paths_of
 from people.models import OrgUnit, User
-from people.roles import is_site_admin
-from people.selectors import units_in_scope
+from people.roles import is_hr, is_site_admin
 from quizzes.models import Attempt, AttemptStatus, Quiz, ScorePolicy
 
 from .models import CurriculumRecord, RecordStatus
@@ -80,9 +80,10 @@ def scope_paths(*, viewer: User) -> list[str] | None:
     """Materialised paths of the top units the viewer may see; None means everything."""
     if is_site_admin(viewer):
         return None
-    paths = sorted(units_in_scope(user=viewer).values_list("path", flat=True))
+    if not is_hr(viewer):
+        return []
     tops: list[str] = []
-    for path in paths:
+    for path in sorted(managed_paths_of(viewer)):
         if not any(path.startswith(top) for top in tops):
             tops.append(path)
     return tops

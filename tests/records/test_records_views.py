@@ -54,6 +54,28 @@ def test_hr_sees_only_their_units(client, setup):
     assert client.get(reverse("records_transcript", args=[setup["b"][0].pk])).status_code == 404
 
 
+def test_the_filters_course_and_curriculum_lists_follow_publishing(client, setup):
+    """The lists come from the content cache: a rename, a new course and an unpublished one
+    show on the next page."""
+    client.force_login(setup["hr_a"])
+    course = setup["curriculum"].curriculum_courses.get().course
+
+    def options() -> str:
+        return client.get(reverse("records_list")).content.decode()
+
+    assert f'<option value="{course.pk}">政务微博运营</option>' in options()
+    course.title = "政务微博运营（2027版）"
+    course.save_revision().publish()
+    added = course_factories.course(title="短视频制作")
+    html = options()
+    assert f'<option value="{course.pk}">政务微博运营（2027版）</option>' in html
+    assert f'<option value="{added.pk}">短视频制作</option>' in html
+    added.unpublish()
+    assert "短视频制作" not in options()
+    chosen = client.get(reverse("records_list"), {"curriculum": setup["curriculum"].pk}).content.decode()
+    assert f'<option value="{setup["curriculum"].pk}" selected>新媒体专题班</option>' in chosen
+
+
 def test_officials_and_trainers_are_refused(client, setup):
     for user in (setup["a"][0], UserFactory(trainer=True)):
         client.force_login(user)

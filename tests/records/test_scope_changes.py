@@ -108,6 +108,39 @@ def test_a_moved_unit_takes_its_people_to_the_new_scope(client, world):
     assert names_on_page(client, world["hr_b"]) == {"甲0", "甲1", "乙0", "乙1"}
 
 
+def names_seen(client):
+    """The officials' names on the records page of whoever is signed in on the client."""
+    html = client.get(reverse("records_list")).content.decode()
+    return {name for name in ("甲0", "甲1", "乙0", "乙1") if name in html}
+
+
+def test_managed_units_changed_from_either_side_show_at_the_next_request(client, world):
+    """HR's scope comes with the cached header (people.identity_cache): each change to the
+    units they manage shows on the next page of a session whose pages cached the old scope."""
+    tree, hr_a = world["tree"], world["hr_a"]
+    client.force_login(hr_a)  # once: signing in saves the account, which drops its entries
+    assert names_seen(client) == {"甲0", "甲1"}
+    hr_a.managed_units.add(tree["b1"])
+    assert names_seen(client) == {"甲0", "甲1", "乙0", "乙1"}
+    tree["a"].managers.remove(hr_a)  # from the unit's side
+    assert names_seen(client) == {"乙0", "乙1"}
+    assert client.get(reverse("records_unit", args=[tree["a"].pk])).status_code == 404
+    tree["b1"].managers.clear()
+    assert names_seen(client) == set()
+    hr_a.managed_units.set([tree["province"]])
+    assert names_seen(client) == {"甲0", "甲1", "乙0", "乙1"}
+
+
+def test_a_managed_unit_whose_path_is_rewritten_keeps_its_scope(client, world):
+    tree = world["tree"]
+    client.force_login(world["hr_b"])
+    assert names_seen(client) == {"乙0", "乙1"}  # caches B's path
+    org_unit_create(name="新设单位", code="0NEW", parent=tree["province"])  # rewrites it
+    assert names_seen(client) == {"乙0", "乙1"}
+    org_unit_move(unit=tree["a"], parent=tree["b"])
+    assert names_seen(client) == {"甲0", "甲1", "乙0", "乙1"}
+
+
 def test_a_deleted_unit_hands_its_people_to_the_parent(client, world):
     tree = world["tree"]
     org_unit_delete(unit=tree["a1"])
