@@ -1,3 +1,4 @@
+from datetime import date
 from pathlib import Path
 
 from django.conf import settings
@@ -63,6 +64,68 @@ class CurriculumRecord(models.Model):
             and self.due_date is not None
             and self.due_date < timezone.localdate()
         )
+
+
+# A tally's "no unit" and "no due date": its key columns hold no NULLs, so the unique key holds.
+NO_UNIT = 0
+NO_DUE_DATE = date(9999, 12, 31)
+
+
+class UnitRecordTally(models.Model):
+    """How many curriculum records the officials placed in a unit hold, per curriculum, due date
+    and status, with the sum and number of their scores: HR's counts per unit read these rows,
+    not every record. PostgreSQL keeps them in the transaction of every change to a record or to
+    an official's unit (triggers, migration 0006; records.tallies); other databases compute the
+    same from the records per request. Keyed by the unit's id, so the unit tree may change
+    freely: a tally is placed in the tree by the unit's path when read."""
+
+    unit = models.ForeignKey(
+        "people.OrgUnit", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    curriculum_id = models.IntegerField()
+    due_date = models.DateField()
+    status = models.CharField(max_length=12, choices=RecordStatus.choices)
+    records = models.IntegerField(default=0)
+    scored = models.IntegerField(default=0)
+    score_sum = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "curriculum_id", "due_date", "status"], name="records_tally_key"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.unit_id} · {self.curriculum_id} · {self.due_date} · {self.status}: {self.records}"
+
+
+class UnitHoursTally(models.Model):
+    """The credit hours the officials placed in a unit were credited, per year (as UnitRecordTally)."""
+
+    unit = models.ForeignKey(
+        "people.OrgUnit", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField()
+    hours = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="records_hours_tally_key")]
+
+    def __str__(self):
+        return f"{self.unit_id} · {self.year}: {self.hours}"
+
+
+class UnitPeopleTally(models.Model):
+    """How many active accounts are placed in a unit (as UnitRecordTally)."""
+
+    unit = models.OneToOneField(
+        "people.OrgUnit", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    active = models.IntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.unit_id}: {self.active}"
 
 
 class ImportJobStatus(models.TextChoices):

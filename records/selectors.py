@@ -40,6 +40,7 @@ from people.models import OrgUnit, User
 from people.roles import is_hr, is_site_admin
 from quizzes.models import Attempt, AttemptStatus, Quiz, ScorePolicy
 
+from . import tallies
 from .models import CurriculumRecord, RecordStatus
 
 OVERDUE = "overdue"
@@ -168,6 +169,30 @@ def record_rows(*, viewer: User, filters: RecordFilter) -> QuerySet[CurriculumRe
     return records.order_by(f"-{order}" if filters.descending else order, "pk")
 
 
+def record_count(*, viewer: User, filters: RecordFilter) -> int | None:
+    """How many rows record_rows() gives for the filter, from the per-unit tallies where the
+    database keeps them and the filter is one they hold (scope or unit, curriculum, status or
+    overdue); None otherwise (count the rows themselves)."""
+    if not (tallies.tallied() and filters.valid) or (
+        filters.course or filters.position or filters.completed_from or filters.completed_to
+    ):
+        return None
+    paths = scope_paths(viewer=viewer)
+    if filters.unit is not None:
+        if paths is not None and not any(filters.unit.path.startswith(path) for path in paths):
+            return 0
+        paths = [filters.unit.path]
+    if paths is not None and not paths:
+        return 0
+    return tallies.record_count(
+        path_condition=_path_condition(paths, "path") if paths is not None else Q(),
+        unit_id=filters.unit.pk if filters.unit is not None and filters.direct else None,
+        curriculum_id=filters.curriculum_id,
+        status="" if filters.status == OVERDUE else filters.status,
+        overdue=filters.status == OVERDUE,
+    )
+
+
 def _with_course_values(records: QuerySet[CurriculumRecord], course: CoursePage) -> QuerySet:
     """The official's standing in one course, from the learning events themselves (enrolment,
     lesson progress, hours ledger, final exam): one correlated subquery per value, each on an
@@ -279,12 +304,13 @@ PAGE_COLUMNS = (
 )
 
 
-def record_page(rows: QuerySet[CurriculumRecord], number, *, per_page: int) -> Page:
-    """One page of record_rows() as RecordRow tuples: a count and one query, whatever the page."""
+def record_page(rows: QuerySet[CurriculumRecord], number, *, per_page: int, count: int | None = None) -> Page:
+    """One page of record_rows() as RecordRow tuples: a count (unless given: record_count())
+    and one query, whatever the page."""
     paginator = Paginator(rows.values_list(*PAGE_COLUMNS), per_page)
     # Counted on the records alone: the page's columns join people and pages, which every
     # record has, so the joins only slow the count down (a third of the page at 25,000 rows).
-    paginator.count = rows.order_by().count()
+    paginator.count = rows.order_by().count() if count is None else count
     page = paginator.get_page(number)
     page.object_list = [RecordRow._make(values) for values in page.object_list]
     return page
@@ -362,8 +388,9 @@ def unit_summaries(
         # The parent's own officials group under its own path: a prefix no sub-unit has.
         by_length.setdefault(len(parent.path) + OrgUnit.steplen, []).append(parent.path)
     totals: dict[str, dict] = {}
+    unit_totals = _unit_totals_tallied if tallies.tallied() else _unit_totals
     for length, prefixes in by_length.items():
-        for prefix, values in _unit_totals(prefixes, length, curriculum_id).items():
+        for prefix, values in unit_totals(prefixes, length, curriculum_id).items():
             totals[prefix] = values
     per_person = Decimal(settings.YEARLY_CREDIT_HOURS)
     rows = [(unit, False) for unit in units]
@@ -387,6 +414,11 @@ def unit_summaries(
             )
         )
     return summaries
+
+
+def _unit_totals_tallied(prefixes: list[str], length: int, curriculum_id: int | None) -> dict[str, dict]:
+    """_unit_totals() from the per-unit tallies (records.tallies)."""
+    return tallies.unit_totals(_path_condition(prefixes, "path"), length, curriculum_id)
 
 
 def _unit_totals(prefixes: list[str], length: int, curriculum_id: int | None) -> dict[str, dict]:

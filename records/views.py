@@ -56,7 +56,8 @@ def records_list(request):
     chosen, each row shows that course (per official and curriculum listing it)."""
     records_area_required(request)
     form, filters, rows = _filtered(request)
-    page = selectors.record_page(rows, request.GET.get("page"), per_page=PAGE_SIZE)
+    count = selectors.record_count(viewer=request.user, filters=filters)
+    page = selectors.record_page(rows, request.GET.get("page"), per_page=PAGE_SIZE, count=count)
     audit_record(
         request=request,
         action=AuditAction.VIEW_RECORDS,
