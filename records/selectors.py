@@ -185,7 +185,7 @@ def record_count(*, viewer: User, filters: RecordFilter) -> int | None:
     if paths is not None and not paths:
         return 0
     return tallies.record_count(
-        path_condition=_path_condition(paths, "path") if paths is not None else Q(),
+        path_condition=_path_condition(paths, "path") if paths is not None else None,
         unit_id=filters.unit.pk if filters.unit is not None and filters.direct else None,
         curriculum_id=filters.curriculum_id,
         status="" if filters.status == OVERDUE else filters.status,

@@ -118,13 +118,17 @@ def unit_totals(path_condition: Q, length: int, curriculum_id: int | None) -> di
 
 
 def record_count(
-    *, path_condition: Q, unit_id: int | None, curriculum_id: int | None, status: str, overdue: bool
+    *, path_condition: Q | None, unit_id: int | None, curriculum_id: int | None, status: str, overdue: bool
 ) -> int:
     """How many records the records page's filter matches, from the tallies: officials in units
-    matching `path_condition` (a condition on `path`), or placed in `unit_id` itself, of a
-    curriculum, with a status or not completed by their due date (`overdue`)."""
-    units = [unit_id] if unit_id is not None else list(_units(path_condition))
-    tallies = UnitRecordTally.objects.filter(unit_id__in=units)
+    matching `path_condition` (a condition on `path`; None: everyone's, with a unit or not), or
+    placed in `unit_id` itself, of a curriculum, with a status or not completed by their due
+    date (`overdue`)."""
+    tallies = UnitRecordTally.objects.all()
+    if unit_id is not None:
+        tallies = tallies.filter(unit_id=unit_id)
+    elif path_condition is not None:
+        tallies = tallies.filter(unit_id__in=list(_units(path_condition)))
     if curriculum_id:
         tallies = tallies.filter(curriculum_id=curriculum_id)
     if overdue:
