@@ -34,7 +34,7 @@ def audit_record(
     Background work that a person started passes `user` instead of a request."""
     if request is not None:
         user = request.user if request.user.is_authenticated else None
-    ids = list(object_ids or [])
+    ids = list(dict.fromkeys(object_ids or []))  # each once (an official's rows in a page)
     event = AuditEvent.objects.create(
         user=user,
         employee_id=user.employee_id if user else "",

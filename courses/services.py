@@ -30,6 +30,7 @@ from people.services import official_lock
 from .content_cache import content_changed
 from .credit import course_credit
 from .models import (
+    LAST_SEEN_STEP,
     Assignment,
     CompletionRule,
     CourseEnrollment,
@@ -207,7 +208,8 @@ def progress_heartbeat(
         late = progress.last_beat_at is not None and now < progress.last_beat_at
         if not late:
             progress.last_beat_at = now
-        progress.last_seen_at = max(progress.last_seen_at, now)
+        if now - progress.last_seen_at >= LAST_SEEN_STEP:
+            progress.last_seen_at = now
         # A paused lesson's video earns nothing either; the slack of a second goes only with a
         # second of real time (rapid beats must not add up to a watched video).
         duration = lesson_video_seconds(lesson) if video_position is not None else None

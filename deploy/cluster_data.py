@@ -110,8 +110,8 @@ def request_files(count: int, directory: Path) -> dict:
 
 def writes_check(acks: dict) -> dict:
     """For each acknowledged write, whether the database holds it:
-    - heartbeat (user, lesson, sent at, active seconds answered): the progress row was seen at
-      or after the beat was sent and holds at least the seconds answered;
+    - heartbeat (user, lesson, sent at, active seconds answered): the progress row's last beat
+      was at or after the beat was sent and it holds at least the seconds answered;
     - answer (attempt, question, response, answered at): the row holds that response, saved
       then or later;
     - start (attempt, user): the attempt exists; submit (attempt): it is graded."""
@@ -128,7 +128,8 @@ def writes_check(acks: dict) -> dict:
         row = progress.get((user_id, lesson_id))
         return (
             row is not None
-            and row.last_seen_at.timestamp() >= sent_at
+            and row.last_beat_at is not None
+            and row.last_beat_at.timestamp() >= sent_at
             and row.active_seconds >= active_seconds
         )
 

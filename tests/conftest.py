@@ -4,6 +4,7 @@ from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 from django.urls import reverse
 
+from courses.content_cache import content_clear_local
 from courses.fragments import fragments_clear_local
 from courses.routing import routing_clear
 from people import roles
@@ -16,10 +17,12 @@ def _clear_cache():
     """Lockout counters, allauth's rate limits and rendered pages live in caches: start every
     test clean."""
     cache.clear()
+    content_clear_local()
     fragments_clear_local()
     routing_clear()
     yield
     cache.clear()
+    content_clear_local()
     fragments_clear_local()
     routing_clear()
 

@@ -11,6 +11,7 @@ from .pages import (
     LessonPage,
 )
 from .progress import (
+    LAST_SEEN_STEP,
     CourseEnrollment,
     CreditHourEntry,
     CreditSource,
@@ -36,6 +37,7 @@ __all__ = [
     "CurriculumCourse",
     "CurriculumPage",
     "HoursRequirement",
+    "LAST_SEEN_STEP",
     "LessonPage",
     "LessonProgress",
     "MediaDuration",

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -196,3 +196,89 @@ def test_a_steady_beat_waits_for_the_officials_lock_and_then_matches_nothing_sta
     row = LessonProgress.objects.get(user=official, lesson=lesson)
     assert (row.active_seconds, row.last_beat_at) == (30, T0 + timedelta(seconds=30))
     assert progress.active_seconds == 30
+
+
+def updated_in_place(table: str) -> tuple[int, int]:
+    """Rows of the table this transaction updated, and of them those updated in place (HOT)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_stat_get_xact_tuples_updated(%s::regclass),"
+            " pg_stat_get_xact_tuples_hot_updated(%s::regclass)",
+            [table, table],
+        )
+        return cursor.fetchone()
+
+
+@pytest.mark.django_db
+def test_steady_beats_update_the_rows_in_place(course_lessons):
+    """No indexed column changes (a HOT update: no new index entries, the cost that grows with
+    every index on the progress table), and last seen moves by the step only."""
+    official, lesson = UserFactory(official=True), course_lessons[0]
+    services.lesson_seen(user=official, lesson=lesson, course=lesson.get_parent().specific, now=T0)
+    services.progress_heartbeat(user=official, lesson=lesson, takeover=True, now=T0)
+    progress_before = updated_in_place("courses_lessonprogress")
+    focus_before = updated_in_place("courses_studyfocus")
+
+    for beat in range(1, 11):
+        services.progress_heartbeat(user=official, lesson=lesson, now=T0 + timedelta(seconds=15 * beat))
+
+    progress_after = updated_in_place("courses_lessonprogress")
+    focus_after = updated_in_place("courses_studyfocus")
+    assert [a - b for a, b in zip(progress_after, progress_before, strict=True)] == [10, 10]
+    assert [a - b for a, b in zip(focus_after, focus_before, strict=True)] == [10, 10]
+    row = LessonProgress.objects.get(user=official, lesson=lesson)
+    assert (row.active_seconds, row.last_seen_at) == (150, T0)
+
+    for beat in range(11, 21):
+        services.progress_heartbeat(user=official, lesson=lesson, now=T0 + timedelta(seconds=15 * beat))
+    row = LessonProgress.objects.get(user=official, lesson=lesson)
+    assert (row.active_seconds, row.last_seen_at) == (300, T0 + timedelta(seconds=300))
+
+
+def synchronous_commit() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_steady_beat_on_its_own_commits_without_waiting_for_the_disk(course_lessons):
+    """Only its own transaction: the setting ends with it, and a beat inside a larger
+    transaction leaves that transaction's commit as it is. The statement is prepared once."""
+    official, lesson = UserFactory(official=True), course_lessons[0]
+    services.progress_heartbeat(user=official, lesson=lesson, takeover=True, now=T0)
+
+    with CaptureQueriesContext(connection) as queries:
+        for beat in (1, 2):
+            services.progress_heartbeat(user=official, lesson=lesson, now=T0 + timedelta(seconds=15 * beat))
+    assert all("synchronous_commit" in query["sql"] for query in queries.captured_queries)
+    assert synchronous_commit() == "on"
+    assert LessonProgress.objects.get(user=official, lesson=lesson).active_seconds == 30
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%%WITH focus AS%%'")
+        assert cursor.fetchone()[0] == 1
+
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        services.progress_heartbeat(user=official, lesson=lesson, now=T0 + timedelta(seconds=45))
+        assert synchronous_commit() == "on"
+    assert len(queries.captured_queries) == 2
+    assert "synchronous_commit" not in queries.captured_queries[0]["sql"]
+    assert LessonProgress.objects.get(user=official, lesson=lesson).active_seconds == 45
+
+
+@pytest.mark.django_db
+def test_without_prepared_statements_a_steady_beat_is_credited_all_the_same(course_lessons, monkeypatch):
+    """DATABASE_PREPARED_STATEMENTS=0 (behind a pooler that cannot keep them): nothing is prepared."""
+    official, lesson = UserFactory(official=True), course_lessons[0]
+    services.progress_heartbeat(user=official, lesson=lesson, takeover=True, now=T0)
+    connection.ensure_connection()
+    monkeypatch.setattr(connection.connection, "prepare_threshold", None)
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+
+    progress = services.progress_heartbeat(user=official, lesson=lesson, now=T0 + timedelta(seconds=15))
+
+    assert progress.active_seconds == 15
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+        assert cursor.fetchone()[0] == 0

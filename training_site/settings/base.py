@@ -117,6 +117,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's cursors bind parameters on the client and are never prepared, whatever this
+    # says; it lets the one statement that asks for it (the steady study heartbeat,
+    # courses.steady_beat) be prepared once per connection. Django's default (None) forbids
+    # it, for transaction-mode connection poolers (PgBouncer before 1.21): set
+    # DATABASE_PREPARED_STATEMENTS=0 behind one.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        5 if env.bool("DATABASE_PREPARED_STATEMENTS", default=True) else None
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
