@@ -1,8 +1,10 @@
 """Form widgets."""
 
+from html import escape
+
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 SELECTED = " selected"
@@ -23,14 +25,15 @@ class LongSelect(forms.Select):
 
     Django builds a dictionary per option and renders each through its own template, and
     format_html checks each value: on HR's filter (hundreds of units and courses) that was most
-    of the page's time. Flat choices only (no option groups).
+    of the page's time. Keys and labels are escaped as Django escapes them, by the function its
+    own escape() wraps (without making each a SafeString). Flat choices only (no option groups).
     """
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = set(self.format_value(value))
         options = "".join(
-            f'<option value="{escape(key)}"{SELECTED if str(key) in chosen else ""}>{escape(label)}</option>'
-            for key, label in self.choices
+            f'<option value="{escape(key)}"{SELECTED if key in chosen else ""}>{escape(str(label))}</option>'
+            for key, label in ((str(key), label) for key, label in self.choices)
         )
         return format_html(
             '<select name="{}"{}>{}</select>',
