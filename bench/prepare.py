@@ -44,6 +44,7 @@ from drills.models import DrillRun, Scenario
 from drills.selectors import feed_after
 from drills.services.runs import run_start
 from people import roles
+from people.middleware import USER_HINT_COOKIE
 from people.models import OrgUnit, User
 from people.second_factor import second_factor_passed
 from people.services import user_create
@@ -90,8 +91,10 @@ class Visitor:
         store.create()
         self.user = user
         self.token = get_random_string(32)
+        # With the user hint the sign-in's response gives a browser (people.middleware).
         self.cookie = (
-            f"{settings.SESSION_COOKIE_NAME}={store.session_key}; {settings.CSRF_COOKIE_NAME}={self.token}"
+            f"{settings.SESSION_COOKIE_NAME}={store.session_key}; {settings.CSRF_COOKIE_NAME}={self.token}; "
+            f"{USER_HINT_COOKIE}={user.pk}"
         )
 
     def line(

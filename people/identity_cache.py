@@ -1,10 +1,11 @@
 """Who is asking, without asking the database: the signed-in user's row and the few facts every
 page's header shows or checks (roles, admin access, unit, unread messages, the units HR
-manages) come from the shared cache in one round trip.
+manages, whether a second factor is set up) come from the shared cache in one round trip.
 
 Both entries are dropped when what they copy changes: a user row saved, deleted or updated
 through the queryset (people.models.UserQuerySet), a membership, permission or managed unit
-added or removed, a group or unit renamed or moved, a message sent or read (people.receivers).
+added or removed, a group or unit renamed or moved, a message sent or read, a second factor set
+up or removed (people.receivers).
 A group's permissions or a group or unit renamed or moved changes many users at once, so the
 header entries also carry a generation that such changes bump. Entries expire after
 IDENTITY_SECONDS whatever happens, which bounds how long a change made around the signals (raw
@@ -29,7 +30,7 @@ def _user_key(pk) -> str:
 
 
 def _header_key(pk) -> str:
-    return f"people:header:v3:{pk}"  # v3: with the managed units' paths
+    return f"people:header:v4:{pk}"  # v4: with the second factor
 
 
 @dataclass(frozen=True)
@@ -42,12 +43,19 @@ class Header:
     unit_path: str  # the assignments reaching the user are their unit's and those above it
     unread: int
     managed_paths: tuple[str, ...] = ()  # HR's scope: these units and everything below them
+    second_factor: bool = False  # an authenticator app or security key is set up
 
 
-def identity_prefetch(pk) -> tuple[object | None, tuple[tuple | None, int]]:
+def identity_keys(pk) -> list[str]:
+    """The cache keys identity_prefetch reads, for a caller that reads them with others."""
+    return [_user_key(pk), _header_key(pk), _GENERATION]
+
+
+def identity_prefetch(pk, found: dict | None = None) -> tuple[object | None, tuple[tuple | None, int]]:
     """The cached user and (their cached header entry, the current generation), in one round
-    trip."""
-    found = cache.get_many([_user_key(pk), _header_key(pk), _GENERATION])
+    trip, or from `found`, the entries of identity_keys(pk) the caller read."""
+    if found is None:
+        found = cache.get_many(identity_keys(pk))
     return found.get(_user_key(pk)), (found.get(_header_key(pk)), generation_current(found, _GENERATION))
 
 
@@ -96,6 +104,10 @@ def _managed_paths_load(user) -> tuple[str, ...]:
 
 
 def _header_load(user) -> Header:
+    # Imported here: people.models imports this module, and allauth's models (which the second
+    # factor's module reads) are not to be loaded with people's.
+    from .second_factor import second_factor_enrolled
+
     groups = user.groups.through.objects.filter(user_id=user.pk).values("group_id")
     return Header(
         roles=frozenset(user.groups.values_list("name", flat=True)),
@@ -104,6 +116,7 @@ def _header_load(user) -> Header:
         unit_path=user.org_unit.path if user.org_unit_id else "",
         unread=user.notifications.filter(read_at__isnull=True).count(),
         managed_paths=_managed_paths_load(user),
+        second_factor=second_factor_enrolled(user),
     )
 
 

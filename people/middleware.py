@@ -14,15 +14,16 @@ from django.contrib.auth import get_user as auth_get_user
 from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import DEFAULT_CACHE_ALIAS
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
-from .identity_cache import identity_prefetch, user_remember
+from .identity_cache import header_for, identity_keys, identity_prefetch, user_remember
 from .roles import is_staff_account
-from .second_factor import SECOND_FACTOR_PASSED, second_factor_enrolled
+from .second_factor import SECOND_FACTOR_PASSED
 from .session_policy import session_lifetime_check
 from .sso import local_password_allowed
 
@@ -30,16 +31,44 @@ STAFF_CHECK = "people.staff_checked"
 STAFF_CHECK_SECONDS = 300
 
 
+# Names the signed-in user to the server before their session is read, so that the session and
+# the user's identity entries come in one cache round trip. Only a hint: the session decides who
+# is signed in, and a hint naming anyone else costs the request a second round trip, nothing more.
+USER_HINT_COOKIE = "training_user"
+
+
 class CachedAuthenticationMiddleware(AuthenticationMiddleware):
     """Django's AuthenticationMiddleware, with the signed-in user's row and header facts read
-    from the shared cache in one round trip (people.identity_cache) instead of the database.
-    The session is verified against the row as Django does (its auth hash, which changes with
-    the password and when every session is signed out); anything unusual (a hash that only a
+    from the shared cache (people.identity_cache) instead of the database, in the same round
+    trip as the session when the browser's USER_HINT_COOKIE names the session's user. The
+    session is verified against the row as Django does (its auth hash, which changes with the
+    password and when every session is signed out); anything unusual (a hash that only a
     fallback secret verifies, an unknown backend) goes through Django's own get_user."""
 
     def process_request(self, request):
         super().process_request(request)
         request.user = SimpleLazyObject(lambda: _user_cached(request))
+
+    def process_response(self, request, response):
+        user = getattr(request, "user", None)
+        if user is None or (isinstance(user, SimpleLazyObject) and not hasattr(request, "_cached_user")):
+            return response  # the request never asked who it came from (login() sets a user)
+        hint = request.COOKIES.get(USER_HINT_COOKIE)
+        where = {"path": settings.SESSION_COOKIE_PATH, "domain": settings.SESSION_COOKIE_DOMAIN}
+        if user.is_authenticated:
+            if hint != str(user.pk):
+                response.set_cookie(
+                    USER_HINT_COOKIE,
+                    str(user.pk),
+                    max_age=None if settings.SESSION_EXPIRE_AT_BROWSER_CLOSE else settings.SESSION_COOKIE_AGE,
+                    secure=settings.SESSION_COOKIE_SECURE,
+                    httponly=True,
+                    samesite=settings.SESSION_COOKIE_SAMESITE,
+                    **where,
+                )
+        elif hint is not None:
+            response.delete_cookie(USER_HINT_COOKIE, samesite=settings.SESSION_COOKIE_SAMESITE, **where)
+        return response
 
 
 def _user_cached(request):
@@ -50,6 +79,7 @@ def _user_cached(request):
 
 def _user_from_session(request):
     session = request.session
+    hinted_id, found = _hinted_identity(request)
     try:
         user_id = get_user_model()._meta.pk.to_python(session[SESSION_KEY])
         backend_path = session[BACKEND_SESSION_KEY]
@@ -57,7 +87,7 @@ def _user_from_session(request):
         return AnonymousUser()
     if backend_path not in settings.AUTHENTICATION_BACKENDS:
         return AnonymousUser()
-    user, header = identity_prefetch(user_id)
+    user, header = identity_prefetch(user_id, found if user_id == hinted_id else None)
     if user is None:
         user = load_backend(backend_path).get_user(user_id)
         if user is None:
@@ -68,6 +98,19 @@ def _user_from_session(request):
         return auth_get_user(request)  # fallback secrets, or the session is flushed
     user._identity_prefetched = header
     return user
+
+
+def _hinted_identity(request) -> tuple[int | None, dict | None]:
+    """The user the browser's hint names and their identity entries, read with the session's
+    (not yet loaded) cache entry; (None, None) without a usable hint."""
+    hint = request.COOKIES.get(USER_HINT_COOKIE, "")
+    session = request.session
+    if not (hint.isascii() and hint.isdigit() and len(hint) <= 18 and hasattr(session, "load_with")):
+        return None, None
+    if settings.SESSION_CACHE_ALIAS != DEFAULT_CACHE_ALIAS:
+        return None, None  # the identity entries live in the default cache
+    hinted_id = int(hint)
+    return hinted_id, session.load_with(identity_keys(hinted_id))
 
 
 class PasswordChangeRequiredMiddleware:
@@ -151,7 +194,7 @@ class SecondFactorRequiredMiddleware:
             or request.path.startswith(self._always_open())
         ):
             return self.get_response(request)
-        if second_factor_enrolled(user):
+        if header_for(user).second_factor:
             if request.session.get(SECOND_FACTOR_PASSED) or request.path in self._second_step():
                 return self.get_response(request)
             return redirect_to_login(request.get_full_path(), reverse("mfa_reauthenticate"), "next")

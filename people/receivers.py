@@ -2,6 +2,7 @@
 whichever form was used."""
 
 from allauth.account.signals import password_changed, password_reset, password_set
+from allauth.mfa.models import Authenticator
 from allauth.mfa.signals import (
     authentication_failed,
     authenticator_added,
@@ -84,6 +85,12 @@ def on_notification_changed(sender, instance, **kwargs):
     header_forget([instance.user_id])
 
 
+def on_authenticator_changed(sender, instance, **kwargs):
+    """An authenticator app, security key or recovery codes set up or removed (the header says
+    whether a second factor is set up)."""
+    header_forget([instance.user_id])
+
+
 def connect():
     uid = "people_identity_"
     post_save.connect(on_user_changed, sender=User, dispatch_uid=uid + "user_saved")
@@ -102,6 +109,8 @@ def connect():
     placement_changed.connect(on_many_headers_changed, sender=OrgUnit, dispatch_uid=uid + "unit_moved")
     post_save.connect(on_notification_changed, sender=Notification, dispatch_uid=uid + "notice_saved")
     post_delete.connect(on_notification_changed, sender=Notification, dispatch_uid=uid + "notice_deleted")
+    post_save.connect(on_authenticator_changed, sender=Authenticator, dispatch_uid=uid + "factor_saved")
+    post_delete.connect(on_authenticator_changed, sender=Authenticator, dispatch_uid=uid + "factor_deleted")
     user_logged_in.connect(on_user_logged_in, dispatch_uid="people_login_event_success")
     user_login_failed.connect(on_user_login_failed, dispatch_uid="people_login_event_failure")
     password_changed.connect(on_password_chosen, dispatch_uid="people_password_changed")

@@ -4,12 +4,17 @@ allauth.mfa does the work (enrolment, the sign-in step, recovery codes, security
 module only keeps the policy that staff roles need it (SecondFactorRequiredMiddleware).
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from allauth.mfa.models import Authenticator
 
 from django.conf import settings
 from django.core.cache import cache
 
-from .models import User
+if TYPE_CHECKING:
+    from .models import User
 
 # Set in a session once a second factor was used or set up in it.
 SECOND_FACTOR_PASSED = "people.second_factor_passed"
@@ -17,6 +22,8 @@ SECOND_FACTOR_TYPES = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
 
 
 def second_factor_enrolled(user: User) -> bool:
+    """Whether the account has an authenticator app or security key, asked of the database
+    (a request's middleware reads it from the identity cache's header instead)."""
     return Authenticator.objects.filter(user=user, type__in=SECOND_FACTOR_TYPES).exists()
 
 

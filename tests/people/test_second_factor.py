@@ -16,6 +16,7 @@ from django.urls import reverse
 from people import roles
 from people.middleware import STAFF_CHECK, STAFF_CHECK_SECONDS
 from people.models import LoginEvent
+from people.second_factor import second_factor_reset
 from tests.factories.people import PASSWORD, UserFactory
 
 # allauth announces a new factor once its transaction commits, inside the request: real
@@ -198,3 +199,28 @@ def test_a_role_granted_during_a_session_needs_the_second_factor_within_minutes(
     session[STAFF_CHECK] = [False, session[STAFF_CHECK][1] - STAFF_CHECK_SECONDS - 1]
     session.save()
     assert client.get("/")["Location"].startswith(reverse("mfa_activate_totp"))
+
+
+def test_a_staff_page_does_not_ask_the_database_for_the_second_factor(client, trainer):
+    password_sign_in(client, "PX2001")
+    enrol(client)
+    page = reverse("learning_search")
+    assert client.get(page).status_code == 200  # the header, with the second factor, cached
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(page).status_code == 200
+
+    assert not [query for query in captured.captured_queries if "mfa_authenticator" in query["sql"]]
+
+
+def test_a_second_factor_reset_elsewhere_shows_at_the_next_request(client, trainer):
+    """A lost phone's authenticator reset (the security administrator's view also ends every
+    session; the reset alone must be enough): the staff member's session, whose cached header
+    said a factor was set up, must set one up again at once."""
+    password_sign_in(client, "PX2001")
+    enrol(client)
+    assert client.get(reverse("learning_search")).status_code == 200
+
+    assert second_factor_reset(user=trainer) > 0
+
+    assert client.get(reverse("learning_search"))["Location"].startswith(reverse("mfa_activate_totp"))
